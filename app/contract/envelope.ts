@@ -1,0 +1,35 @@
+/**
+ * What every transport carries back for a call: a value or a typed error.
+ * Handlers never throw across a process boundary; the dispatcher in main turns
+ * every failure into one of these codes so the renderer can react to it.
+ */
+export const ERROR_CODES = [
+  'invalid_argument',
+  'unknown_channel',
+  'not_found',
+  'conflict',
+  'keyring_unavailable',
+  'database_unavailable',
+  'permission_denied',
+  'network',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/** An error with a code, thrown by services in main and rebuilt by clients. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+  }
+}

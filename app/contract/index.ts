@@ -1,0 +1,48 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { appChannels, appEvents } from './app.ts';
+import { auditChannels, auditEvents } from './audit.ts';
+import { notificationChannels, notificationEvents } from './notifications.ts';
+import { secretChannels, secretEvents } from './secrets.ts';
+import { settingsChannels, settingsEvents } from './settings.ts';
+
+/**
+ * Every IPC channel of the app: its argument schema (validated in main) and
+ * its result schema. Capabilities add their channel groups here.
+ */
+export const channels = {
+  ...appChannels,
+  ...settingsChannels,
+  ...notificationChannels,
+  ...auditChannels,
+  ...secretChannels,
+} as const satisfies Record<string, { args: TSchema; result: TSchema }>;
+
+/** Every push event main sends to windows. */
+export const events = {
+  ...appEvents,
+  ...settingsEvents,
+  ...notificationEvents,
+  ...auditEvents,
+  ...secretEvents,
+} as const satisfies Record<string, TSchema>;
+
+export type Channel = keyof typeof channels;
+export type ArgsOf<C extends Channel> = Static<(typeof channels)[C]['args']>;
+export type ResultOf<C extends Channel> = Static<(typeof channels)[C]['result']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = Static<(typeof events)[E]>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as Channel[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** What preload (Electron) or the WebSocket bridge (harness) puts on `window.switchboard`. */
+export interface SwitchboardApi {
+  invoke<C extends Channel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Transport names shared by preload and the Electron root. */
+export const IPC_INVOKE = 'switchboard:invoke';
+export const IPC_EVENT = 'switchboard:event';
+
+export * from './envelope.ts';

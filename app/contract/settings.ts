@@ -1,0 +1,33 @@
+import { Type } from '@sinclair/typebox';
+import { NoArgs } from './app.ts';
+
+export const Theme = Type.Union([Type.Literal('light'), Type.Literal('dark'), Type.Literal('system')]);
+
+/** Everything the user can change. The data folder is derived and read-only. */
+export const EditableSettings = Type.Object(
+  {
+    theme: Theme,
+    catalogRefreshMinutes: Type.Integer({ minimum: 5, maximum: 1440 }),
+    desktopNotifications: Type.Boolean(),
+    auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+  },
+  { additionalProperties: false },
+);
+
+export const Settings = Type.Composite([EditableSettings, Type.Object({ dataFolder: Type.String() })]);
+
+export const DEFAULT_SETTINGS = {
+  theme: 'system',
+  catalogRefreshMinutes: 60,
+  desktopNotifications: true,
+  auditRetentionDays: 90,
+} as const;
+
+export const settingsChannels = {
+  'settings.get': { args: NoArgs, result: Settings },
+  'settings.update': { args: Type.Partial(EditableSettings, { additionalProperties: false }), result: Settings },
+} as const;
+
+export const settingsEvents = {
+  'settings.changed': Settings,
+} as const;

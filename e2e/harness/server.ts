@@ -1,0 +1,149 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { stripTypeScriptTypes } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { NativeNotifier } from '../../main/notifications/notifications.ts';
+import { startServices, type AppServices } from '../../main/services.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
+const BRIDGE_SOURCE = join(ROOT, 'e2e', 'harness', 'bridge.ts');
+const APP_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface HarnessOptions {
+  dataDir: string;
+  port?: number;
+  token?: string;
+  mirrorLog?: boolean;
+}
+
+export interface Harness {
+  url: string;
+  token: string;
+  dataDir: string;
+  services: AppServices;
+  /** Where the stand-in for desktop notifications writes, one JSON object a line. */
+  nativeLog: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** Desktop notifications in the harness: a log the tests can read. */
+export function logFileNotifier(file: string): NativeNotifier {
+  return {
+    isSupported: () => true,
+    show: (n) => appendFileSync(file, `${JSON.stringify({ type: n.type, title: n.title, message: n.message })}\n`),
+  };
+}
+
+function sameToken(given: string | null, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The browser harness: the real services in Node, the real renderer in a
+ * browser, and a WebSocket in place of Electron IPC. Loopback only; every
+ * socket must present the random token printed with the URL.
+ */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    throw new Error(`The renderer is not built (${RENDERER_DIR} is missing). Run: npm run build:web`);
+  }
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const nativeLog = join(options.dataDir, 'native-notifications.log');
+  const services = startServices({
+    dataDir: options.dataDir,
+    appVersion: APP_VERSION,
+    native: logFileNotifier(nativeLog),
+    mirrorLog: options.mirrorLog ?? false,
+  });
+  const bridge = stripTypeScriptTypes(readFileSync(BRIDGE_SOURCE, 'utf8'));
+
+  let origin = '';
+  const server = createServer((req, res) => serve(req, res));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', origin);
+    const headers = {
+      'Content-Security-Policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${origin.replace('http', 'ws')}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    };
+    if (url.pathname === '/__harness/bridge.js') {
+      res.writeHead(200, { ...headers, 'Content-Type': MIME['.js']! }).end(bridge);
+      return;
+    }
+    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const file = normalize(join(RENDERER_DIR, relative));
+    if (!file.startsWith(RENDERER_DIR + sep) || !existsSync(file)) {
+      res.writeHead(404, headers).end('Not found');
+      return;
+    }
+    let body: Buffer | string = readFileSync(file);
+    if (relative === 'index.html') {
+      body = body.toString('utf8').replace('<head>', '<head>\n    <script src="/__harness/bridge.js"></script>');
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body);
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/__harness/ws' || !sameToken(url.searchParams.get('token'), token) || req.headers.origin !== origin) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    const unsubscribe = services.events.subscribe((event, payload) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('message', async (data) => {
+      let message: { id?: unknown; channel?: unknown; args?: unknown };
+      try {
+        message = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      if (typeof message.id !== 'number') return;
+      const envelope = await services.dispatch(String(message.channel), message.args);
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, envelope }));
+    });
+  }
+
+  await new Promise<void>((resolveListen) => server.listen(options.port ?? 0, '127.0.0.1', resolveListen));
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    token,
+    dataDir: options.dataDir,
+    services,
+    nativeLog,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((r) => server.close(() => r()));
+      services.close();
+    },
+  };
+}

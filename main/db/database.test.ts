@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DatabaseUnreadableError, moveDatabaseAside, openDatabase } from './database.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+const freshDir = () => mkdtempSync(join(tmpdir(), 'sb-db-'));
+
+describe('openDatabase', () => {
+  it('creates every table and running the migrations again changes nothing', () => {
+    const file = join(freshDir(), 'app.db');
+    const first = openDatabase(file, MIGRATIONS);
+    const schema = first.prepare("SELECT name, sql FROM sqlite_master ORDER BY name").all();
+    expect(first.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(first.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(first.pragma('foreign_keys', { simple: true })).toBe(1);
+    first.close();
+
+    const second = openDatabase(file, MIGRATIONS);
+    expect(second.prepare("SELECT name, sql FROM sqlite_master ORDER BY name").all()).toEqual(schema);
+    expect(second.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    second.close();
+  });
+
+  it('refuses a garbage file without changing a byte of it', () => {
+    const file = join(freshDir(), 'app.db');
+    const garbage = Buffer.from('this is not a database, just some words a user saved here by mistake\n'.repeat(200));
+    writeFileSync(file, garbage);
+    expect(() => openDatabase(file, MIGRATIONS)).toThrow(DatabaseUnreadableError);
+    expect(() => openDatabase(file, MIGRATIONS)).toThrow(/cannot be read .*has not been changed/);
+    expect(readFileSync(file).equals(garbage)).toBe(true);
+  });
+
+  it('refuses a database written by a newer version', () => {
+    const file = join(freshDir(), 'app.db');
+    openDatabase(file, MIGRATIONS).close();
+    expect(() => openDatabase(file, MIGRATIONS.slice(0, 1))).toThrow(/newer Switchboard/);
+  });
+
+  it('moves an unreadable file aside, keeping its bytes', () => {
+    const dir = freshDir();
+    const file = join(dir, 'app.db');
+    writeFileSync(file, 'garbage');
+    const moved = moveDatabaseAside(file, new Date('2026-01-02T03:04:05Z'));
+    expect(existsSync(file)).toBe(false);
+    expect(readFileSync(moved, 'utf8')).toBe('garbage');
+    expect(moved).toContain('.unreadable-2026-01-02T03-04-05');
+  });
+});

@@ -1,0 +1,18 @@
+import { auditMigrations } from '../audit/audit.ts';
+import { pluginRegistryMigrations } from '../plugins/registry.ts';
+import { notificationMigrations } from '../notifications/notifications.ts';
+import { secretsMigrations } from '../secrets/secrets.ts';
+import { settingsMigrations } from '../settings/settings.ts';
+import type { Migration } from './database.ts';
+
+/**
+ * The app's schema history. `user_version` counts how many of these have
+ * run, so the order is permanent: new capabilities append, nothing moves.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  ...settingsMigrations,
+  ...auditMigrations,
+  ...notificationMigrations,
+  ...secretsMigrations,
+  ...pluginRegistryMigrations,
+];

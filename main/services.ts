@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Static } from '@sinclair/typebox';
+import type { AppStatus } from '../app/contract/app.ts';
+import { AppError } from '../app/contract/envelope.ts';
+import { AuditLog } from './audit/audit.ts';
+import { DatabaseUnreadableError, moveDatabaseAside, openDatabase, type Db } from './db/database.ts';
+import { MIGRATIONS } from './db/migrations.ts';
+import { createDispatcher, type Dispatch, type HandlerTable } from './ipc/dispatcher.ts';
+import { AppEvents } from './ipc/events.ts';
+import { createFileLogger, type Logger } from './log/logger.ts';
+import { NotificationService, type NativeNotifier } from './notifications/notifications.ts';
+import { osKeyring, type KeyringBackend } from './secrets/keyring.ts';
+import { SecretsManager } from './secrets/secrets.ts';
+import { SettingsService } from './settings/settings.ts';
+import { pluginPaths, type PluginPaths } from './plugins/paths.ts';
+import { PluginRegistry } from './plugins/registry.ts';
+
+export type Status = Static<typeof AppStatus>;
+
+export interface ServiceOptions {
+  /** Electron's userData, or the harness's folder. */
+  dataDir: string;
+  appVersion: string;
+  native: NativeNotifier;
+  keyring?: KeyringBackend;
+  /** Also print the log to stderr (harness and development). */
+  mirrorLog?: boolean;
+}
+
+/** The live services, once the database is open. Later capabilities hang off this. */
+export interface Core {
+  db: Db;
+  settings: SettingsService;
+  audit: AuditLog;
+  notifications: NotificationService;
+  secrets: SecretsManager;
+  plugins: PluginRegistry;
+  pluginPaths: PluginPaths;
+}
+
+export interface AppServices {
+  dispatch: Dispatch;
+  events: AppEvents;
+  log: Logger;
+  status(): Status;
+  /** The ready services; throws `database_unavailable` while the database cannot be used. */
+  core(): Core;
+  close(): void;
+}
+
+export const DATABASE_FILE = 'switchboard.db';
+
+/**
+ * One composition root for the services, used by both the Electron main
+ * process and the browser harness. It never throws on a bad database: it
+ * starts in a `database_error` state so the window can ask the user what
+ * to do with the file.
+ */
+export function startServices(options: ServiceOptions): AppServices {
+  mkdirSync(options.dataDir, { recursive: true });
+  const log = createFileLogger(join(options.dataDir, 'logs', 'main.log'), { mirror: options.mirrorLog ?? false });
+  const events = new AppEvents();
+  const keyring = options.keyring ?? osKeyring();
+  const databasePath = join(options.dataDir, DATABASE_FILE);
+  let core: Core | undefined;
+  let status: Status;
+
+  const open = (): void => {
+    try {
+      const db = openDatabase(databasePath, MIGRATIONS);
+      const audit = new AuditLog(db, events);
+      const settings = new SettingsService(db, events, audit, options.dataDir);
+      const notifications = new NotificationService(db, events, options.native, log, () => settings.get().desktopNotifications);
+      const secrets = new SecretsManager(db, keyring, audit, events, log);
+      const pruned = audit.prune(settings.get().auditRetentionDays);
+      if (pruned > 0) log.info(`audit: pruned ${pruned} rows past retention`);
+      core = { db, settings, audit, notifications, secrets, plugins: new PluginRegistry(db), pluginPaths: pluginPaths(options.dataDir) };
+      status = { state: 'ready', version: options.appVersion, dataFolder: options.dataDir };
+    } catch (err) {
+      if (!(err instanceof DatabaseUnreadableError)) throw err;
+      log.error(err.message);
+      core = undefined;
+      status = { state: 'database_error', version: options.appVersion, dataFolder: options.dataDir, databasePath, message: err.message };
+    }
+  };
+  open();
+
+  const ready = (): Core => {
+    if (!core) throw new AppError('database_unavailable', 'The database cannot be read. Choose what to do with it on the start screen.');
+    return core;
+  };
+
+  const handlers = {
+    'app.status': () => status,
+    'app.resetDatabase': () => {
+      if (core) throw new AppError('conflict', 'The database is working; there is nothing to reset.');
+      const movedTo = moveDatabaseAside(databasePath);
+      log.warn(`moved unreadable database to ${movedTo}`);
+      open();
+      (core as Core | undefined)?.audit.append('database_reset', 'user', movedTo);
+      events.emit('app.statusChanged', status);
+      return { movedTo, status };
+    },
+    'settings.get': () => ready().settings.get(),
+    'settings.update': (patch) => ready().settings.update(patch),
+    'notifications.list': () => ready().notifications.list(),
+    'notifications.markRead': ({ ids }) => ready().notifications.markRead(ids),
+    'notifications.clear': () => ready().notifications.clear(),
+    'notifications.sendTest': () =>
+      ready().notifications.notify({ type: 'info', title: 'Test notification', message: 'Notifications reach you here.' }),
+    'audit.list': (filter) => {
+      const { audit } = ready();
+      return { entries: audit.list(filter), eventTypes: audit.eventTypes(), actors: audit.actors() };
+    },
+    'audit.export': (filter) => ready().audit.exportJsonl(filter),
+    'secrets.status': () => ready().secrets.hasKeyring(),
+    'secrets.list': () => ready().secrets.list(),
+    'secrets.set': ({ name, value }) => ready().secrets.store(name, value),
+    'secrets.delete': ({ name }) => ({ deleted: ready().secrets.delete(name) }),
+  } satisfies Partial<HandlerTable>;
+
+  return {
+    dispatch: createDispatcher(() => handlers satisfies HandlerTable, log),
+    events,
+    log,
+    status: () => status,
+    core: ready,
+    close: () => {
+      core?.db.close();
+      core = undefined;
+    },
+  };
+}
