@@ -15,6 +15,7 @@ import { SecretsManager } from './secrets/secrets.ts';
 import { SettingsService } from './settings/settings.ts';
 import { pluginPaths, type PluginPaths } from './plugins/paths.ts';
 import { PluginRegistry } from './plugins/registry.ts';
+import type { PluginBus, PluginProcessControl } from './plugins/control.ts';
 
 export type Status = Static<typeof AppStatus>;
 
@@ -37,6 +38,8 @@ export interface Core {
   secrets: SecretsManager;
   plugins: PluginRegistry;
   pluginPaths: PluginPaths;
+  /** The plugin runtime, once it is wired in: processes and the message/event/hook bus. */
+  supervisor?: PluginProcessControl & PluginBus;
 }
 
 export interface AppServices {
