@@ -15,6 +15,7 @@ import { SecretsManager } from './secrets/secrets.ts';
 import { SettingsService } from './settings/settings.ts';
 import { pluginPaths, type PluginPaths } from './plugins/paths.ts';
 import { PluginRegistry } from './plugins/registry.ts';
+import { defaultActorName, TaskService } from './tasks/tasks.ts';
 import type { PluginBus, PluginProcessControl } from './plugins/control.ts';
 
 export type Status = Static<typeof AppStatus>;
@@ -38,6 +39,8 @@ export interface Core {
   secrets: SecretsManager;
   plugins: PluginRegistry;
   pluginPaths: PluginPaths;
+  /** The task board; `agor.tasks` and the tasks.* channels both go through it. */
+  tasks: TaskService;
   /** The plugin runtime, once it is wired in: processes and the message/event/hook bus. */
   supervisor?: PluginProcessControl & PluginBus;
 }
@@ -78,7 +81,11 @@ export function startServices(options: ServiceOptions): AppServices {
       const secrets = new SecretsManager(db, keyring, audit, events, log);
       const pruned = audit.prune(settings.get().auditRetentionDays);
       if (pruned > 0) log.info(`audit: pruned ${pruned} rows past retention`);
-      core = { db, settings, audit, notifications, secrets, plugins: new PluginRegistry(db), pluginPaths: pluginPaths(options.dataDir) };
+      const plugins = new PluginRegistry(db);
+      const nameOf = (actor: string): string =>
+        (actor.startsWith('plugin:') && plugins.get(actor.slice('plugin:'.length))?.name) || defaultActorName(actor);
+      const tasks = new TaskService(db, events, audit, { nameOf, log });
+      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: pluginPaths(options.dataDir), tasks };
       status = { state: 'ready', version: options.appVersion, dataFolder: options.dataDir };
     } catch (err) {
       if (!(err instanceof DatabaseUnreadableError)) throw err;
@@ -121,6 +128,10 @@ export function startServices(options: ServiceOptions): AppServices {
     'secrets.list': () => ready().secrets.list(),
     'secrets.set': ({ name, value }) => ready().secrets.store(name, value),
     'secrets.delete': ({ name }) => ({ deleted: ready().secrets.delete(name) }),
+    'tasks.list': () => ({ tasks: ready().tasks.list() }),
+    'tasks.create': ({ title, description, status, assignee }) => ready().tasks.create(title, description, 'user', { status, assignee }),
+    'tasks.update': ({ id, ...fields }) => ready().tasks.update(id, fields, 'user'),
+    'tasks.move': ({ id, status, index }) => ready().tasks.updateStatus(id, status, 'user', index),
   } satisfies Partial<HandlerTable>;
 
   return {

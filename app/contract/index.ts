@@ -4,6 +4,7 @@ import { auditChannels, auditEvents } from './audit.ts';
 import { notificationChannels, notificationEvents } from './notifications.ts';
 import { secretChannels, secretEvents } from './secrets.ts';
 import { settingsChannels, settingsEvents } from './settings.ts';
+import { taskChannels, taskEvents } from './tasks.ts';
 
 /**
  * Every IPC channel of the app: its argument schema (validated in main) and
@@ -15,6 +16,7 @@ export const channels = {
   ...notificationChannels,
   ...auditChannels,
   ...secretChannels,
+  ...taskChannels,
 } as const satisfies Record<string, { args: TSchema; result: TSchema }>;
 
 /** Every push event main sends to windows. */
@@ -24,6 +26,7 @@ export const events = {
   ...notificationEvents,
   ...auditEvents,
   ...secretEvents,
+  ...taskEvents,
 } as const satisfies Record<string, TSchema>;
 
 export type Channel = keyof typeof channels;

@@ -3,6 +3,7 @@ import { pluginRegistryMigrations } from '../plugins/registry.ts';
 import { notificationMigrations } from '../notifications/notifications.ts';
 import { secretsMigrations } from '../secrets/secrets.ts';
 import { settingsMigrations } from '../settings/settings.ts';
+import { taskMigrations } from '../tasks/tasks.ts';
 import type { Migration } from './database.ts';
 
 /**
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...notificationMigrations,
   ...secretsMigrations,
   ...pluginRegistryMigrations,
+  ...taskMigrations,
 ];
