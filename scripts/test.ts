@@ -71,8 +71,8 @@ const e2eReport = join(reports, 'e2e.json');
 const steps: [string, string, string[], NodeJS.ProcessEnv?][] = [
   ['lint', 'eslint', ['.']],
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
-  ['unit', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]],
   ['build renderer', 'npm', ['run', '--silent', 'build:web']],
+  ['unit', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]],
   ['e2e', 'playwright', ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport }],
 ];
 

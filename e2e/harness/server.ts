@@ -1,10 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { stripTypeScriptTypes } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { NativeNotifier } from '../../main/notifications/notifications.ts';
 import { startServices, type AppServices } from '../../main/services.ts';
@@ -73,7 +73,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     native: logFileNotifier(nativeLog),
     mirrorLog: options.mirrorLog ?? false,
   });
-  const bridge = stripTypeScriptTypes(readFileSync(BRIDGE_SOURCE, 'utf8'));
+  const bridge = ts.transpileModule(readFileSync(BRIDGE_SOURCE, 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
 
   let origin = '';
   const server = createServer((req, res) => serve(req, res));

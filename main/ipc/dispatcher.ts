@@ -34,7 +34,11 @@ export function createDispatcher(resolveHandlers: () => HandlerTable, log: Logge
     if (!validate(value)) {
       const problems = (validate.errors ?? [])
         .slice(0, MAX_ERRORS_SHOWN)
-        .map((e) => `${e.instancePath || 'argument'} ${e.message ?? 'is invalid'}`.trim());
+        .map((e) =>
+          e.keyword === 'additionalProperties'
+            ? `"${String(e.params.additionalProperty)}" is not accepted`
+            : `${e.instancePath || 'argument'} ${e.message ?? 'is invalid'}`.trim(),
+        );
       return { ok: false, error: { code: 'invalid_argument', message: `Invalid argument for ${channel}: ${problems.join('; ')}` } };
     }
     try {

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServices } from '../services.ts';
+import { RecordingNotifier, startTestServices, type TestServices } from '../test-support/core.ts';
+
+let t: TestServices;
+afterEach(() => t?.services.close());
+
+describe('settings', () => {
+  it('starts from defaults and shows the data folder', () => {
+    t = startTestServices();
+    expect(t.services.core().settings.get()).toEqual({
+      theme: 'system',
+      catalogRefreshMinutes: 60,
+      desktopNotifications: true,
+      auditRetentionDays: 90,
+      dataFolder: t.dataDir,
+    });
+  });
+
+  it('persists a change across a restart, pushes it to windows and audits it', () => {
+    t = startTestServices();
+    const pushed: unknown[] = [];
+    t.services.events.subscribe((name, payload) => name === 'settings.changed' && pushed.push(payload));
+    t.services.core().settings.update({ theme: 'dark', catalogRefreshMinutes: 30 });
+    expect(pushed).toEqual([expect.objectContaining({ theme: 'dark', catalogRefreshMinutes: 30 })]);
+    const audit = t.services.core().audit.list({ eventType: 'settings_changed' });
+    expect(audit.map((e) => [e.subject, e.detail])).toEqual([
+      ['catalogRefreshMinutes', { from: 60, to: 30 }],
+      ['theme', { from: 'system', to: 'dark' }],
+    ]);
+    t.services.close();
+
+    const again = startServices({ dataDir: t.dataDir, appVersion: 'x', native: new RecordingNotifier() });
+    expect(again.core().settings.get()).toMatchObject({ theme: 'dark', catalogRefreshMinutes: 30 });
+    again.close();
+  });
+
+  it.each([
+    [{ theme: 'purple' }, 'Theme must be light, dark or system'],
+    [{ catalogRefreshMinutes: 2.5 }, 'Catalog refresh must be a whole number of minutes from 5 to 1440'],
+    [{ auditRetentionDays: 0 }, 'Audit retention must be a whole number of days from 1 to 3650'],
+    [{ dataFolder: '/tmp' }, '"dataFolder" is not a setting you can change'],
+  ])('refuses %j with a message and keeps the previous value', (patch, message) => {
+    t = startTestServices();
+    const before = t.services.core().settings.get();
+    expect(() => t.services.core().settings.update(patch as never)).toThrow(message);
+    expect(t.services.core().settings.get()).toEqual(before);
+    expect(t.services.core().audit.list({ eventType: 'settings_changed' })).toEqual([]);
+  });
+});
