@@ -1,0 +1,174 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { AgentMessage, HookStage } from './messages.ts';
+import { HOOK_STAGES } from './messages.ts';
+import type { Permission } from './permissions.ts';
+
+/**
+ * The envelopes between main and a plugin-host process. Everything a plugin
+ * asks for travels as a `call`; main answers with a `result`. Everything main
+ * asks of a plugin (run a command, run a hook, unload) is an `invoke` the host
+ * answers with a `reply`. Main validates every envelope from the host against
+ * the schemas below and never believes who the host says it is: the plugin id
+ * comes from which process sent the envelope, never from its contents.
+ */
+
+/** Limits main enforces on anything arriving from a plugin process. */
+export const ENVELOPE_LIMITS = {
+  /** Serialized size of one envelope. */
+  maxBytes: 1024 * 1024,
+  maxDepth: 32,
+  /** Objects, arrays and values counted together. */
+  maxNodes: 20_000,
+  maxStringLength: 512 * 1024,
+} as const;
+
+/** Storage per plugin: a value, a key, and all values together (in UTF-16 code units of the JSON). */
+export const STORAGE_LIMITS = { maxKeyLength: 256, maxValueBytes: 64 * 1024, maxTotalBytes: 1024 * 1024, maxKeys: 1000 } as const;
+
+export const HOOK_DEFAULT_TIMEOUT_MS = 50;
+export const HOOK_MAX_TIMEOUT_MS = 1000;
+/** How many events may chain (a handler emitting from inside a handler) before main refuses. */
+export const MAX_EVENT_DEPTH = 8;
+
+export const TASK_STATUSES = ['todo', 'progress', 'review', 'done', 'blocked'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+const Key = Type.String({ minLength: 1, maxLength: STORAGE_LIMITS.maxKeyLength });
+const EventName = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' });
+const HandlerKey = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+const Json = Type.Unknown();
+
+/** Each API method, the permission it needs (null: none) and the shape of its argument. */
+export const API_METHODS = {
+  'palette.registerCommand': {
+    permission: 'palette',
+    args: Type.Object({ key: HandlerKey, label: Type.String({ minLength: 1, maxLength: 200 }), takesArgument: Type.Boolean() }, { additionalProperties: false }),
+  },
+  'events.on': { permission: 'events', args: Type.Object({ name: EventName }, { additionalProperties: false }) },
+  'events.emit': {
+    permission: 'events',
+    args: Type.Object({ name: EventName, payload: Json, depth: Type.Integer({ minimum: 0, maximum: 1000 }) }, { additionalProperties: false }),
+  },
+  'notifications.send': {
+    permission: 'notifications',
+    args: Type.Object({ title: Type.String({ maxLength: 200 }), body: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+  },
+  'messages.subscribe': { permission: 'messages', args: Type.Object({}, { additionalProperties: false }) },
+  'tasks.list': { permission: 'tasks', args: Type.Object({}, { additionalProperties: false }) },
+  'tasks.create': {
+    permission: 'tasks',
+    args: Type.Object({ title: Type.String({ maxLength: 10_000 }), description: Type.String({ maxLength: 100_000 }) }, { additionalProperties: false }),
+  },
+  'tasks.updateStatus': {
+    permission: 'tasks',
+    args: Type.Object({ id: Type.Union([Type.Integer(), Type.String({ maxLength: 100 })]), status: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+  },
+  'settings.get': { permission: 'settings', args: Type.Object({ key: Key }, { additionalProperties: false }) },
+  'settings.set': { permission: 'settings', args: Type.Object({ key: Key, value: Json }, { additionalProperties: false }) },
+  'storage.get': { permission: null, args: Type.Object({ key: Key }, { additionalProperties: false }) },
+  'storage.set': { permission: null, args: Type.Object({ key: Key, value: Json }, { additionalProperties: false }) },
+  'storage.delete': { permission: null, args: Type.Object({ key: Key }, { additionalProperties: false }) },
+  'storage.keys': { permission: null, args: Type.Object({}, { additionalProperties: false }) },
+  'ui.setPanel': { permission: 'panels', args: Type.Object({ panel: Json }, { additionalProperties: false }) },
+  'hooks.register': {
+    permission: 'hooks',
+    args: Type.Object(
+      {
+        key: HandlerKey,
+        stage: Type.Union(HOOK_STAGES.map((s) => Type.Literal(s))),
+        priority: Type.Number({ minimum: -1_000_000, maximum: 1_000_000 }),
+        timeoutMs: Type.Integer({ minimum: 1, maximum: HOOK_MAX_TIMEOUT_MS }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+} as const satisfies Record<string, { permission: Permission | null; args: TSchema }>;
+
+export type ApiMethod = keyof typeof API_METHODS;
+export type ApiArgs<M extends ApiMethod> = Static<(typeof API_METHODS)[M]['args']>;
+export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethod[];
+
+const CallId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+export const HostCommand = Type.Object(
+  { key: HandlerKey, label: Type.String({ minLength: 1, maxLength: 200 }), takesArgument: Type.Boolean() },
+  { additionalProperties: false },
+);
+
+/** Host -> main. */
+export const HostEnvelope = Type.Union([
+  Type.Object(
+    {
+      t: Type.Literal('ready'),
+      commands: Type.Array(HostCommand, { maxItems: 100 }),
+      /** The API areas the plugin used while loading, e.g. `messages`, `hooks`. */
+      capabilities: Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ t: Type.Literal('call'), id: CallId, method: Type.String({ maxLength: 50 }), args: Json }, { additionalProperties: false }),
+  Type.Object({ t: Type.Literal('reply'), id: CallId, ok: Type.Literal(true), value: Json }, { additionalProperties: false }),
+  Type.Object({ t: Type.Literal('reply'), id: CallId, ok: Type.Literal(false), error: Type.String({ maxLength: 10_000 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      t: Type.Literal('log'),
+      level: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+      text: Type.String({ maxLength: 16_384 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { t: Type.Literal('pong'), id: CallId, rss: Type.Number({ minimum: 0 }), heapUsed: Type.Number({ minimum: 0 }) },
+    { additionalProperties: false },
+  ),
+  /** The plugin's script threw while loading; the host exits after sending it. */
+  Type.Object({ t: Type.Literal('failed'), error: Type.String({ maxLength: 10_000 }) }, { additionalProperties: false }),
+]);
+export type HostMessage = Static<typeof HostEnvelope>;
+
+export interface HookInvocation {
+  stage: HookStage;
+  body: string;
+  metadata: Record<string, unknown>;
+}
+
+/** What a hook handler answers, after the host has normalised it. */
+export type HookReply =
+  | { action: 'passthrough'; metadata: Record<string, unknown> }
+  | { action: 'modify'; body: string; metadata: Record<string, unknown> }
+  | { action: 'block'; status: number; errorType: string; message: string; metadata: Record<string, unknown> };
+
+export const HookReplySchema = Type.Union([
+  Type.Object({ action: Type.Literal('passthrough'), metadata: Type.Record(Type.String(), Json) }, { additionalProperties: false }),
+  Type.Object(
+    { action: Type.Literal('modify'), body: Type.String({ maxLength: ENVELOPE_LIMITS.maxStringLength }), metadata: Type.Record(Type.String(), Json) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      action: Type.Literal('block'),
+      status: Type.Integer({ minimum: 100, maximum: 599 }),
+      errorType: Type.String({ maxLength: 100 }),
+      message: Type.String({ maxLength: 2000 }),
+      metadata: Type.Record(Type.String(), Json),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+/** Main -> host. */
+export type MainMessage =
+  | { t: 'init'; meta: { id: string; name: string; version: string }; source: string; filename: string }
+  | { t: 'result'; id: number; ok: true; value: unknown }
+  | { t: 'result'; id: number; ok: false; error: string }
+  | { t: 'invoke'; id: number; target: 'command'; key: number; argument: string | null }
+  | ({ t: 'invoke'; id: number; target: 'hook'; key: number } & HookInvocation)
+  | { t: 'invoke'; id: number; target: 'unload' }
+  | { t: 'message'; message: AgentMessage }
+  | { t: 'event'; name: string; payload: unknown; depth: number; from: string | null }
+  | { t: 'ping'; id: number };
+
+/** The text of a denied call; tests and the plugin log both rely on this wording. */
+export function permissionDeniedMessage(permission: Permission, pluginId: string): string {
+  return `Permission '${permission}' not granted to ${pluginId}`;
+}
