@@ -1,15 +1,12 @@
-import { useEffect, useState } from 'react';
-import { api } from './api.ts';
+import { useEffect } from 'react';
+import { Shell } from './shell/Shell.tsx';
+import { followSettingsChanges, useSettings } from './stores/settings.ts';
 
 export function App() {
-  const [theme, setTheme] = useState<string>('');
+  const load = useSettings((s) => s.load);
   useEffect(() => {
-    void api.invoke('settings.get', {}).then((s) => setTheme(s.theme));
-  }, []);
-  return (
-    <main>
-      <h1>Settings</h1>
-      <p>Theme: {theme}</p>
-    </main>
-  );
+    void load();
+    return followSettingsChanges();
+  }, [load]);
+  return <Shell />;
 }

@@ -1,0 +1,13 @@
+import { AuditScreen } from './audit/AuditScreen.tsx';
+import { SettingsScreen } from './settings/SettingsScreen.tsx';
+import { AuditIcon, SettingsIcon } from '../ui/icons.tsx';
+import type { ScreenDefinition } from './types.ts';
+
+/**
+ * The left navigation, in order. Add one line per screen; open one from
+ * anywhere with `navigate(id, params)` from stores/navigation.ts.
+ */
+export const screens: ScreenDefinition[] = [
+  { id: 'settings', title: 'Settings', icon: SettingsIcon, component: SettingsScreen },
+  { id: 'audit', title: 'Audit log', icon: AuditIcon, component: AuditScreen },
+];

@@ -1,0 +1,74 @@
+import { useEffect, useRef } from 'react';
+import { TOAST_DISMISS_MS } from '../../../app/contract/notifications.ts';
+import { useNotifications, visibleToasts, type Notification } from '../stores/notifications.ts';
+import { IconButton } from '../ui/Button.tsx';
+import { CloseIcon } from '../ui/icons.tsx';
+import { NotificationIcon, notificationTypeLabel } from './NotificationIcon.tsx';
+import './toasts.css';
+
+/**
+ * One toast with its own timer. The timer starts when the toast becomes
+ * visible (not when it arrived), and pointer hover or keyboard focus pause it
+ * with the remaining time kept.
+ */
+function Toast({ notification, onDismiss }: { notification: Notification; onDismiss: (id: number) => void }) {
+  const remaining = useRef(TOAST_DISMISS_MS);
+  const startedAt = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const pause = () => {
+    if (!timer.current) return;
+    clearTimeout(timer.current);
+    timer.current = null;
+    remaining.current -= Date.now() - startedAt.current;
+  };
+  const resume = () => {
+    if (timer.current) return;
+    startedAt.current = Date.now();
+    timer.current = setTimeout(() => onDismiss(notification.id), Math.max(0, remaining.current));
+  };
+
+  useEffect(() => {
+    resume();
+    return pause;
+    // The timer belongs to this toast's lifetime; it must not restart on re-render.
+  }, []);
+
+  return (
+    <li
+      className={`toast toast-${notification.type}`}
+      onMouseEnter={pause}
+      onMouseLeave={resume}
+      onFocus={pause}
+      onBlur={resume}
+      aria-label={`${notificationTypeLabel(notification.type)}: ${notification.title}`}
+    >
+      <NotificationIcon type={notification.type} size={18} />
+      <div className="toast-text">
+        <div className="toast-title">{notification.title}</div>
+        {notification.message ? <div className="toast-message">{notification.message}</div> : null}
+      </div>
+      <IconButton icon={CloseIcon} label="Dismiss notification" size="sm" onClick={() => onDismiss(notification.id)} />
+    </li>
+  );
+}
+
+export function Toasts() {
+  const toasts = useNotifications((s) => s.toasts);
+  const dismiss = useNotifications((s) => s.dismissToast);
+  const visible = visibleToasts(toasts).toReversed();
+  return (
+    <section className="toasts" aria-label="Notifications" aria-live="polite" aria-relevant="additions">
+      <ol className="toast-list">
+        {visible.map((n) => (
+          <Toast key={n.id} notification={n} onDismiss={dismiss} />
+        ))}
+      </ol>
+      {toasts.length > visible.length ? (
+        <p className="toast-waiting" aria-hidden="true">
+          +{toasts.length - visible.length} more
+        </p>
+      ) : null}
+    </section>
+  );
+}
