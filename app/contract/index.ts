@@ -45,7 +45,6 @@ export interface SwitchboardApi {
 }
 
 /** Transport names shared by preload and the Electron root. */
-export const IPC_INVOKE = 'switchboard:invoke';
-export const IPC_EVENT = 'switchboard:event';
+export { IPC_EVENT, IPC_INVOKE } from './transport.ts';
 
 export * from './envelope.ts';

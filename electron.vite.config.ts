@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import renderer from './renderer/vite.config.ts';
+
+const ROOT = import.meta.dirname;
+
+/**
+ * Native Node-API addons stay in node_modules (electron-builder unpacks their
+ * `.node` files from the asar); they cannot be bundled. Every other runtime
+ * dependency is external too, by electron-vite's default for main.
+ */
+const NATIVE_DEPENDENCIES = ['better-sqlite3', '@napi-rs/keyring'];
+
+/**
+ * Main-side entries besides the app itself, each bundled to out/main/<name>.js.
+ * `plugin-host` is the entry every plugin process runs (utilityProcess.fork of
+ * out/main/plugin-host.js); the plugin runtime provides plugin-host/main.ts.
+ */
+const PLUGIN_HOST_ENTRY = resolve(ROOT, 'plugin-host/main.ts');
+const EXTRA_MAIN_ENTRIES: Record<string, string> = existsSync(PLUGIN_HOST_ENTRY) ? { 'plugin-host': PLUGIN_HOST_ENTRY } : {};
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(ROOT, 'out/main'),
+      // Electron 45 runs Node 24; package.json says "type": "module", so main is emitted as ESM.
+      target: 'node24',
+      externalizeDeps: { include: NATIVE_DEPENDENCIES },
+      rolldownOptions: {
+        input: { index: resolve(ROOT, 'main/index.ts'), ...EXTRA_MAIN_ENTRIES },
+        output: { entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve(ROOT, 'out/preload'),
+      target: 'node24',
+      // A sandboxed preload is a classic script: one CommonJS file whose only require is `electron`.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(ROOT, 'preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+      },
+    },
+  },
+  renderer: {
+    // The same root, base and target as `npm run build:web`, so the app and the harness serve the same files.
+    ...renderer,
+    build: {
+      ...renderer.build,
+      rolldownOptions: { input: resolve(ROOT, 'renderer/index.html') },
+    },
+  },
+});

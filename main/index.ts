@@ -1,0 +1,90 @@
+// The Electron composition root: the same services as the browser harness,
+// bound to a hardened window, Electron IPC and desktop notifications. The
+// logic lives in main/electron/* as small functions over injected Electron
+// objects, so it is unit-tested without the Electron binary.
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, screen, session, shell, type WebContents } from 'electron';
+import { startServices, type AppServices } from './services.ts';
+import { broadcastEvents, createSenderCheck, registerIpc } from './electron/ipc.ts';
+import { createAppUrlCheck, denyAllPermissions, guardWebContents } from './electron/navigation.ts';
+import { electronNotifier } from './electron/notifications.ts';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './electron/protocol.ts';
+import { focusWindow, mainWindowOptions } from './electron/window.ts';
+import { placeWindow, readWindowState, trackWindowState, WINDOW_STATE_FILE, writeWindowState } from './electron/window-state.ts';
+
+const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
+const RENDERER_DIR = join(import.meta.dirname, '../renderer');
+/** Set by `electron-vite dev`; a packaged app always loads its own files. */
+const DEV_SERVER_URL = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+
+const isAppUrl = createAppUrlCheck(DEV_SERVER_URL);
+
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.enableSandbox();
+
+let mainWindow: BrowserWindow | undefined;
+
+function createMainWindow(services: AppServices): BrowserWindow {
+  const stateFile = join(app.getPath('userData'), WINDOW_STATE_FILE);
+  const placement = placeWindow(
+    readWindowState(stateFile),
+    screen.getAllDisplays().map((d) => d.workArea),
+    screen.getPrimaryDisplay().workArea,
+  );
+  const window = new BrowserWindow(mainWindowOptions(placement, PRELOAD));
+  trackWindowState(window, (state) => writeWindowState(stateFile, state), (err) => services.log.warn('could not save the window position', err));
+  window.once('ready-to-show', () => {
+    if (placement.maximized) window.maximize();
+    window.show();
+  });
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = undefined;
+  });
+  window.webContents.on('did-fail-load', (_event, code, description, url) => services.log.error(`the window failed to load ${url}: ${description} (${code})`));
+  window.webContents.on('render-process-gone', (_event, details) => services.log.error(`the window's renderer exited: ${details.reason}`));
+  void window.loadURL(DEV_SERVER_URL ?? APP_ENTRY_URL);
+  return window;
+}
+
+function start(): void {
+  let services: AppServices;
+  try {
+    services = startServices({
+      dataDir: app.getPath('userData'),
+      appVersion: app.getVersion(),
+      native: electronNotifier(Notification, () => focusWindow(mainWindow)),
+      mirrorLog: !app.isPackaged,
+    });
+  } catch (err) {
+    dialog.showErrorBox('Switchboard could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+    return;
+  }
+
+  denyAllPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
+  const isOurWebContents = (contents: WebContents): boolean =>
+    BrowserWindow.getAllWindows().some((w) => !w.isDestroyed() && w.webContents === contents);
+  registerIpc(ipcMain, services, createSenderCheck({ isOurWebContents, isAppUrl }));
+  broadcastEvents(services.events, () => BrowserWindow.getAllWindows(), isAppUrl);
+
+  mainWindow = createMainWindow(services);
+  app.on('second-instance', () => focusWindow(mainWindow));
+  app.on('activate', () => {
+    if (!mainWindow) mainWindow = createMainWindow(services);
+    else focusWindow(mainWindow);
+  });
+  app.on('will-quit', () => services.close());
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Switchboard is running; it receives 'second-instance' and comes forward.
+  app.quit();
+} else {
+  // Every webContents ever created (windows, and anything a page might try to open) gets the same guards.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => shell.openExternal(url)));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  void app.whenReady().then(start);
+}
