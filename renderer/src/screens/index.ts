@@ -1,6 +1,7 @@
 import { AuditScreen } from './audit/AuditScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
-import { AuditIcon, SettingsIcon } from '../ui/icons.tsx';
+import { TasksScreen } from './tasks/TasksScreen.tsx';
+import { AuditIcon, SettingsIcon, TasksIcon } from '../ui/icons.tsx';
 import type { ScreenDefinition } from './types.ts';
 
 /**
@@ -9,5 +10,6 @@ import type { ScreenDefinition } from './types.ts';
  */
 export const screens: ScreenDefinition[] = [
   { id: 'settings', title: 'Settings', icon: SettingsIcon, component: SettingsScreen },
+  { id: 'tasks', title: 'Tasks', icon: TasksIcon, component: TasksScreen },
   { id: 'audit', title: 'Audit log', icon: AuditIcon, component: AuditScreen },
 ];
