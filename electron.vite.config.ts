@@ -22,8 +22,8 @@ const EXTRA_MAIN_ENTRIES: Record<string, string> = existsSync(PLUGIN_HOST_ENTRY)
 
 export default defineConfig({
   main: {
+    // Output goes to electron-vite's default out/main (out/preload below), which `--outDir` can move.
     build: {
-      outDir: resolve(ROOT, 'out/main'),
       // Electron 45 runs Node 24; package.json says "type": "module", so main is emitted as ESM.
       target: 'node24',
       externalizeDeps: { include: NATIVE_DEPENDENCIES },
@@ -35,7 +35,6 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: resolve(ROOT, 'out/preload'),
       target: 'node24',
       // A sandboxed preload is a classic script: one CommonJS file whose only require is `electron`.
       externalizeDeps: false,
