@@ -10,7 +10,8 @@ import './notification-center.css';
 
 /** The bell in the top bar and its dropdown with the history of the last 100 notifications. */
 export function NotificationCenter() {
-  const [open, setOpen] = useState(false);
+  const open = useNotifications((s) => s.centerOpen);
+  const setOpen = useNotifications((s) => s.setCenterOpen);
   const unread = useNotifications((s) => s.unread);
   const root = useRef<HTMLDivElement>(null);
   const bell = useRef<HTMLButtonElement>(null);
@@ -33,7 +34,7 @@ export function NotificationCenter() {
       document.removeEventListener('pointerdown', onPointer);
       document.removeEventListener('keydown', onKey);
     };
-  }, [open]);
+  }, [open, setOpen]);
 
   const label = unread > 0 ? `Notifications, ${unread} unread` : 'Notifications';
   return (
@@ -47,7 +48,7 @@ export function NotificationCenter() {
         aria-haspopup="dialog"
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => setOpen(!open)}
       >
         <BellIcon size={18} />
         {unread > 0 ? (

@@ -56,9 +56,10 @@ function Toast({ notification, onDismiss }: { notification: Notification; onDism
 export function Toasts() {
   const toasts = useNotifications((s) => s.toasts);
   const dismiss = useNotifications((s) => s.dismissToast);
+  const centerOpen = useNotifications((s) => s.centerOpen);
   const visible = visibleToasts(toasts).toReversed();
   return (
-    <section className="toasts" aria-label="Notifications" aria-live="polite" aria-relevant="additions">
+    <section className={`toasts${centerOpen ? ' toasts-behind-center' : ''}`} aria-label="Notifications" aria-live="polite" aria-relevant="additions">
       <ol className="toast-list">
         {visible.map((n) => (
           <Toast key={n.id} notification={n} onDismiss={dismiss} />

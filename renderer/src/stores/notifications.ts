@@ -13,6 +13,9 @@ interface NotificationState {
   error: string | null;
   /** Toasts in arrival order; the first MAX_VISIBLE_TOASTS are on screen, the rest wait. */
   toasts: Notification[];
+  /** The Notification Center shows the same items, so toasts step aside while it is open. */
+  centerOpen: boolean;
+  setCenterOpen(open: boolean): void;
   load(): Promise<void>;
   markRead(ids?: number[]): Promise<void>;
   clear(): Promise<void>;
@@ -27,6 +30,8 @@ export const useNotifications = create<NotificationState>((set, get) => ({
   loaded: false,
   error: null,
   toasts: [],
+  centerOpen: false,
+  setCenterOpen: (centerOpen) => set({ centerOpen }),
   load: async () => {
     try {
       const { items, unread } = await api.invoke('notifications.list', {});

@@ -1,7 +1,7 @@
 export { Button, IconButton, Spinner } from './Button.tsx';
 export { Dialog, useFocusTrap } from './Dialog.tsx';
 export { Field } from './Field.tsx';
-export { Badge } from './Badge.tsx';
+export { Badge, type BadgeTone } from './Badge.tsx';
 export { Banner } from './Banner.tsx';
 export { EmptyState } from './EmptyState.tsx';
 export { errorMessage, formatRelative, formatTime } from './format.ts';

@@ -1,19 +1,61 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useSettings } from '../../stores/settings.ts';
 import type { ScreenProps } from '../types.ts';
-import { Spinner } from '../../ui/Button.tsx';
+import { Banner, Button, Spinner } from '../../ui/index.ts';
+import { GeneralSection } from './GeneralSection.tsx';
+import { AppearanceSection } from './AppearanceSection.tsx';
+import { NotificationsSection } from './NotificationsSection.tsx';
+import { SecretsSection } from './SecretsSection.tsx';
+import './settings.css';
 
 export function SettingsScreen(_props: ScreenProps) {
-  const { settings, load } = useSettings();
+  const { settings, loadError, load } = useSettings();
+  const [retrying, setRetrying] = useState(false);
   useEffect(() => {
     void load();
   }, [load]);
+
   return (
-    <div className="screen">
+    <div className="screen settings-screen">
       <header className="screen-header">
-        <h1>Settings</h1>
+        <div>
+          <h1>Settings</h1>
+          <p>How Switchboard looks, how often it checks for plugins, and the secrets it keeps for you.</p>
+        </div>
       </header>
-      {settings ? <p>Theme: {settings.theme}</p> : <Spinner label="Loading settings" />}
+      {loadError && !settings ? (
+        <Banner
+          tone="danger"
+          title="Settings could not be loaded"
+          action={
+            <Button
+              size="sm"
+              busy={retrying}
+              onClick={async () => {
+                setRetrying(true);
+                await load();
+                setRetrying(false);
+              }}
+            >
+              Try again
+            </Button>
+          }
+        >
+          {loadError}
+        </Banner>
+      ) : null}
+      {settings ? (
+        <>
+          <AppearanceSection settings={settings} />
+          <GeneralSection settings={settings} />
+          <NotificationsSection settings={settings} />
+          <SecretsSection />
+        </>
+      ) : loadError ? null : (
+        <div className="loading-row">
+          <Spinner label="Loading settings" /> Loading settings…
+        </div>
+      )}
     </div>
   );
 }
