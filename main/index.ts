@@ -15,7 +15,7 @@ import { placeWindow, readWindowState, trackWindowState, WINDOW_STATE_FILE, writ
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
 const RENDERER_DIR = join(import.meta.dirname, '../renderer');
 /** Set by `electron-vite dev`; a packaged app always loads its own files. */
-const DEV_SERVER_URL = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const DEV_SERVER_URL = (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) || undefined;
 
 const isAppUrl = createAppUrlCheck(DEV_SERVER_URL);
 
