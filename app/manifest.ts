@@ -30,7 +30,7 @@ export const SelectOption = Type.Union([
 export const UiSchemaEntry = Type.Object(
   {
     key: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$', description: 'The setting this field edits (agor.settings.get(key)).' }),
-    type: Type.Union(UI_FIELD_TYPES.map((t) => Type.Literal(t)), { description: 'text, number, boolean, select, textarea or array (a list of strings).' }),
+    type: Type.Unsafe<UiFieldType>({ type: 'string', enum: [...UI_FIELD_TYPES], description: 'text, number, boolean, select, textarea or array (a list of strings).' }),
     label: Type.String({ minLength: 1, maxLength: 100 }),
     description: Type.Optional(Type.String({ maxLength: 500 })),
     default: Type.Optional(Type.Union([JsonScalar, Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 200 })])),
@@ -51,7 +51,7 @@ export const PluginManifestSchema = Type.Object(
     main: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The script to run, relative to the plugin folder.' })),
     entry: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Same as `main`; either spelling is accepted.' })),
     permissions: Type.Optional(
-      Type.Array(Type.Union(PERMISSIONS.map((p) => Type.Literal(p))), { uniqueItems: true, description: 'What the plugin asks the user to grant.' }),
+      Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }), { uniqueItems: true, description: 'What the plugin asks the user to grant.' }),
     ),
     config: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { description: 'Default values of settings.' })),
     ui_schema: Type.Optional(Type.Array(UiSchemaEntry, { maxItems: 50, description: 'The settings form on the plugin page.' })),
@@ -59,7 +59,9 @@ export const PluginManifestSchema = Type.Object(
       Type.Object(
         {
           failure: Type.Optional(
-            Type.Union([Type.Literal('open'), Type.Literal('closed')], {
+            Type.Unsafe<'open' | 'closed'>({
+              type: 'string',
+              enum: ['open', 'closed'],
               description: 'open (default): a hook that times out or throws is skipped. closed: it blocks the prompt or reply.',
             }),
           ),

@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { AgentMessage, HookStage } from './messages.ts';
 import { HOOK_STAGES } from './messages.ts';
 import type { Permission } from './permissions.ts';
+import { ENVELOPE_LIMITS, HOOK_MAX_TIMEOUT_MS, STORAGE_LIMITS } from './plugin-limits.ts';
 
 /**
  * The envelopes between main and a plugin-host process. Everything a plugin
@@ -12,26 +13,7 @@ import type { Permission } from './permissions.ts';
  * comes from which process sent the envelope, never from its contents.
  */
 
-/** Limits main enforces on anything arriving from a plugin process. */
-export const ENVELOPE_LIMITS = {
-  /** Serialized size of one envelope. */
-  maxBytes: 1024 * 1024,
-  maxDepth: 32,
-  /** Objects, arrays and values counted together. */
-  maxNodes: 20_000,
-  maxStringLength: 512 * 1024,
-} as const;
-
-/** Storage per plugin: a value, a key, and all values together (in UTF-16 code units of the JSON). */
-export const STORAGE_LIMITS = { maxKeyLength: 256, maxValueBytes: 64 * 1024, maxTotalBytes: 1024 * 1024, maxKeys: 1000 } as const;
-
-export const HOOK_DEFAULT_TIMEOUT_MS = 50;
-export const HOOK_MAX_TIMEOUT_MS = 1000;
-/** How many events may chain (a handler emitting from inside a handler) before main refuses. */
-export const MAX_EVENT_DEPTH = 8;
-
-export const TASK_STATUSES = ['todo', 'progress', 'review', 'done', 'blocked'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export { ENVELOPE_LIMITS, STORAGE_LIMITS, HOOK_DEFAULT_TIMEOUT_MS, HOOK_MAX_TIMEOUT_MS, MAX_EVENT_DEPTH } from './plugin-limits.ts';
 
 const Key = Type.String({ minLength: 1, maxLength: STORAGE_LIMITS.maxKeyLength });
 const EventName = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' });

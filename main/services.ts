@@ -16,7 +16,10 @@ import { SettingsService } from './settings/settings.ts';
 import { pluginPaths, type PluginPaths } from './plugins/paths.ts';
 import { PluginRegistry } from './plugins/registry.ts';
 import { defaultActorName, TaskService } from './tasks/tasks.ts';
-import type { PluginBus, PluginProcessControl } from './plugins/control.ts';
+import { appCommands } from './plugins/app-commands.ts';
+import { childProcessLauncher, type PluginLauncher } from './plugins/launcher.ts';
+import { PluginStore } from './plugins/store.ts';
+import { PluginSupervisor, type SupervisorTiming } from './plugins/supervisor.ts';
 
 export type Status = Static<typeof AppStatus>;
 
@@ -28,6 +31,10 @@ export interface ServiceOptions {
   keyring?: KeyringBackend;
   /** Also print the log to stderr (harness and development). */
   mirrorLog?: boolean;
+  /** How plugin processes start: `utilityProcess` in Electron; by default `child_process.fork` with Node's permission flags. */
+  pluginLauncher?: PluginLauncher;
+  /** Shorter supervision deadlines for tests. */
+  pluginTiming?: Partial<SupervisorTiming>;
 }
 
 /** The live services, once the database is open. Later capabilities hang off this. */
@@ -41,8 +48,8 @@ export interface Core {
   pluginPaths: PluginPaths;
   /** The task board; `agor.tasks` and the tasks.* channels both go through it. */
   tasks: TaskService;
-  /** The plugin runtime, once it is wired in: processes and the message/event/hook bus. */
-  supervisor?: PluginProcessControl & PluginBus;
+  /** The plugin runtime: processes (PluginProcessControl) and the message/event/hook bus (PluginBus). */
+  supervisor: PluginSupervisor;
 }
 
 export interface AppServices {
@@ -52,7 +59,8 @@ export interface AppServices {
   status(): Status;
   /** The ready services; throws `database_unavailable` while the database cannot be used. */
   core(): Core;
-  close(): void;
+  /** Stops every plugin gracefully, then closes the database. */
+  close(): Promise<void>;
 }
 
 export const DATABASE_FILE = 'switchboard.db';
@@ -85,7 +93,23 @@ export function startServices(options: ServiceOptions): AppServices {
       const nameOf = (actor: string): string =>
         (actor.startsWith('plugin:') && plugins.get(actor.slice('plugin:'.length))?.name) || defaultActorName(actor);
       const tasks = new TaskService(db, events, audit, { nameOf, log });
-      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: pluginPaths(options.dataDir), tasks };
+      const paths = pluginPaths(options.dataDir);
+      const supervisor: PluginSupervisor = new PluginSupervisor({
+        registry: plugins,
+        paths,
+        store: new PluginStore(db),
+        audit,
+        notifications,
+        events,
+        tasks,
+        log,
+        appVersion: options.appVersion,
+        launcher: options.pluginLauncher ?? childProcessLauncher(),
+        ...(options.pluginTiming ? { timing: options.pluginTiming } : {}),
+        appCommands: appCommands({ notifications, tasks, supervisor: () => supervisor }),
+      });
+      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor };
+      supervisor.startAll().catch((err: unknown) => log.error('starting plugins failed', err));
       status = { state: 'ready', version: options.appVersion, dataFolder: options.dataDir };
     } catch (err) {
       if (!(err instanceof DatabaseUnreadableError)) throw err;
@@ -132,6 +156,18 @@ export function startServices(options: ServiceOptions): AppServices {
     'tasks.create': ({ title, description, status, assignee }) => ready().tasks.create(title, description, 'user', { status, assignee }),
     'tasks.update': ({ id, ...fields }) => ready().tasks.update(id, fields, 'user'),
     'tasks.move': ({ id, status, index }) => ready().tasks.updateStatus(id, status, 'user', index),
+    'plugins.list': () => ({ plugins: ready().supervisor.list() }),
+    'plugins.get': ({ id }) => ready().supervisor.get(id),
+    'plugins.setEnabled': ({ id, enabled }) => ready().supervisor.setEnabled(id, enabled),
+    'plugins.restart': ({ id }) => ready().supervisor.restart(id),
+    'plugins.reload': ({ id }) => ready().supervisor.reload(id),
+    'plugins.updateSettings': ({ id, values }) => ready().supervisor.updateSettings(id, values),
+    'plugins.logs': ({ id }) => ({ lines: ready().supervisor.logs(id) }),
+    'palette.list': () => ({ commands: ready().supervisor.palette() }),
+    'palette.run': async ({ commandId, argument }) => {
+      await ready().supervisor.runCommand(commandId, argument);
+      return { ok: true as const };
+    },
   } satisfies Partial<HandlerTable>;
 
   return {
@@ -140,9 +176,12 @@ export function startServices(options: ServiceOptions): AppServices {
     log,
     status: () => status,
     core: ready,
-    close: () => {
-      core?.db.close();
+    close: async () => {
+      const closing = core;
       core = undefined;
+      if (!closing) return;
+      await closing.supervisor.stopAll();
+      closing.db.close();
     },
   };
 }

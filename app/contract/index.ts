@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { appChannels, appEvents } from './app.ts';
 import { auditChannels, auditEvents } from './audit.ts';
 import { notificationChannels, notificationEvents } from './notifications.ts';
+import { pluginChannels, pluginEvents } from './plugins.ts';
 import { secretChannels, secretEvents } from './secrets.ts';
 import { settingsChannels, settingsEvents } from './settings.ts';
 import { taskChannels, taskEvents } from './tasks.ts';
@@ -17,6 +18,7 @@ export const channels = {
   ...auditChannels,
   ...secretChannels,
   ...taskChannels,
+  ...pluginChannels,
 } as const satisfies Record<string, { args: TSchema; result: TSchema }>;
 
 /** Every push event main sends to windows. */
@@ -27,6 +29,7 @@ export const events = {
   ...auditEvents,
   ...secretEvents,
   ...taskEvents,
+  ...pluginEvents,
 } as const satisfies Record<string, TSchema>;
 
 export type Channel = keyof typeof channels;

@@ -143,7 +143,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     close: async () => {
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((r) => server.close(() => r()));
-      services.close();
+      await services.close();
     },
   };
 }

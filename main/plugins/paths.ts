@@ -18,9 +18,5 @@ export function pluginPaths(dataDir: string): PluginPaths {
   return { root: join(dataDir, 'plugins'), backups: join(dataDir, 'plugin-backups'), staging: join(dataDir, 'plugin-staging') };
 }
 
-/** Plugin ids double as folder names, so they are kept to a safe alphabet. */
-export const PLUGIN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
-
-export function isSafePluginId(id: string): boolean {
-  return PLUGIN_ID_PATTERN.test(id) && id !== '.' && id !== '..' && !id.includes('..');
-}
+/** Plugin ids double as folder names, so they are kept to a safe alphabet (defined with the manifest schema). */
+export { PLUGIN_ID_PATTERN, isSafePluginId } from '../../app/manifest.ts';

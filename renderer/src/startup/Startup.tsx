@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Static } from '@sinclair/typebox';
 import type { AppStatus } from '../../../app/contract/app.ts';
 import { api } from '../api.ts';
-import { Banner, Button, DatabaseIcon, Spinner, errorMessage } from '../ui/index.ts';
+import { Banner, Button, CheckIcon, DatabaseIcon, Spinner, errorMessage } from '../ui/index.ts';
 import { applyTheme } from '../theme/theme.ts';
 import './startup.css';
 
@@ -17,6 +17,8 @@ type DatabaseError = Extract<Status, { state: 'database_error' }>;
 export function Startup({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<Status | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Set once this window moved the database aside: the user sees where it went before going on.
+  const [movedTo, setMovedTo] = useState<string | null>(null);
 
   const check = async () => {
     setError(null);
@@ -50,7 +52,18 @@ export function Startup({ children }: { children: ReactNode }) {
       </div>
     );
   }
-  if (status.state === 'database_error') return <DatabaseRecovery status={status} onRecovered={setStatus} />;
+  if (movedTo) return <FreshDatabase movedTo={movedTo} onContinue={() => setMovedTo(null)} />;
+  if (status.state === 'database_error') {
+    return (
+      <DatabaseRecovery
+        status={status}
+        onMoved={(result) => {
+          setMovedTo(result.movedTo);
+          setStatus(result.status);
+        }}
+      />
+    );
+  }
   return <>{children}</>;
 }
 
@@ -62,15 +75,14 @@ function CenteredCard({ children }: { children: ReactNode }) {
   );
 }
 
-function DatabaseRecovery({ status, onRecovered }: { status: DatabaseError; onRecovered: (status: Status) => void }) {
+function DatabaseRecovery({ status, onMoved }: { status: DatabaseError; onMoved: (result: { movedTo: string; status: Status }) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const reset = async () => {
     setBusy(true);
     setError(null);
     try {
-      const result = await api.invoke('app.resetDatabase', {});
-      onRecovered(result.status);
+      onMoved(await api.invoke('app.resetDatabase', {}));
     } catch (e) {
       setError(errorMessage(e));
       setBusy(false);
@@ -90,17 +102,40 @@ function DatabaseRecovery({ status, onRecovered }: { status: DatabaseError; onRe
         <dl className="startup-facts">
           <dt>File</dt>
           <dd className="mono">{status.databasePath}</dd>
-          <dt>Reason</dt>
+          <dt>Details</dt>
           <dd>{status.message}</dd>
         </dl>
         <p>
           You can move the file aside and start with a fresh, empty database. The old file is kept next to it under a new name, so you or a support
-          person can still look at it later. Your secrets stay in the system keyring.
+          person can still look at it later. Settings, notifications and the audit history start empty, and secrets need to be stored again.
         </p>
         {error ? <Banner tone="danger" title="The database was not moved">{error}</Banner> : null}
         <div className="startup-actions">
           <Button variant="primary" busy={busy} onClick={reset}>
             Move it aside and start fresh
+          </Button>
+        </div>
+      </main>
+    </div>
+  );
+}
+
+function FreshDatabase({ movedTo, onContinue }: { movedTo: string; onContinue: () => void }) {
+  return (
+    <div className="startup">
+      <main className="startup-card" aria-labelledby="recovered-title">
+        <div className="startup-icon startup-icon-done">
+          <CheckIcon size={24} />
+        </div>
+        <h1 id="recovered-title">Switchboard has a fresh database</h1>
+        <p>The unreadable file was moved aside, not deleted. You can find it here:</p>
+        <dl className="startup-facts">
+          <dt>Kept at</dt>
+          <dd className="mono">{movedTo}</dd>
+        </dl>
+        <div className="startup-actions">
+          <Button variant="primary" autoFocus onClick={onContinue}>
+            Continue to Switchboard
           </Button>
         </div>
       </main>

@@ -112,7 +112,7 @@ export function SecretsSection() {
               />
             </Field>
             <Field label="Value" error={valueError}>
-              <input ref={valueInput} className="input" type="password" autoComplete="new-password" spellCheck={false} placeholder="••••••••" onChange={() => setValueError(null)} />
+              <input ref={valueInput} className="input" type="password" autoComplete="new-password" spellCheck={false} placeholder="Paste or type the value" onChange={() => setValueError(null)} />
             </Field>
             <div className="secret-form-submit">
               <Button type="submit" variant="primary" icon={KeyIcon} busy={saving}>
@@ -134,7 +134,9 @@ export function SecretsSection() {
           </div>
         ) : secrets.length === 0 ? (
           <EmptyState icon={KeyIcon} title="No secrets yet">
-            Store an API key above; plugins you allow can then use it without ever showing it.
+            {unavailable
+              ? 'Once the system keyring is available you can store API keys here.'
+              : 'Store an API key above; plugins you allow can then use it without ever showing it.'}
           </EmptyState>
         ) : (
           <table className="table secrets-table" aria-label="Stored secrets">

@@ -1,0 +1,101 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Permission } from '../../../app/permissions.ts';
+import type { AuditRow } from '../../audit/audit.ts';
+import { startServices, type AppServices, type Core } from '../../services.ts';
+import { RecordingNotifier } from '../../test-support/core.ts';
+import type { PluginLauncher } from '../launcher.ts';
+import type { SupervisorTiming } from '../supervisor.ts';
+
+/** Deadlines for tests: failures show up quickly, but nothing healthy is cut short on a busy machine. */
+export const FAST_TIMING: Partial<SupervisorTiming> = {
+  readyTimeoutMs: 15_000,
+  heartbeatMs: 200,
+  requestTimeoutMs: 1500,
+  stopDeadlineMs: 1000,
+  memorySampleMs: 100,
+  backoffMs: () => 10,
+};
+
+export interface PluginSpec {
+  id: string;
+  source: string;
+  /** What the manifest asks for. */
+  permissions?: Permission[];
+  /** What the user granted; defaults to everything the manifest asks for. */
+  grants?: Permission[];
+  manifest?: Record<string, unknown>;
+  enabled?: boolean;
+}
+
+export interface PluginTest {
+  services: AppServices;
+  core: Core;
+  dataDir: string;
+  native: RecordingNotifier;
+  /** Writes the folder and the registry row, then starts it and waits until it is ready or failed. */
+  install(spec: PluginSpec): Promise<void>;
+  /** Writes the plugin's files only (for reloads and broken folders). */
+  write(spec: Omit<PluginSpec, 'grants' | 'enabled'>): void;
+  logText(id: string): string;
+  audit(eventType: string): AuditRow[];
+  close(): Promise<void>;
+}
+
+export function startPluginTest(options: { timing?: Partial<SupervisorTiming>; launcher?: PluginLauncher } = {}): PluginTest {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-plugins-'));
+  const native = new RecordingNotifier();
+  const services = startServices({
+    dataDir,
+    appVersion: '0.1.0',
+    native,
+    pluginTiming: { ...FAST_TIMING, ...options.timing },
+    ...(options.launcher ? { pluginLauncher: options.launcher } : {}),
+  });
+  const core = services.core();
+  const write: PluginTest['write'] = (spec) => {
+    const folder = join(core.pluginPaths.root, spec.id);
+    mkdirSync(folder, { recursive: true });
+    const manifest = { id: spec.id, name: `${spec.id} plugin`, version: '1.0.0', main: 'index.js', permissions: spec.permissions ?? [], ...spec.manifest };
+    writeFileSync(join(folder, 'plugin.json'), JSON.stringify(manifest, null, 2));
+    writeFileSync(join(folder, 'index.js'), spec.source);
+  };
+  return {
+    services,
+    core,
+    dataDir,
+    native,
+    write,
+    async install(spec) {
+      write(spec);
+      core.plugins.put({
+        id: spec.id,
+        name: `${spec.id} plugin`,
+        version: '1.0.0',
+        sourceId: null,
+        previousVersion: null,
+        grants: spec.grants ?? spec.permissions ?? [],
+        enabled: spec.enabled ?? true,
+      });
+      await core.supervisor.start(spec.id);
+    },
+    logText: (id) => core.supervisor.logs(id).map((l) => l.text).join('\n'),
+    audit: (eventType) => core.audit.list({ eventType }),
+    async close() {
+      await services.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not a timing assertion: it only bounds how long a broken build hangs). */
+export async function eventually<T>(check: () => T | undefined | null | false, what: string, limitMs = 15_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > until) throw new Error(`Gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
