@@ -10,7 +10,8 @@ import type { NativeNotifier } from '../../main/notifications/notifications.ts';
 import { startServices, type AppServices } from '../../main/services.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
+/** SWITCHBOARD_RENDERER_DIR lets one test run serve its own build while others rebuild out/renderer. */
+export const RENDERER_DIR = process.env.SWITCHBOARD_RENDERER_DIR ? resolve(process.env.SWITCHBOARD_RENDERER_DIR) : join(ROOT, 'out', 'renderer');
 const BRIDGE_SOURCE = join(ROOT, 'e2e', 'harness', 'bridge.ts');
 const APP_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
