@@ -21,11 +21,15 @@ test('the theme chosen in Settings is applied at once and survives a reload', as
   await expect(html).toHaveAttribute('data-theme', 'light');
 });
 
-test('a theme changed in another window is applied here without a reload', async ({ app, harness }) => {
+test('settings changed in another window are applied here without a reload', async ({ app, harness }) => {
   await expect(app.getByRole('radiogroup', { name: 'Theme' }).getByRole('radio', { name: 'System' })).toBeChecked();
-  harness.services.core().settings.update({ theme: 'dark' });
+  await app.getByLabel('Audit log retention').fill('45');
+  harness.services.core().settings.update({ theme: 'dark', catalogRefreshMinutes: 120, auditRetentionDays: 10 });
   await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(app.getByRole('radiogroup', { name: 'Theme' }).getByRole('radio', { name: 'Dark' })).toBeChecked();
+  await expect(app.getByLabel('Catalog refresh interval')).toHaveValue('120');
+  // A field the user is typing in keeps what they typed.
+  await expect(app.getByLabel('Audit log retention')).toHaveValue('45');
 });
 
 test('system theme follows the operating system preference', async ({ app }) => {

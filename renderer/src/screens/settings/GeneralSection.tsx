@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { EditableSettings } from '../../../../app/contract/settings.ts';
 import type { AppSettings } from '../../stores/settings.ts';
 import { useSettings } from '../../stores/settings.ts';
@@ -39,12 +39,14 @@ export function GeneralSection({ settings }: { settings: AppSettings }) {
   const [saved, setSaved] = useState(false);
 
   const dirty = refresh.trim() !== String(settings.catalogRefreshMinutes) || retention.trim() !== String(settings.auditRetentionDays);
-  // Another window saved: take its values unless the user is in the middle of editing.
+  // Values from main the fields last showed. When another window saves, a field still showing
+  // the old value takes the new one; a field the user is editing keeps what they typed.
+  const shown = useRef({ refresh: settings.catalogRefreshMinutes, retention: settings.auditRetentionDays });
   useEffect(() => {
-    if (dirty) return;
-    setRefresh(String(settings.catalogRefreshMinutes));
-    setRetention(String(settings.auditRetentionDays));
-    // Only a change coming from main should reset the fields.
+    const before = shown.current;
+    setRefresh((text) => (text.trim() === String(before.refresh) ? String(settings.catalogRefreshMinutes) : text));
+    setRetention((text) => (text.trim() === String(before.retention) ? String(settings.auditRetentionDays) : text));
+    shown.current = { refresh: settings.catalogRefreshMinutes, retention: settings.auditRetentionDays };
   }, [settings.catalogRefreshMinutes, settings.auditRetentionDays]);
 
   const refreshError = wholeNumberProblem(refresh, REFRESH, 'catalog refresh interval', 'minutes');
