@@ -16,6 +16,10 @@ import { SettingsService } from './settings/settings.ts';
 import { pluginPaths, type PluginPaths } from './plugins/paths.ts';
 import { PluginRegistry } from './plugins/registry.ts';
 import { defaultActorName, TaskService } from './tasks/tasks.ts';
+import { homedir } from 'node:os';
+import { AgentService, agentHandlers } from './agents/service.ts';
+import { MetricsService } from './metrics/metrics.ts';
+import { SearchService } from './search/search.ts';
 import { appCommands } from './plugins/app-commands.ts';
 import { childProcessLauncher, type PluginLauncher } from './plugins/launcher.ts';
 import { PluginStore } from './plugins/store.ts';
@@ -31,6 +35,10 @@ export interface ServiceOptions {
   keyring?: KeyringBackend;
   /** Also print the log to stderr (harness and development). */
   mirrorLog?: boolean;
+  /** The home folder whose ~/.claude and ~/.codex are followed by default (the harness uses one in its data folder). */
+  agentHome?: string;
+  /** How the runner waits between retries; tests pass one that returns at once. */
+  agentRetrySleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** How plugin processes start: `utilityProcess` in Electron; by default `child_process.fork` with Node's permission flags. */
   pluginLauncher?: PluginLauncher;
   /** Shorter supervision deadlines for tests. */
@@ -50,6 +58,10 @@ export interface Core {
   tasks: TaskService;
   /** The plugin runtime: processes (PluginProcessControl) and the message/event/hook bus (PluginBus). */
   supervisor: PluginSupervisor;
+  /** Projects, agent sessions (transcripts and runs) and their sources. */
+  agents: AgentService;
+  search: SearchService;
+  metrics: MetricsService;
 }
 
 export interface AppServices {
@@ -108,7 +120,19 @@ export function startServices(options: ServiceOptions): AppServices {
         ...(options.pluginTiming ? { timing: options.pluginTiming } : {}),
         appCommands: appCommands({ notifications, tasks, supervisor: () => supervisor }),
       });
-      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor };
+      const metrics = new MetricsService(db);
+      const search = new SearchService(db);
+      search.attachTasks(tasks);
+      const agents = new AgentService({
+        db, events, notifications, log, search, metrics,
+        bus: () => core?.supervisor,
+        secret: (name) => secrets.get(name),
+        home: options.agentHome ?? homedir(),
+        ...(options.agentRetrySleep ? { sleep: options.agentRetrySleep } : {}),
+      });
+      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, agents, search, metrics };
+      search.init();
+      agents.start();
       supervisor.startAll().catch((err: unknown) => log.error('starting plugins failed', err));
       status = { state: 'ready', version: options.appVersion, dataFolder: options.dataDir };
     } catch (err) {
@@ -168,6 +192,7 @@ export function startServices(options: ServiceOptions): AppServices {
       await ready().supervisor.runCommand(commandId, argument);
       return { ok: true as const };
     },
+    ...agentHandlers(ready),
   } satisfies Partial<HandlerTable>;
 
   return {
@@ -180,6 +205,8 @@ export function startServices(options: ServiceOptions): AppServices {
       const closing = core;
       core = undefined;
       if (!closing) return;
+      closing.agents.close();
+      closing.search.detach();
       await closing.supervisor.stopAll();
       closing.db.close();
     },

@@ -1,8 +1,11 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import { agentChannels, agentEvents } from './agents.ts';
 import { appChannels, appEvents } from './app.ts';
 import { auditChannels, auditEvents } from './audit.ts';
+import { metricsChannels, metricsEvents } from './metrics.ts';
 import { notificationChannels, notificationEvents } from './notifications.ts';
 import { pluginChannels, pluginEvents } from './plugins.ts';
+import { searchChannels } from './search.ts';
 import { secretChannels, secretEvents } from './secrets.ts';
 import { settingsChannels, settingsEvents } from './settings.ts';
 import { taskChannels, taskEvents } from './tasks.ts';
@@ -19,6 +22,9 @@ export const channels = {
   ...secretChannels,
   ...taskChannels,
   ...pluginChannels,
+  ...agentChannels,
+  ...searchChannels,
+  ...metricsChannels,
 } as const satisfies Record<string, { args: TSchema; result: TSchema }>;
 
 /** Every push event main sends to windows. */
@@ -30,6 +36,8 @@ export const events = {
   ...secretEvents,
   ...taskEvents,
   ...pluginEvents,
+  ...agentEvents,
+  ...metricsEvents,
 } as const satisfies Record<string, TSchema>;
 
 export type Channel = keyof typeof channels;

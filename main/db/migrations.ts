@@ -4,6 +4,9 @@ import { notificationMigrations } from '../notifications/notifications.ts';
 import { secretsMigrations } from '../secrets/secrets.ts';
 import { settingsMigrations } from '../settings/settings.ts';
 import { taskMigrations } from '../tasks/tasks.ts';
+import { agentMigrations } from '../agents/store.ts';
+import { searchMigrations } from '../search/search.ts';
+import { metricsMigrations } from '../metrics/metrics.ts';
 import type { Migration } from './database.ts';
 
 /**
@@ -17,4 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...secretsMigrations,
   ...pluginRegistryMigrations,
   ...taskMigrations,
+  ...agentMigrations,
+  ...searchMigrations,
+  ...metricsMigrations,
 ];

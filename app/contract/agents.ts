@@ -1,0 +1,175 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { MESSAGE_ROLES, MESSAGE_TYPES } from '../messages.ts';
+import { NoArgs } from './app.ts';
+
+export const SESSION_STATUSES = ['running', 'success', 'error', 'stopped'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const AGENT_PROVIDERS = ['claude', 'codex'] as const;
+export type AgentProvider = (typeof AGENT_PROVIDERS)[number];
+
+export const PROVIDER_LABELS: Record<AgentProvider, string> = { claude: 'Claude Code', codex: 'Codex CLI' };
+
+export const ERROR_CATEGORIES = ['rate_limit', 'auth', 'quota', 'overloaded', 'network', 'unknown'] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+export const PROMPT_MAX = 100_000;
+export const PROJECT_NAME_MAX = 120;
+
+const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export const Project = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  path: Type.String(),
+  createdAt: Type.String(),
+  sessionCount: Type.Integer(),
+  /** Sessions of this project running now. */
+  liveCount: Type.Integer(),
+});
+
+export const SessionSummary = Type.Object({
+  id: Type.String(),
+  projectId: Type.Union([Type.String(), Type.Null()]),
+  projectName: Type.Union([Type.String(), Type.Null()]),
+  provider: Type.String(),
+  /** Where it came from: a transcript on disk, or a run started from the app. */
+  origin: Type.Union([Type.Literal('transcript'), Type.Literal('run')]),
+  model: Type.Union([Type.String(), Type.Null()]),
+  title: Type.String(),
+  status: literals(SESSION_STATUSES),
+  startedAt: Type.String(),
+  endedAt: Type.Union([Type.String(), Type.Null()]),
+  lastActivityAt: Type.String(),
+  cwd: Type.Union([Type.String(), Type.Null()]),
+  gitBranch: Type.Union([Type.String(), Type.Null()]),
+  messageCount: Type.Integer(),
+  toolCallCount: Type.Integer(),
+  turnCount: Type.Integer(),
+  inputTokens: Type.Integer(),
+  outputTokens: Type.Integer(),
+  peakTokens: Type.Integer(),
+  costUsd: Type.Union([Type.Number(), Type.Null()]),
+  /** `reported` by the agent, `estimated` from the price table, `unknown` when neither is possible. */
+  costSource: Type.Union([Type.Literal('reported'), Type.Literal('estimated'), Type.Literal('unknown')]),
+  errorCategory: Type.Union([literals(ERROR_CATEGORIES), Type.Null()]),
+  errorMessage: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const WireMessage = Type.Object({
+  id: Type.String(),
+  sessionId: Type.String(),
+  projectId: Type.Union([Type.String(), Type.Null()]),
+  provider: Type.String(),
+  timestamp: Type.String(),
+  type: literals(MESSAGE_TYPES),
+  role: literals(MESSAGE_ROLES),
+  content: Type.String(),
+  tool_call: Type.Optional(Type.Object({ id: Type.String(), name: Type.String(), input: Type.Unknown() })),
+  tool_result: Type.Optional(Type.Object({ tool_call_id: Type.String(), content: Type.String(), is_error: Type.Boolean() })),
+  usage: Type.Optional(
+    Type.Object({
+      input_tokens: Type.Optional(Type.Number()),
+      output_tokens: Type.Optional(Type.Number()),
+      cache_creation_input_tokens: Type.Optional(Type.Number()),
+      cache_read_input_tokens: Type.Optional(Type.Number()),
+    }),
+  ),
+  cost_usd: Type.Optional(Type.Number()),
+  error: Type.Optional(Type.String()),
+  /** Position in the session's conversation, from 0. */
+  index: Type.Integer(),
+});
+
+export const SourceSettings = Type.Object(
+  {
+    /** Folder holding Claude Code's per-project transcript folders (`~/.claude/projects`). */
+    claudeRoot: Type.String({ minLength: 1, maxLength: 4096 }),
+    /** Folder holding Codex CLI's session logs (`~/.codex/sessions`). */
+    codexRoot: Type.String({ minLength: 1, maxLength: 4096 }),
+    claudeBinary: Type.String({ minLength: 1, maxLength: 4096 }),
+    codexBinary: Type.String({ minLength: 1, maxLength: 4096 }),
+    /** Keyring entries handed to the agent as ANTHROPIC_API_KEY / OPENAI_API_KEY. */
+    claudeKeySecret: Type.String({ minLength: 1, maxLength: 200 }),
+    codexKeySecret: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Follow transcripts as they grow. */
+    watch: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export const SourceStatus = Type.Object({
+  settings: SourceSettings,
+  files: Type.Integer(),
+  malformedLines: Type.Integer(),
+  unknownRecords: Type.Integer(),
+  lastScanAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const ScanReport = Type.Object({
+  filesRead: Type.Integer(),
+  messagesAdded: Type.Integer(),
+  malformedLines: Type.Integer(),
+  unknownRecords: Type.Integer(),
+  filesRemoved: Type.Integer(),
+});
+
+export const RunResult = Type.Union([
+  Type.Object({ status: Type.Literal('started'), sessionId: Type.String(), prompt: Type.String() }),
+  Type.Object({ status: Type.Literal('blocked'), message: Type.String(), pluginId: Type.String() }),
+]);
+
+export const agentChannels = {
+  'projects.list': { args: NoArgs, result: Type.Object({ projects: Type.Array(Project) }) },
+  'projects.add': {
+    args: Type.Object(
+      { path: Type.String({ maxLength: 4096 }), name: Type.Optional(Type.String({ maxLength: PROJECT_NAME_MAX * 2 })) },
+      { additionalProperties: false },
+    ),
+    result: Project,
+  },
+  'projects.remove': {
+    args: Type.Object({ id: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+    result: Type.Object({ removed: Type.Boolean() }),
+  },
+  'sessions.list': {
+    args: Type.Object(
+      { projectId: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+      { additionalProperties: false },
+    ),
+    result: Type.Object({ sessions: Type.Array(SessionSummary) }),
+  },
+  'sessions.get': {
+    args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+    result: Type.Object({ session: SessionSummary, messages: Type.Array(WireMessage) }),
+  },
+  /** Starts an agent in the project's folder; hooks may block or rewrite the prompt first. */
+  'sessions.run': {
+    args: Type.Object(
+      { projectId: Type.String({ maxLength: 100 }), provider: Type.String({ maxLength: 40 }), prompt: Type.String({ maxLength: PROMPT_MAX * 2 }) },
+      { additionalProperties: false },
+    ),
+    result: RunResult,
+  },
+  'sessions.stop': {
+    args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+    result: Type.Object({ stopped: Type.Boolean() }),
+  },
+  'sessions.sources': { args: NoArgs, result: SourceStatus },
+  'sessions.updateSources': { args: Type.Partial(SourceSettings, { additionalProperties: false }), result: SourceStatus },
+  /** Reads every transcript now instead of waiting for the watcher. */
+  'sessions.rescan': { args: NoArgs, result: ScanReport },
+} as const;
+
+export const agentEvents = {
+  'sessions.changed': SessionSummary,
+  'sessions.message': WireMessage,
+  'projects.changed': Type.Object({ projects: Type.Array(Project) }),
+} as const;
+
+export type ProjectInfo = Static<typeof Project>;
+export type SessionInfo = Static<typeof SessionSummary>;
+export type MessageInfo = Static<typeof WireMessage>;
+export type SourceConfig = Static<typeof SourceSettings>;
+export type ScanSummary = Static<typeof ScanReport>;
+export type RunOutcome = Static<typeof RunResult>;

@@ -1,0 +1,175 @@
+import type { MessageRole, TokenUsage } from '../../app/messages.ts';
+import { isoTime, titleFrom, type NewMessage, type NormalizedRecord, type SessionFacts } from './types.ts';
+
+export const CLAUDE = 'claude';
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Record types Claude Code writes that carry no conversation and are skipped on purpose. */
+const BOOKKEEPING = new Set(['file-history-snapshot', 'queue-operation', 'progress']);
+
+/** What a normalizer remembers about one file (or one run's output) between records. */
+export interface ClaudeState {
+  /** The session a record belongs to when it does not say (summary records). */
+  sessionId: string | null;
+  /** Prefix for message ids of records without a uuid (the file, or the run). */
+  sourceKey: string;
+}
+
+/** Tool results arrive as a string or as content blocks; the view wants text. */
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((b) => (isObject(b) ? (str(b.text) ?? (b.type === 'image' ? '[image]' : '')) : String(b)))
+      .filter(Boolean)
+      .join('\n');
+  }
+  return content === undefined || content === null ? '' : JSON.stringify(content);
+}
+
+/** One line that says what a tool call does, for the conversation and for search. */
+export function describeToolCall(name: string, input: unknown): string {
+  if (isObject(input)) {
+    const target = str(input.command) ?? str(input.file_path) ?? str(input.path) ?? str(input.pattern) ?? str(input.url) ?? str(input.description);
+    if (target) return `${name}: ${target}`;
+  }
+  const json = JSON.stringify(input ?? {});
+  return `${name}: ${json.length > 500 ? `${json.slice(0, 499)}…` : json}`;
+}
+
+function usageOf(raw: unknown): TokenUsage | undefined {
+  if (!isObject(raw)) return undefined;
+  const usage: TokenUsage = {};
+  for (const key of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'] as const) {
+    if (typeof raw[key] === 'number') usage[key] = raw[key];
+  }
+  return Object.keys(usage).length ? usage : undefined;
+}
+
+/**
+ * Turns a `message` (the Anthropic API shape Claude Code stores and
+ * streams) into one AgentMessage per content block.
+ */
+export function contentMessages(
+  message: Json,
+  base: { idPrefix: string; sessionId: string; timestamp: string; raw: string; provider: string },
+  options: { apiError?: boolean } = {},
+): NewMessage[] {
+  const role: MessageRole = message.role === 'assistant' ? 'assistant' : 'user';
+  const out: NewMessage[] = [];
+  const common = { sessionId: base.sessionId, provider: base.provider, timestamp: base.timestamp, raw: base.raw };
+  const push = (i: number, m: Omit<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>) => out.push({ id: `${base.idPrefix}:${i}`, ...common, ...m });
+  const content = message.content;
+  if (typeof content === 'string') {
+    if (options.apiError) push(0, { type: 'error', role: 'assistant', content, error: content });
+    else push(0, { type: 'text', role, content });
+  } else if (Array.isArray(content)) {
+    content.forEach((block, i) => {
+      if (!isObject(block)) return;
+      switch (block.type) {
+        case 'text': {
+          const text = str(block.text) ?? '';
+          if (options.apiError) push(i, { type: 'error', role: 'assistant', content: text, error: text });
+          else push(i, { type: 'text', role, content: text });
+          break;
+        }
+        case 'thinking':
+        case 'redacted_thinking':
+          push(i, { type: 'thinking', role: 'assistant', content: str(block.thinking) ?? '[redacted thinking]' });
+          break;
+        case 'tool_use':
+        case 'server_tool_use': {
+          const name = str(block.name) ?? 'tool';
+          push(i, { type: 'tool_call', role: 'assistant', content: describeToolCall(name, block.input), tool_call: { id: str(block.id) ?? `${base.idPrefix}:${i}`, name, input: block.input ?? {} } });
+          break;
+        }
+        case 'tool_result': {
+          const text = resultText(block.content);
+          push(i, { type: 'tool_result', role: 'tool', content: text, tool_result: { tool_call_id: str(block.tool_use_id) ?? '', content: text, is_error: block.is_error === true } });
+          break;
+        }
+        case 'image':
+          push(i, { type: 'text', role, content: '[image]' });
+          break;
+        default:
+          push(i, { type: 'text', role, content: `[${String(block.type)}]` });
+      }
+    });
+  }
+  const usage = role === 'assistant' ? usageOf(message.usage) : undefined;
+  const first = out.find((m) => m.type !== 'error') ?? out[0];
+  if (usage && first) {
+    first.usage = usage;
+    first.usageKey = str(message.id) ?? first.id;
+  }
+  return out;
+}
+
+/** The first thing the user typed is the title until a summary says better. */
+function promptTitle(message: Json): string | undefined {
+  const content = message.content;
+  if (typeof content === 'string') return isInjected(content) ? undefined : titleFrom(content);
+  if (Array.isArray(content)) {
+    const text = content.find((b) => isObject(b) && b.type === 'text' && typeof b.text === 'string') as Json | undefined;
+    if (text && !isInjected(text.text as string)) return titleFrom(text.text as string);
+  }
+  return undefined;
+}
+
+/** Claude Code writes command wrappers and reminders as user records; they make bad titles. */
+function isInjected(text: string): boolean {
+  return /^\s*<(command-|local-command|system-reminder|user-prompt-submit-hook)/.test(text) || text.startsWith('Caveat:');
+}
+
+/**
+ * One transcript record (a line of `~/.claude/projects/<project>/<session>.jsonl`
+ * or of a subagent transcript) as messages and session facts.
+ */
+export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: string, state: ClaudeState, fallbackTime: string): NormalizedRecord {
+  if (!isObject(record) || typeof record.type !== 'string') return { messages: [], unknownType: '(no type)' };
+  const type = record.type;
+  const sessionId = str(record.sessionId) ?? str(record.session_id) ?? state.sessionId;
+  if (sessionId && !state.sessionId) state.sessionId = sessionId;
+  const timestamp = isoTime(record.timestamp, fallbackTime);
+  const uuid = str(record.uuid);
+  const idPrefix = uuid ? `${CLAUDE}:${uuid}` : `${CLAUDE}:${state.sourceKey}:${lineKey}`;
+
+  if (type === 'summary') {
+    const summary = str(record.summary);
+    return sessionId && summary ? { facts: { id: sessionId, provider: CLAUDE, title: titleFrom(summary) }, messages: [] } : { messages: [] };
+  }
+  if (BOOKKEEPING.has(type)) return { messages: [] };
+  if (!sessionId) return { messages: [], unknownType: type };
+
+  const facts: SessionFacts = { id: sessionId, provider: CLAUDE, timestamp };
+  const cwd = str(record.cwd);
+  if (cwd) facts.cwd = cwd;
+  const branch = str(record.gitBranch);
+  if (branch) facts.gitBranch = branch;
+
+  if (type === 'user' || type === 'assistant') {
+    const message = record.message;
+    if (!isObject(message)) return { facts, messages: [], unknownType: `${type} (no message)` };
+    const model = str(message.model);
+    if (model && model !== '<synthetic>' && record.isSidechain !== true) facts.model = model;
+    if (type === 'user' && record.isSidechain !== true && record.isMeta !== true) {
+      const title = promptTitle(message);
+      if (title) facts.title = title;
+    }
+    const messages = contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, { apiError: record.isApiErrorMessage === true });
+    return { facts, messages };
+  }
+  if (type === 'system') {
+    const text = str(record.content) ?? str(record.subtype) ?? 'system';
+    const isError = record.level === 'error';
+    return {
+      facts,
+      messages: [{ id: `${idPrefix}:0`, sessionId, provider: CLAUDE, timestamp, raw, type: isError ? 'error' : 'status', role: 'system', content: text, ...(isError ? { error: text } : {}) }],
+    };
+  }
+  return { facts, messages: [], unknownType: type };
+}

@@ -1,0 +1,192 @@
+import type { SessionInfo, SessionStatus } from '../../app/contract/agents.ts';
+import type { AgentMessage } from '../../app/messages.ts';
+import type { AppEvents } from '../ipc/events.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MetricsService } from '../metrics/metrics.ts';
+import type { NotificationService } from '../notifications/notifications.ts';
+import type { PluginBus } from '../plugins/control.ts';
+import type { SearchService } from '../search/search.ts';
+import type { SessionCompletion, SessionStore, StoredMessage } from './store.ts';
+import type { NewMessage, SessionFacts } from './types.ts';
+
+/** What a source may do inside one write; everything in it commits together. */
+export interface PipelineWriter {
+  session(facts: SessionFacts, origin: 'transcript' | 'run'): void;
+  messages(messages: readonly NewMessage[]): void;
+  title(sessionId: string, title: string): void;
+}
+
+export interface PipelineDeps {
+  store: SessionStore;
+  search: SearchService;
+  metrics: MetricsService;
+  events: AppEvents;
+  notifications: NotificationService;
+  log: Logger;
+  /** The plugin runtime's bus, once it exists. */
+  bus: () => PluginBus | undefined;
+  now?: () => Date;
+}
+
+/** A transcript message counts as live (fans out, announces its session) when it is this recent. */
+export const TRANSCRIPT_IDLE_MS = 5 * 60_000;
+
+/**
+ * DESIGN §5, one way: source → normalizer → sessions store → search index →
+ * plugin fan-out → windows. Sources hand normalized records to `write`;
+ * the store and the index change in one transaction, and only after it
+ * commits do plugins, windows and toasts hear about it.
+ */
+export class SessionPipeline {
+  readonly #d: PipelineDeps;
+  readonly #now: () => Date;
+  /** Sessions whose start plugins have been told about; their end is announced too. */
+  readonly #announced = new Set<string>();
+
+  constructor(deps: PipelineDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  isAnnounced(id: string): boolean {
+    return this.#announced.has(id);
+  }
+
+  write(work: (writer: PipelineWriter) => void): (AgentMessage & { index: number })[] {
+    const { store, search } = this.#d;
+    const touched = new Set<string>();
+    const inserted: StoredMessage[] = [];
+    const seenFacts = new Map<string, string>();
+    const fallback = this.#now().toISOString();
+    store.db.transaction(() => {
+      work({
+        session: (facts, origin) => {
+          // Most records repeat what the session already knows; skip those without a query.
+          const signature = `${facts.model}|${facts.title}|${facts.cwd}|${facts.gitBranch}|${facts.externalId}`;
+          if (seenFacts.get(facts.id) === signature) return;
+          seenFacts.set(facts.id, signature);
+          store.upsertSession(facts, origin, 'running', fallback);
+          touched.add(facts.id);
+        },
+        messages: (messages) => {
+          for (const m of store.insertMessages(messages)) {
+            search.indexMessage(m);
+            inserted.push(m);
+            touched.add(m.sessionId);
+          }
+        },
+        title: (sessionId, title) => {
+          store.setTitle(sessionId, title);
+          touched.add(sessionId);
+        },
+      });
+    })();
+    this.#afterCommit(touched, inserted);
+    return inserted.map(({ seq: _seq, ...m }) => m);
+  }
+
+  #afterCommit(touched: Set<string>, inserted: StoredMessage[]): void {
+    const { store, events } = this.#d;
+    const liveSince = new Date(this.#now().getTime() - TRANSCRIPT_IDLE_MS).toISOString();
+    const summaries = new Map<string, SessionInfo>();
+    const summary = (id: string) => {
+      let s = summaries.get(id);
+      if (!s) {
+        s = store.getSession(id);
+        if (s) summaries.set(id, s);
+      }
+      return s;
+    };
+    for (const id of touched) {
+      const s = summary(id);
+      if (!s || this.#announced.has(id)) continue;
+      if (s.origin === 'transcript' && s.lastActivityAt >= liveSince) {
+        if (s.status !== 'running') {
+          store.setStatus(id, 'running');
+          summaries.delete(id);
+        }
+        this.announceStart(id);
+      }
+    }
+    for (const m of inserted) {
+      if (!this.#announced.has(m.sessionId)) continue;
+      const { seq: _seq, index, ...message } = m;
+      this.#deliver(message);
+      events.emit('sessions.message', { ...message, index } as never);
+    }
+    for (const id of touched) {
+      const s = summary(id);
+      if (s) events.emit('sessions.changed', s);
+    }
+  }
+
+  /** Tells plugins a session began (once). */
+  announceStart(id: string): void {
+    if (this.#announced.has(id)) return;
+    this.#announced.add(id);
+    const s = this.#d.store.getSession(id);
+    if (!s) return;
+    this.#hostEvent('session.start', { sessionId: s.id, projectId: s.projectId, provider: s.provider, model: s.model, title: s.title, origin: s.origin, startedAt: s.startedAt });
+  }
+
+  /**
+   * Ends a session: status, metrics row, then (for sessions that were
+   * announced live) the `session.complete` event and a toast.
+   */
+  complete(id: string, done: SessionCompletion): SessionInfo | undefined {
+    const { store, metrics, events, notifications } = this.#d;
+    store.complete(id, done);
+    const s = store.getSession(id);
+    if (!s) return undefined;
+    metrics.recordSessionEnd(s);
+    events.emit('metrics.changed', { sessionId: id });
+    events.emit('sessions.changed', s);
+    if (this.#announced.delete(id)) {
+      this.#hostEvent('session.complete', {
+        sessionId: s.id,
+        projectId: s.projectId,
+        status: s.status,
+        errorCategory: s.errorCategory,
+        errorMessage: s.errorMessage,
+        costUsd: s.costUsd,
+        endedAt: s.endedAt,
+      });
+      const name = s.title || 'Agent session';
+      if (s.status === 'error') {
+        notifications.notify({ type: 'agent_error', title: `Agent failed: ${name}`, message: s.errorMessage ?? 'The agent stopped with an error.', source: `agent:${s.provider}` });
+      } else if (s.status === 'success') {
+        notifications.notify({ type: 'agent_complete', title: `Agent finished: ${name}`, message: completionText(s), source: `agent:${s.provider}` });
+      }
+    }
+    return s;
+  }
+
+  setStatus(id: string, status: SessionStatus): void {
+    this.#d.store.setStatus(id, status);
+    const s = this.#d.store.getSession(id);
+    if (s) this.#d.events.emit('sessions.changed', s);
+  }
+
+  #deliver(message: AgentMessage): void {
+    try {
+      this.#d.bus()?.deliverMessage(message);
+    } catch (err) {
+      this.#d.log.error(`agents: delivering message ${message.id} to plugins failed`, err);
+    }
+  }
+
+  #hostEvent(name: string, payload: unknown): void {
+    try {
+      this.#d.bus()?.emitHostEvent(name, payload);
+    } catch (err) {
+      this.#d.log.error(`agents: host event ${name} failed`, err);
+    }
+  }
+}
+
+function completionText(s: SessionInfo): string {
+  const parts = [`${s.messageCount} messages`];
+  if (s.toolCallCount) parts.push(`${s.toolCallCount} tool calls`);
+  if (s.costUsd !== null) parts.push(`$${s.costUsd.toFixed(2)}`);
+  return parts.join(' · ');
+}

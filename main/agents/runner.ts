@@ -1,0 +1,295 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { AGENT_PROVIDERS, PROMPT_MAX, PROVIDER_LABELS, type AgentProvider, type RunOutcome, type SessionInfo, type SourceConfig } from '../../app/contract/agents.ts';
+import { AppError } from '../../app/contract/envelope.ts';
+import type { HookOutcome } from '../../app/messages.ts';
+import { backoffMs, classifyError, MAX_ATTEMPTS, userMessage } from '../errors/classifier.ts';
+import type { Logger } from '../log/logger.ts';
+import type { NotificationService } from '../notifications/notifications.ts';
+import type { PluginBus } from '../plugins/control.ts';
+import { CLAUDE } from './claude.ts';
+import { CODEX } from './codex.ts';
+import type { SessionPipeline } from './pipeline.ts';
+import type { SessionStore } from './store.ts';
+import { normalizeClaudeStream, normalizeCodexStream, type StreamNormalizer, type StreamState } from './stream.ts';
+import { titleFrom, type NewMessage, type RunEnd } from './types.ts';
+
+/** How long a stopped agent gets to exit after SIGTERM before its process group is killed. */
+export const STOP_GRACE_MS = 3000;
+const STDERR_KEPT = 8_000;
+
+export interface RunnerDeps {
+  store: SessionStore;
+  pipeline: SessionPipeline;
+  notifications: NotificationService;
+  log: Logger;
+  bus: () => PluginBus | undefined;
+  config: () => SourceConfig;
+  /** Reads an API key from the keyring; null when it is not set. */
+  secret: (name: string) => string | null;
+  /** Waits between attempts; tests pass one that does not really wait. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+interface ActiveRun {
+  child: ChildProcess | undefined;
+  stopped: boolean;
+  abort: AbortController;
+  done: Promise<SessionInfo | undefined>;
+}
+
+interface AttemptResult {
+  end: RunEnd | undefined;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  spawnError?: string;
+}
+
+const realSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+const PASSTHROUGH = (body: string): HookOutcome => ({ action: 'passthrough', body, metadata: {} });
+
+/**
+ * Runs Claude Code or Codex CLI in a project's folder and turns its
+ * streamed JSON into session messages as they arrive. Hooks come first;
+ * failures are classified and retried when that can help.
+ */
+export class AgentRunner {
+  readonly #d: RunnerDeps;
+  readonly #active = new Map<string, ActiveRun>();
+
+  constructor(deps: RunnerDeps) {
+    this.#d = deps;
+  }
+
+  isRunning(sessionId: string): boolean {
+    return this.#active.has(sessionId);
+  }
+
+  /** Resolves when the run has ended (for tests and shutdown). */
+  finished(sessionId: string): Promise<SessionInfo | undefined> {
+    return this.#active.get(sessionId)?.done ?? Promise.resolve(this.#d.store.getSession(sessionId));
+  }
+
+  async run(projectId: string, providerName: string, rawPrompt: string): Promise<RunOutcome> {
+    const project = this.#d.store.getProject(projectId);
+    if (!project) throw new AppError('not_found', 'That project no longer exists. Pick another one or add it again.');
+    if (!(AGENT_PROVIDERS as readonly string[]).includes(providerName)) {
+      throw new AppError('invalid_argument', `Unknown agent "${providerName.slice(0, 40)}". Choose ${AGENT_PROVIDERS.map((p) => PROVIDER_LABELS[p]).join(' or ')}.`);
+    }
+    const provider = providerName as AgentProvider;
+    const prompt = rawPrompt.trim();
+    if (!prompt) throw new AppError('invalid_argument', 'Write a prompt for the agent first.');
+    if (prompt.length > PROMPT_MAX) throw new AppError('invalid_argument', `The prompt is too long (${prompt.length.toLocaleString('en-US')} characters; at most ${PROMPT_MAX.toLocaleString('en-US')}).`);
+    if (!existsSync(project.path) || !statSync(project.path).isDirectory()) {
+      throw new AppError('invalid_argument', `The project folder ${project.path} does not exist any more.`);
+    }
+
+    const hooks = this.#d.bus();
+    const outcome = hooks ? await hooks.runHooks('pre_flight', prompt) : PASSTHROUGH(prompt);
+    if (outcome.action === 'block') {
+      return { status: 'blocked', message: outcome.message, pluginId: outcome.pluginId };
+    }
+    const finalPrompt = outcome.body;
+    const config = this.#d.config();
+    const env = { ...process.env };
+    const keyName = provider === CLAUDE ? config.claudeKeySecret : config.codexKeySecret;
+    const envName = provider === CLAUDE ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
+    try {
+      const key = this.#d.secret(keyName);
+      if (key) env[envName] = key;
+    } catch (err) {
+      // Without the keyring the agent can still use its own login; say so in the log, not as a failure.
+      this.#d.log.warn(`agents: no API key from the keyring for ${provider}`, err);
+    }
+
+    const sessionId = randomUUID();
+    const now = new Date().toISOString();
+    const { pipeline } = this.#d;
+    pipeline.write((w) => w.session({ id: sessionId, provider, cwd: project.path, title: titleFrom(finalPrompt), timestamp: now }, 'run'));
+    pipeline.announceStart(sessionId);
+    pipeline.write((w) =>
+      w.messages([{ id: `run:${sessionId}:prompt`, sessionId, provider, timestamp: now, type: 'text', role: 'user', content: finalPrompt, raw: JSON.stringify({ prompt: finalPrompt, original: outcome.action === 'modify' ? prompt : undefined }) }]),
+    );
+
+    const run: ActiveRun = { child: undefined, stopped: false, abort: new AbortController(), done: Promise.resolve(undefined) };
+    this.#active.set(sessionId, run);
+    run.done = this.#attempts(sessionId, provider, finalPrompt, project.path, env, run).finally(() => this.#active.delete(sessionId));
+    return { status: 'started', sessionId, prompt: finalPrompt };
+  }
+
+  /** Stops a run: SIGTERM to its process group, SIGKILL after a grace period. */
+  stop(sessionId: string): boolean {
+    const run = this.#active.get(sessionId);
+    if (!run) return false;
+    run.stopped = true;
+    run.abort.abort();
+    const pid = run.child?.pid;
+    if (pid !== undefined && run.child?.exitCode === null) {
+      killGroup(pid, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), STOP_GRACE_MS);
+      timer.unref();
+      run.child.once('exit', () => clearTimeout(timer));
+    }
+    return true;
+  }
+
+  /** Stops every run (app shutdown). */
+  stopAll(): void {
+    for (const id of [...this.#active.keys()]) this.stop(id);
+  }
+
+  async #attempts(sessionId: string, provider: AgentProvider, prompt: string, cwd: string, env: NodeJS.ProcessEnv, run: ActiveRun): Promise<SessionInfo | undefined> {
+    const { pipeline } = this.#d;
+    const sleep = this.#d.sleep ?? realSleep;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.#attempt(sessionId, provider, prompt, cwd, env, run, attempt);
+      const endedAt = new Date().toISOString();
+      if (run.stopped) return pipeline.complete(sessionId, { status: 'stopped', endedAt });
+      const failed = result.spawnError !== undefined || result.end?.status === 'error' || (result.exitCode !== 0 && result.exitCode !== null) || result.signal !== null;
+      if (!failed) return pipeline.complete(sessionId, { status: 'success', endedAt });
+      const text = result.spawnError ?? result.end?.error ?? (result.stderr.trim() || `The agent exited with ${result.signal ? `signal ${result.signal}` : `code ${result.exitCode}`}`);
+      const error = result.spawnError ? { category: 'unknown' as const, retryable: false } : classifyError(text);
+      if (error.retryable && attempt < MAX_ATTEMPTS) {
+        const wait = backoffMs(error, attempt);
+        const notice = userMessage(error, text, wait);
+        this.#status(sessionId, provider, `${notice} (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
+        this.#d.notifications.notify({ type: 'warning', title: notice, message: titleFrom(prompt), source: `agent:${provider}` });
+        await sleep(wait, run.abort.signal);
+        if (run.stopped) return pipeline.complete(sessionId, { status: 'stopped', endedAt: new Date().toISOString() });
+        continue;
+      }
+      return pipeline.complete(sessionId, { status: 'error', endedAt, errorCategory: error.category, errorMessage: result.spawnError ?? userMessage(error, text) });
+    }
+  }
+
+  #status(sessionId: string, provider: string, content: string): void {
+    const at = new Date().toISOString();
+    this.#d.pipeline.write((w) => w.messages([{ id: `run:${sessionId}:status:${randomUUID()}`, sessionId, provider, timestamp: at, type: 'status', role: 'system', content, raw: JSON.stringify({ status: content }) }]));
+  }
+
+  #attempt(sessionId: string, provider: AgentProvider, prompt: string, cwd: string, env: NodeJS.ProcessEnv, run: ActiveRun, attempt: number): Promise<AttemptResult> {
+    const config = this.#d.config();
+    const binary = provider === CLAUDE ? config.claudeBinary : config.codexBinary;
+    const args = provider === CLAUDE ? ['-p', '--output-format', 'stream-json', '--verbose', prompt] : ['exec', '--json', '--skip-git-repo-check', prompt];
+    const normalize: StreamNormalizer = provider === CODEX ? normalizeCodexStream : normalizeClaudeStream;
+    const state: StreamState = { sessionId, attempt, startedItems: new Set() };
+
+    return new Promise<AttemptResult>((resolve) => {
+      let child: ChildProcess;
+      try {
+        // Its own process group, so stop reaches whatever the agent started.
+        child = spawn(binary, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (err) {
+        resolve({ end: undefined, exitCode: null, signal: null, stderr: '', spawnError: spawnMessage(provider, binary, err) });
+        return;
+      }
+      run.child = child;
+      let stderr = '';
+      let end: RunEnd | undefined;
+      let spawnError: string | undefined;
+      let line = 0;
+      // Lines are handled strictly in order: post_flight hooks are async.
+      let queue = Promise.resolve();
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr = (stderr + chunk).slice(-STDERR_KEPT);
+      });
+      const lines = createInterface({ input: child.stdout!, crlfDelay: Infinity });
+      lines.on('line', (text) => {
+        const n = ++line;
+        queue = queue.then(async () => {
+          const result = await this.#handleLine(text, n, state, normalize, provider);
+          if (result) end = result;
+        });
+      });
+      let settled = false;
+      const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
+        if (settled) return;
+        settled = true;
+        void queue.then(() => resolve({ end, exitCode, signal, stderr, ...(spawnError ? { spawnError } : {}) }));
+      };
+      child.on('error', (err) => {
+        spawnError = spawnMessage(provider, binary, err);
+        // A process that never started has no 'close' to wait for.
+        if (child.pid === undefined) finish(null, null);
+      });
+      child.on('close', finish);
+    });
+  }
+
+  async #handleLine(text: string, line: number, state: StreamState, normalize: StreamNormalizer, provider: string): Promise<RunEnd | undefined> {
+    if (!text.trim()) return undefined;
+    const now = new Date().toISOString();
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      // Not JSON: the agent printed something for humans; keep it as a status line.
+      this.#d.pipeline.write((w) => w.messages([{ id: `run:${state.sessionId}:${state.attempt}:${line}:text`, sessionId: state.sessionId, provider, timestamp: now, type: 'status', role: 'system', content: text, raw: text }]));
+      return undefined;
+    }
+    let normalized;
+    try {
+      normalized = normalize(record, text, line, state, now);
+    } catch (err) {
+      this.#d.log.warn(`agents: could not read a line of the ${provider} stream`, err);
+      return undefined;
+    }
+    const messages = await this.#postFlight(normalized.messages);
+    this.#d.pipeline.write((w) => {
+      if (normalized.facts) w.session(normalized.facts, 'run');
+      if (messages.length) w.messages(messages);
+    });
+    return normalized.end;
+  }
+
+  /** post_flight hooks see each assistant reply; they may rewrite it or hold it back. */
+  async #postFlight(messages: NewMessage[]): Promise<NewMessage[]> {
+    const bus = this.#d.bus();
+    if (!bus) return messages;
+    const out: NewMessage[] = [];
+    for (const m of messages) {
+      if (m.role !== 'assistant' || m.type !== 'text') {
+        out.push(m);
+        continue;
+      }
+      let outcome: HookOutcome;
+      try {
+        outcome = await bus.runHooks('post_flight', m.content);
+      } catch (err) {
+        this.#d.log.error('agents: post_flight hooks failed; the reply is shown unchanged', err);
+        out.push(m);
+        continue;
+      }
+      if (outcome.action === 'modify') out.push({ ...m, content: outcome.body });
+      else if (outcome.action === 'block') out.push({ ...m, type: 'status', role: 'system', content: `Reply held back by plugin ${outcome.pluginId}: ${outcome.message}` });
+      else out.push(m);
+    }
+    return out;
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function spawnMessage(provider: AgentProvider, binary: string, err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOENT') return `${PROVIDER_LABELS[provider]} was not found at "${binary}". Install it or set its path under Sessions → Sources.`;
+  if (code === 'EACCES') return `${PROVIDER_LABELS[provider]} at "${binary}" cannot be run (permission denied).`;
+  return `${PROVIDER_LABELS[provider]} could not be started: ${err instanceof Error ? err.message : String(err)}`;
+}

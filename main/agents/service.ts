@@ -1,0 +1,232 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { PROJECT_NAME_MAX, type ProjectInfo, type SourceConfig } from '../../app/contract/agents.ts';
+import { AppError } from '../../app/contract/envelope.ts';
+import type { Static } from '@sinclair/typebox';
+import type { SourceStatus } from '../../app/contract/agents.ts';
+import type { Db } from '../db/database.ts';
+import type { HandlerTable } from '../ipc/dispatcher.ts';
+import type { AppEvents } from '../ipc/events.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MetricsService } from '../metrics/metrics.ts';
+import type { NotificationService } from '../notifications/notifications.ts';
+import type { PluginBus } from '../plugins/control.ts';
+import type { SearchService } from '../search/search.ts';
+import { AgentRunner } from './runner.ts';
+import { SessionPipeline } from './pipeline.ts';
+import { claudeFormat, codexFormat, TranscriptSource, TranscriptSources } from './sources.ts';
+import { canonicalPath, SessionStore } from './store.ts';
+
+export interface AgentServiceDeps {
+  db: Db;
+  events: AppEvents;
+  notifications: NotificationService;
+  log: Logger;
+  search: SearchService;
+  metrics: MetricsService;
+  bus: () => PluginBus | undefined;
+  /** Reads an API key from the keyring. */
+  secret: (name: string) => string | null;
+  /** The home folder the default transcript roots are under. */
+  home: string;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => Date;
+  pollMs?: number;
+}
+
+export function defaultSourceConfig(home: string): SourceConfig {
+  return {
+    claudeRoot: join(home, '.claude', 'projects'),
+    codexRoot: join(home, '.codex', 'sessions'),
+    claudeBinary: 'claude',
+    codexBinary: 'codex',
+    claudeKeySecret: 'ANTHROPIC_API_KEY',
+    codexKeySecret: 'OPENAI_API_KEY',
+    watch: true,
+  };
+}
+
+const SECRET_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
+
+/**
+ * Everything about agent sessions behind one object: projects, the
+ * transcript sources and their watcher, the runner, and their settings.
+ */
+export class AgentService {
+  readonly store: SessionStore;
+  readonly pipeline: SessionPipeline;
+  readonly sources: TranscriptSources;
+  readonly runner: AgentRunner;
+  readonly #d: AgentServiceDeps;
+
+  constructor(deps: AgentServiceDeps) {
+    this.#d = deps;
+    this.store = new SessionStore(deps.db, (model, tokens) => deps.metrics.estimate(model, tokens));
+    this.pipeline = new SessionPipeline({
+      store: this.store,
+      search: deps.search,
+      metrics: deps.metrics,
+      events: deps.events,
+      notifications: deps.notifications,
+      log: deps.log,
+      bus: deps.bus,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+    this.sources = new TranscriptSources(
+      [
+        new TranscriptSource(claudeFormat, () => this.config().claudeRoot, this.store, this.pipeline, deps.log),
+        new TranscriptSource(codexFormat, () => this.config().codexRoot, this.store, this.pipeline, deps.log),
+      ],
+      this.store,
+      this.pipeline,
+      deps.log,
+      deps.now,
+    );
+    this.runner = new AgentRunner({
+      store: this.store,
+      pipeline: this.pipeline,
+      notifications: deps.notifications,
+      log: deps.log,
+      bus: deps.bus,
+      config: () => this.config(),
+      secret: deps.secret,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
+  }
+
+  /** Starts following transcripts when the user wants that. */
+  start(): void {
+    if (this.config().watch) this.sources.start(this.#d.pollMs);
+  }
+
+  close(): void {
+    this.sources.stop();
+    this.runner.stopAll();
+  }
+
+  config(): SourceConfig {
+    const stored: Record<string, unknown> = {};
+    for (const row of this.#d.db.prepare('SELECT key, value FROM agent_source_settings').all() as { key: string; value: string }[]) {
+      stored[row.key] = JSON.parse(row.value);
+    }
+    return { ...defaultSourceConfig(this.#d.home), ...stored } as SourceConfig;
+  }
+
+  status(): Static<typeof SourceStatus> {
+    const totals = this.store.importTotals();
+    return { settings: this.config(), files: totals.files, malformedLines: totals.malformed, unknownRecords: totals.unknown, lastScanAt: this.sources.lastScanAt };
+  }
+
+  updateConfig(patch: Partial<SourceConfig>): Static<typeof SourceStatus> {
+    const problems: string[] = [];
+    for (const key of ['claudeRoot', 'codexRoot'] as const) {
+      const value = patch[key];
+      if (value !== undefined && !isAbsolute(value.trim())) problems.push(`${key === 'claudeRoot' ? 'The Claude Code folder' : 'The Codex folder'} must be a full path, like /home/you/.claude/projects`);
+    }
+    for (const key of ['claudeBinary', 'codexBinary'] as const) {
+      if (patch[key] !== undefined && !patch[key]!.trim()) problems.push('An agent program needs a name or a full path');
+    }
+    for (const key of ['claudeKeySecret', 'codexKeySecret'] as const) {
+      if (patch[key] !== undefined && !SECRET_NAME.test(patch[key]!)) problems.push('A key name may use letters, digits, dot, dash and underscore only');
+    }
+    if (problems.length) throw new AppError('invalid_argument', problems.join('. '));
+    const put = this.#d.db.prepare('INSERT INTO agent_source_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.#d.db.transaction(() => {
+      for (const [key, value] of Object.entries(patch)) put.run(key, JSON.stringify(typeof value === 'string' ? value.trim() : value));
+    })();
+    this.sources.stop();
+    this.start();
+    return this.status();
+  }
+
+  listProjects(): ProjectInfo[] {
+    return this.store.listProjects();
+  }
+
+  addProject(path: string, name?: string): ProjectInfo {
+    const folder = path.trim();
+    if (!folder) throw new AppError('invalid_argument', 'Choose the folder of the project.');
+    if (!isAbsolute(folder)) throw new AppError('invalid_argument', `"${folder.slice(0, 200)}" is not a full path. Use the folder's full path, like /home/you/code/shop.`);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new AppError('invalid_argument', `The folder ${folder} does not exist.`);
+    if (name !== undefined && name.trim().length > PROJECT_NAME_MAX) throw new AppError('invalid_argument', `A project name can be at most ${PROJECT_NAME_MAX} characters.`);
+    if (this.store.projectPathTaken(folder)) throw new AppError('conflict', `${canonicalPath(folder)} is already a project.`);
+    const project = this.store.addProject(folder, name);
+    this.#projectsChanged();
+    return project;
+  }
+
+  removeProject(id: string): boolean {
+    const removed = this.store.removeProject(id);
+    if (!removed) throw new AppError('not_found', 'That project was already removed.');
+    this.#projectsChanged();
+    return removed;
+  }
+
+  #projectsChanged(): void {
+    this.#d.events.emit('projects.changed', { projects: this.store.listProjects() });
+  }
+}
+
+/** What the agent, search and metrics channels need from the running services. */
+export interface AgentCore {
+  agents: AgentService;
+  search: SearchService;
+  metrics: MetricsService;
+  tasks?: { list(): { status: string }[] };
+}
+
+type AgentChannels =
+  | 'projects.list'
+  | 'projects.add'
+  | 'projects.remove'
+  | 'sessions.list'
+  | 'sessions.get'
+  | 'sessions.run'
+  | 'sessions.stop'
+  | 'sessions.sources'
+  | 'sessions.updateSources'
+  | 'sessions.rescan'
+  | 'search.init'
+  | 'search.all'
+  | 'search.rebuild'
+  | 'metrics.live'
+  | 'metrics.history'
+  | 'metrics.prices'
+  | 'metrics.setPrice'
+  | 'metrics.deletePrice';
+
+/** The IPC handlers for sessions, search and metrics; services.ts spreads them into its table. */
+export function agentHandlers(ready: () => AgentCore): Pick<HandlerTable, AgentChannels> {
+  return {
+    'projects.list': () => ({ projects: ready().agents.listProjects() }),
+    'projects.add': ({ path, name }) => ready().agents.addProject(path, name),
+    'projects.remove': ({ id }) => ({ removed: ready().agents.removeProject(id) }),
+    'sessions.list': ({ projectId, limit }) => ({ sessions: ready().agents.store.listSessions({ ...(projectId ? { projectId } : {}), limit: limit ?? 200 }) }),
+    'sessions.get': ({ id }) => {
+      const { store } = ready().agents;
+      const session = store.getSession(id);
+      if (!session) throw new AppError('not_found', 'That session is not in the database any more.');
+      return { session, messages: store.messages(id) };
+    },
+    'sessions.run': ({ projectId, provider, prompt }) => ready().agents.runner.run(projectId, provider, prompt),
+    'sessions.stop': ({ id }) => {
+      const stopped = ready().agents.runner.stop(id);
+      if (!stopped) throw new AppError('not_found', 'That session is not running.');
+      return { stopped };
+    },
+    'sessions.sources': () => ready().agents.status(),
+    'sessions.updateSources': (patch) => ready().agents.updateConfig(patch),
+    'sessions.rescan': () => ready().agents.sources.scan(),
+    'search.init': () => ready().search.init(),
+    'search.all': ({ query, limit }) => ready().search.all(query, limit),
+    'search.rebuild': () => ready().search.rebuild(),
+    'metrics.live': () => {
+      const core = ready();
+      return core.metrics.live(core.agents.store, core.tasks);
+    },
+    'metrics.history': ({ projectId }) => ({ rows: ready().metrics.history(projectId ?? null) }),
+    'metrics.prices': () => ({ prices: ready().metrics.prices() }),
+    'metrics.setPrice': (price) => ({ prices: ready().metrics.setPrice(price) }),
+    'metrics.deletePrice': ({ model }) => ({ prices: ready().metrics.deletePrice(model) }),
+  };
+}

@@ -1,0 +1,158 @@
+import { CLAUDE, contentMessages, describeToolCall } from './claude.ts';
+import { CODEX, codexUsage } from './codex.ts';
+import type { NewMessage, NormalizedRecord, SessionFacts } from './types.ts';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A run's output, line by line: which session and attempt it belongs to. */
+export interface StreamState {
+  sessionId: string;
+  attempt: number;
+  /** Codex items whose call was already shown when they started. */
+  startedItems: Set<string>;
+}
+
+export type StreamNormalizer = (record: unknown, raw: string, line: number, state: StreamState, now: string) => NormalizedRecord;
+
+const prefix = (state: StreamState, line: number) => `run:${state.sessionId}:${state.attempt}:${line}`;
+
+/** `claude -p --output-format stream-json --verbose`: system/init, assistant, user, result. */
+export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state, now) => {
+  if (!isObject(record) || typeof record.type !== 'string') return { messages: [], unknownType: '(no type)' };
+  const facts: SessionFacts = { id: state.sessionId, provider: CLAUDE };
+  const base = { sessionId: state.sessionId, provider: CLAUDE, timestamp: now, raw };
+  switch (record.type) {
+    case 'system': {
+      if (record.subtype !== 'init') return { facts, messages: [] };
+      const model = str(record.model);
+      if (model) facts.model = model;
+      const external = str(record.session_id);
+      if (external) facts.externalId = external;
+      return { facts, messages: [{ ...base, id: `${prefix(state, line)}:0`, type: 'status', role: 'system', content: `Claude Code started${model ? ` (${model})` : ''}` }] };
+    }
+    case 'assistant':
+    case 'user': {
+      const message = record.message;
+      if (!isObject(message)) return { messages: [], unknownType: `${record.type} (no message)` };
+      const model = str(message.model);
+      if (model && model !== '<synthetic>') facts.model = model;
+      return { facts, messages: contentMessages(message, { idPrefix: prefix(state, line), sessionId: state.sessionId, timestamp: now, raw, provider: CLAUDE }) };
+    }
+    case 'result': {
+      const isError = record.is_error === true || (typeof record.subtype === 'string' && record.subtype !== 'success');
+      const text = str(record.result) ?? (Array.isArray(record.errors) ? record.errors.join('\n') : undefined) ?? str(record.subtype) ?? '';
+      const cost = typeof record.total_cost_usd === 'number' ? record.total_cost_usd : undefined;
+      const messages: NewMessage[] = [];
+      if (isError) messages.push({ ...base, id: `${prefix(state, line)}:0`, type: 'error', role: 'system', content: text, error: text });
+      if (cost !== undefined) {
+        const turns = typeof record.num_turns === 'number' ? ` · ${record.num_turns} turns` : '';
+        messages.push({ ...base, id: `${prefix(state, line)}:1`, type: 'cost', role: 'system', content: `Cost $${cost.toFixed(4)}${turns}`, cost_usd: cost });
+      }
+      return { facts, messages, end: { status: isError ? 'error' : 'success', ...(isError ? { error: text } : {}), ...(cost !== undefined ? { costUsd: cost } : {}) } };
+    }
+    default:
+      return { messages: [], unknownType: record.type };
+  }
+};
+
+/** `codex exec --json`: thread.started, turn.*, item.started / item.completed, error. */
+export const normalizeCodexStream: StreamNormalizer = (record, raw, line, state, now) => {
+  if (!isObject(record) || typeof record.type !== 'string') return { messages: [], unknownType: '(no type)' };
+  const facts: SessionFacts = { id: state.sessionId, provider: CODEX };
+  const base = { sessionId: state.sessionId, provider: CODEX, timestamp: now, raw };
+  const one = (suffix: string, m: Omit<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>): NewMessage => ({ ...base, id: `${prefix(state, line)}:${suffix}`, ...m });
+  switch (record.type) {
+    case 'thread.started': {
+      const thread = str(record.thread_id);
+      if (thread) facts.externalId = thread;
+      return { facts, messages: [one('0', { type: 'status', role: 'system', content: 'Codex started' })] };
+    }
+    case 'turn.started':
+      return { messages: [] };
+    case 'turn.completed': {
+      const usage = codexUsage(record.usage);
+      if (!usage) return { messages: [] };
+      const total = (usage.input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) + (usage.output_tokens ?? 0);
+      return { facts, messages: [one('0', { type: 'cost', role: 'system', content: `${total.toLocaleString('en-US')} tokens`, usage })] };
+    }
+    case 'turn.failed':
+    case 'error': {
+      const text = (isObject(record.error) ? str(record.error.message) : undefined) ?? str(record.message) ?? 'Codex reported an error';
+      return { facts, messages: [one('0', { type: 'error', role: 'system', content: text, error: text })], end: { status: 'error', error: text } };
+    }
+    case 'item.started':
+    case 'item.updated':
+    case 'item.completed':
+      return codexItem(record, state, facts, one);
+    default:
+      return { messages: [], unknownType: record.type };
+  }
+};
+
+function codexItem(
+  record: Json,
+  state: StreamState,
+  facts: SessionFacts,
+  one: (suffix: string, m: Omit<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>) => NewMessage,
+): NormalizedRecord {
+  const item = isObject(record.item) ? record.item : undefined;
+  if (!item) return { messages: [], unknownType: `${String(record.type)} (no item)` };
+  const itemId = `${state.attempt}:${str(item.id) ?? ''}`;
+  const callId = str(item.id) ?? '';
+  const started = record.type === 'item.started';
+  const call = (name: string, input: unknown): NewMessage =>
+    one('call', { type: 'tool_call', role: 'assistant', content: describeToolCall(name, input), tool_call: { id: callId, name, input } });
+  const result = (text: string, isError: boolean): NewMessage =>
+    one('result', { type: 'tool_result', role: 'tool', content: text, tool_result: { tool_call_id: callId, content: text, is_error: isError } });
+
+  if (record.type === 'item.updated') return { messages: [] };
+  switch (item.type) {
+    case 'command_execution': {
+      const input = { command: str(item.command) ?? '' };
+      if (started) {
+        state.startedItems.add(itemId);
+        return { facts, messages: [call('shell', input)] };
+      }
+      const messages = state.startedItems.delete(itemId) ? [] : [call('shell', input)];
+      const exit = typeof item.exit_code === 'number' ? item.exit_code : 0;
+      messages.push(result(str(item.aggregated_output) ?? '', exit !== 0 || item.status === 'failed'));
+      return { facts, messages };
+    }
+    case 'mcp_tool_call': {
+      const name = `${str(item.server) ?? 'mcp'}.${str(item.tool) ?? 'tool'}`;
+      if (started) {
+        state.startedItems.add(itemId);
+        return { facts, messages: [call(name, item.arguments ?? {})] };
+      }
+      const messages = state.startedItems.delete(itemId) ? [] : [call(name, item.arguments ?? {})];
+      messages.push(result(item.result === undefined ? '' : JSON.stringify(item.result), item.status === 'failed'));
+      return { facts, messages };
+    }
+    case 'file_change': {
+      if (started) return { messages: [] };
+      const changes = Array.isArray(item.changes) ? item.changes : [];
+      const paths = changes.map((c) => (isObject(c) ? `${str(c.kind) ?? 'update'} ${str(c.path) ?? ''}` : '')).join('\n');
+      return { facts, messages: [call('apply_patch', { changes }), result(paths || 'No files changed', item.status === 'failed')] };
+    }
+    case 'web_search':
+      return started ? { messages: [] } : { facts, messages: [call('web_search', { query: str(item.query) ?? '' })] };
+    case 'agent_message':
+      return started ? { messages: [] } : { facts, messages: [one('0', { type: 'text', role: 'assistant', content: str(item.text) ?? '' })] };
+    case 'reasoning':
+      return started ? { messages: [] } : { facts, messages: [one('0', { type: 'thinking', role: 'assistant', content: str(item.text) ?? '' })] };
+    case 'todo_list': {
+      if (started) return { messages: [] };
+      const items = Array.isArray(item.items) ? item.items : [];
+      const text = items.map((t) => (isObject(t) ? `${t.completed === true ? '[x]' : '[ ]'} ${str(t.text) ?? ''}` : '')).join('\n');
+      return { facts, messages: [one('0', { type: 'status', role: 'system', content: `Plan:\n${text}` })] };
+    }
+    case 'error': {
+      const text = str(item.message) ?? 'Codex reported an error';
+      return { facts, messages: [one('0', { type: 'error', role: 'system', content: text, error: text })] };
+    }
+    default:
+      return { messages: [], unknownType: `item/${String(item.type)}` };
+  }
+}

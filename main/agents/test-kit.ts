@@ -1,0 +1,88 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
+import { openDatabase, type Db } from '../db/database.ts';
+import { MIGRATIONS } from '../db/migrations.ts';
+import { AppEvents } from '../ipc/events.ts';
+import type { Logger } from '../log/logger.ts';
+import { MetricsService } from '../metrics/metrics.ts';
+import { NotificationService, type Notification } from '../notifications/notifications.ts';
+import type { PluginBus } from '../plugins/control.ts';
+import { SearchService } from '../search/search.ts';
+import { AgentService } from './service.ts';
+
+export const FIXTURES = join(import.meta.dirname, 'fixtures');
+export const FAKE_AGENT = join(FIXTURES, 'fake-agent.mjs');
+
+/**
+ * Stands where the plugin runtime's bus stands: records what plugins would
+ * receive and answers hooks the way a test says.
+ */
+export class RecordingBus implements PluginBus {
+  readonly messages: AgentMessage[] = [];
+  readonly hostEvents: { name: string; payload: unknown }[] = [];
+  readonly hookCalls: { stage: HookStage; body: string }[] = [];
+  hooks: Partial<Record<HookStage, (body: string) => HookOutcome>> = {};
+
+  deliverMessage(message: AgentMessage): void {
+    this.messages.push(message);
+  }
+  emitHostEvent(name: string, payload: unknown): void {
+    this.hostEvents.push({ name, payload });
+  }
+  async runHooks(stage: HookStage, body: string): Promise<HookOutcome> {
+    this.hookCalls.push({ stage, body });
+    return this.hooks[stage]?.(body) ?? { action: 'passthrough', body, metadata: {} };
+  }
+}
+
+export const quietLog: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export interface AgentKit {
+  dir: string;
+  db: Db;
+  events: AppEvents;
+  emitted: { name: string; payload: unknown }[];
+  toasts: Notification[];
+  bus: RecordingBus;
+  search: SearchService;
+  metrics: MetricsService;
+  agents: AgentService;
+  clock: { now: Date };
+  sleeps: number[];
+  secrets: Map<string, string>;
+}
+
+/** Real SQLite file, real services; the clock, the bus and the retry wait are the test's. */
+export function agentKit(options: { withBus?: boolean; copyFixtures?: boolean; now?: Date } = {}): AgentKit {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-agents-'));
+  const home = join(dir, 'home');
+  if (options.copyFixtures) {
+    cpSync(join(FIXTURES, 'claude'), join(home, '.claude', 'projects'), { recursive: true });
+    cpSync(join(FIXTURES, 'codex'), join(home, '.codex', 'sessions'), { recursive: true });
+  }
+  const db = openDatabase(join(dir, 'test.db'), MIGRATIONS);
+  const events = new AppEvents();
+  const emitted: { name: string; payload: unknown }[] = [];
+  events.subscribe((name, payload) => emitted.push({ name, payload }));
+  const toasts: Notification[] = [];
+  const notifications = new NotificationService(db, events, { isSupported: () => true, show: (n) => toasts.push(n) }, quietLog, () => true);
+  const bus = new RecordingBus();
+  const search = new SearchService(db);
+  const metrics = new MetricsService(db);
+  const clock = { now: options.now ?? new Date() };
+  const sleeps: number[] = [];
+  const secrets = new Map<string, string>();
+  const agents = new AgentService({
+    db, events, notifications, log: quietLog, search, metrics,
+    bus: () => (options.withBus === false ? undefined : bus),
+    secret: (name) => secrets.get(name) ?? null,
+    home,
+    now: () => clock.now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+  return { dir, db, events, emitted, toasts, bus, search, metrics, agents, clock, sleeps, secrets };
+}

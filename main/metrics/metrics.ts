@@ -1,0 +1,240 @@
+import { AppError } from '../../app/contract/envelope.ts';
+import type { SessionInfo } from '../../app/contract/agents.ts';
+import { METRICS_RETAINED_PER_PROJECT, STALLED_AFTER_MS, type LiveMetricsView, type PriceRow, type ProjectHealthRow, type SessionMetricRow } from '../../app/contract/metrics.ts';
+import type { Db, Migration } from '../db/database.ts';
+import type { SessionStore, TokenTotals } from '../agents/store.ts';
+
+/** Public list prices (USD per million tokens) at the time of writing; the user can edit every row. */
+export const DEFAULT_PRICES: PriceRow[] = [
+  { model: 'claude-opus-4', inputPerMTok: 15, outputPerMTok: 75, cacheReadPerMTok: 1.5, cacheWritePerMTok: 18.75 },
+  { model: 'claude-sonnet-4', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 },
+  { model: 'claude-3-7-sonnet', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 },
+  { model: 'claude-haiku-4', inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 },
+  { model: 'claude-3-5-haiku', inputPerMTok: 0.8, outputPerMTok: 4, cacheReadPerMTok: 0.08, cacheWritePerMTok: 1 },
+  { model: 'gpt-5', inputPerMTok: 1.25, outputPerMTok: 10, cacheReadPerMTok: 0.125, cacheWritePerMTok: 0 },
+  { model: 'gpt-4.1', inputPerMTok: 2, outputPerMTok: 8, cacheReadPerMTok: 0.5, cacheWritePerMTok: 0 },
+  { model: 'o4-mini', inputPerMTok: 1.1, outputPerMTok: 4.4, cacheReadPerMTok: 0.275, cacheWritePerMTok: 0 },
+];
+
+export const metricsMigrations: Migration[] = [
+  {
+    id: 'metrics/create-session-metrics-and-prices',
+    up(db) {
+      db.exec(`
+        CREATE TABLE session_metrics (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          project_id TEXT,
+          session_id TEXT NOT NULL UNIQUE,
+          start_time TEXT NOT NULL,
+          end_time TEXT NOT NULL,
+          peak_tokens INTEGER NOT NULL,
+          total_tokens INTEGER NOT NULL,
+          turn_count INTEGER NOT NULL,
+          tool_call_count INTEGER NOT NULL,
+          cost_usd REAL,
+          model TEXT,
+          status TEXT NOT NULL,
+          error_message TEXT
+        );
+        CREATE INDEX session_metrics_project ON session_metrics(project_id, end_time);
+        CREATE TABLE model_prices (
+          model TEXT PRIMARY KEY,
+          input_per_mtok REAL NOT NULL,
+          output_per_mtok REAL NOT NULL,
+          cache_read_per_mtok REAL NOT NULL,
+          cache_write_per_mtok REAL NOT NULL
+        );
+      `);
+      const insert = db.prepare('INSERT INTO model_prices VALUES (?, ?, ?, ?, ?)');
+      for (const p of DEFAULT_PRICES) insert.run(p.model, p.inputPerMTok, p.outputPerMTok, p.cacheReadPerMTok, p.cacheWritePerMTok);
+    },
+  },
+];
+
+interface MetricRow {
+  project_id: string | null;
+  session_id: string;
+  start_time: string;
+  end_time: string;
+  peak_tokens: number;
+  total_tokens: number;
+  turn_count: number;
+  tool_call_count: number;
+  cost_usd: number | null;
+  model: string | null;
+  status: string;
+  error_message: string | null;
+}
+
+/** Tasks as the metrics screen summarises them: counts per column. */
+export interface TaskCounter {
+  list(): { status: string }[];
+}
+
+const RECENT_SESSIONS = 10;
+const ATTENTION_LIMIT = 20;
+const FAILED_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * Per-session metrics (written when a session ends, newest 100 per project
+ * kept), the editable price table, and the live overview.
+ */
+export class MetricsService {
+  readonly #db: Db;
+  #prices: PriceRow[] | undefined;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  prices(): PriceRow[] {
+    this.#prices ??= (
+      this.#db.prepare('SELECT * FROM model_prices ORDER BY model').all() as { model: string; input_per_mtok: number; output_per_mtok: number; cache_read_per_mtok: number; cache_write_per_mtok: number }[]
+    ).map((r) => ({ model: r.model, inputPerMTok: r.input_per_mtok, outputPerMTok: r.output_per_mtok, cacheReadPerMTok: r.cache_read_per_mtok, cacheWritePerMTok: r.cache_write_per_mtok }));
+    return this.#prices;
+  }
+
+  setPrice(price: PriceRow): PriceRow[] {
+    const model = price.model.trim();
+    if (!model) throw new AppError('invalid_argument', 'A price needs the model name it applies to.');
+    const values = [price.inputPerMTok, price.outputPerMTok, price.cacheReadPerMTok, price.cacheWritePerMTok];
+    if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new AppError('invalid_argument', 'Prices are USD per million tokens and cannot be negative.');
+    this.#db
+      .prepare(
+        `INSERT INTO model_prices VALUES (?, ?, ?, ?, ?) ON CONFLICT(model) DO UPDATE SET input_per_mtok = excluded.input_per_mtok,
+           output_per_mtok = excluded.output_per_mtok, cache_read_per_mtok = excluded.cache_read_per_mtok, cache_write_per_mtok = excluded.cache_write_per_mtok`,
+      )
+      .run(model, ...values);
+    this.#prices = undefined;
+    return this.prices();
+  }
+
+  deletePrice(model: string): PriceRow[] {
+    if (this.#db.prepare('DELETE FROM model_prices WHERE model = ?').run(model).changes === 0) {
+      throw new AppError('not_found', `There is no price for "${model}".`);
+    }
+    this.#prices = undefined;
+    return this.prices();
+  }
+
+  /** The price row for a model: an exact name, else the longest row name the model starts with. */
+  priceFor(model: string | null): PriceRow | undefined {
+    if (!model) return undefined;
+    let best: PriceRow | undefined;
+    for (const p of this.prices()) {
+      if ((model === p.model || model.startsWith(p.model)) && (!best || p.model.length > best.model.length)) best = p;
+    }
+    return best;
+  }
+
+  estimate(model: string | null, tokens: TokenTotals): number | null {
+    const p = this.priceFor(model);
+    if (!p) return null;
+    return (tokens.input * p.inputPerMTok + tokens.output * p.outputPerMTok + tokens.cacheRead * p.cacheReadPerMTok + tokens.cacheWrite * p.cacheWritePerMTok) / 1_000_000;
+  }
+
+  /** Writes the session's row and prunes the project's history to the newest 100. */
+  recordSessionEnd(session: SessionInfo): void {
+    this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `INSERT INTO session_metrics (project_id, session_id, start_time, end_time, peak_tokens, total_tokens, turn_count, tool_call_count, cost_usd, model, status, error_message)
+           VALUES (@projectId, @sessionId, @start, @end, @peak, @total, @turns, @tools, @cost, @model, @status, @error)
+           ON CONFLICT(session_id) DO UPDATE SET project_id = excluded.project_id, end_time = excluded.end_time, peak_tokens = excluded.peak_tokens,
+             total_tokens = excluded.total_tokens, turn_count = excluded.turn_count, tool_call_count = excluded.tool_call_count,
+             cost_usd = excluded.cost_usd, model = excluded.model, status = excluded.status, error_message = excluded.error_message`,
+        )
+        .run({
+          projectId: session.projectId,
+          sessionId: session.id,
+          start: session.startedAt,
+          end: session.endedAt ?? session.lastActivityAt,
+          peak: session.peakTokens,
+          total: session.inputTokens + session.outputTokens,
+          turns: session.turnCount,
+          tools: session.toolCallCount,
+          cost: session.costUsd,
+          model: session.model,
+          status: session.status,
+          error: session.errorMessage,
+        });
+      this.#db
+        .prepare(
+          `DELETE FROM session_metrics WHERE project_id IS @p AND id NOT IN (
+             SELECT id FROM session_metrics WHERE project_id IS @p ORDER BY end_time DESC, id DESC LIMIT @keep)`,
+        )
+        .run({ p: session.projectId, keep: METRICS_RETAINED_PER_PROJECT });
+    })();
+  }
+
+  /** Oldest first, for sparklines; one project, or sessions outside any project when none is given. */
+  history(projectId: string | null): SessionMetricRow[] {
+    const rows = this.#db.prepare('SELECT * FROM session_metrics WHERE project_id IS ? ORDER BY end_time, id').all(projectId) as MetricRow[];
+    return rows.map((r) => ({
+      projectId: r.project_id,
+      sessionId: r.session_id,
+      startTime: r.start_time,
+      endTime: r.end_time,
+      peakTokens: r.peak_tokens,
+      totalTokens: r.total_tokens,
+      turnCount: r.turn_count,
+      toolCallCount: r.tool_call_count,
+      costUsd: r.cost_usd,
+      model: r.model,
+      status: r.status,
+      errorMessage: r.error_message,
+    }));
+  }
+
+  live(store: SessionStore, tasks: TaskCounter | undefined, now = new Date()): LiveMetricsView {
+    const active = store.listSessions({ status: 'running', limit: 100 });
+    const midnight = new Date(now);
+    midnight.setHours(0, 0, 0, 0);
+    const todayIds = this.#db.prepare('SELECT id FROM sessions WHERE last_activity_at >= ?').pluck().all(midnight.toISOString()) as string[];
+    let costUsd = 0;
+    let tokens = 0;
+    for (const id of todayIds) {
+      const s = store.getSession(id);
+      if (!s) continue;
+      costUsd += s.costUsd ?? 0;
+      tokens += s.inputTokens + s.outputTokens;
+    }
+    const projects: ProjectHealthRow[] = store.listProjects().map((p) => {
+      const recent = store.listSessions({ projectId: p.id, limit: RECENT_SESSIONS });
+      const finished = recent.filter((s) => s.status !== 'running');
+      const failures = finished.filter((s) => s.status === 'error').length;
+      const last = recent[0];
+      const health: ProjectHealthRow['health'] =
+        recent.length === 0 ? 'idle' : last?.status === 'error' && failures * 2 >= finished.length ? 'failing' : failures > 0 ? 'warning' : 'good';
+      return {
+        projectId: p.id,
+        name: p.name,
+        running: p.liveCount,
+        recentSessions: recent.length,
+        recentFailures: failures,
+        lastStatus: last?.status ?? null,
+        lastActivityAt: last?.lastActivityAt ?? null,
+        health,
+      };
+    });
+    const counts: Record<string, number> = {};
+    const taskList = tasks?.list() ?? [];
+    for (const t of taskList) counts[t.status] = (counts[t.status] ?? 0) + 1;
+    const stalledBefore = now.getTime() - STALLED_AFTER_MS;
+    const failedSince = new Date(now.getTime() - FAILED_WINDOW_MS).toISOString();
+    const attention = [
+      ...active.filter((s) => new Date(s.lastActivityAt).getTime() < stalledBefore).map((session) => ({ reason: 'stalled' as const, session })),
+      ...store
+        .listSessions({ status: 'error', limit: ATTENTION_LIMIT })
+        .filter((s) => (s.endedAt ?? s.lastActivityAt) >= failedSince)
+        .map((session) => ({ reason: 'failed' as const, session })),
+    ].slice(0, ATTENTION_LIMIT);
+    return {
+      active,
+      today: { costUsd, tokens, sessions: todayIds.length },
+      projects,
+      tasks: { available: tasks !== undefined, counts, total: taskList.length },
+      attention,
+    };
+  }
+}
