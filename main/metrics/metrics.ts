@@ -201,9 +201,9 @@ export class MetricsService {
     }
     const projects: ProjectHealthRow[] = store.listProjects().map((p) => {
       const recent = store.listSessions({ projectId: p.id, limit: RECENT_SESSIONS });
-      const finished = recent.filter((s) => s.status !== 'running');
+      const finished = recent.filter((s) => s.status !== 'running').sort((x, y) => (y.endedAt ?? '').localeCompare(x.endedAt ?? ''));
       const failures = finished.filter((s) => s.status === 'error').length;
-      const last = recent[0];
+      const last = finished[0] ?? recent[0];
       const health: ProjectHealthRow['health'] =
         recent.length === 0 ? 'idle' : last?.status === 'error' && failures * 2 >= finished.length ? 'failing' : failures > 0 ? 'warning' : 'good';
       return {

@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentKit, FAKE_AGENT } from './test-kit.ts';
+
+function setup() {
+  const kit = agentKit();
+  const folder = join(kit.dir, 'project');
+  mkdirSync(folder);
+  const project = kit.agents.addProject(folder, 'Demo');
+  kit.agents.updateConfig({ claudeBinary: FAKE_AGENT, codexBinary: FAKE_AGENT, watch: false });
+  kit.secrets.set('ANTHROPIC_API_KEY', 'sk-ant-test-7788');
+  return { kit, folder, project };
+}
+
+const contents = (kit: ReturnType<typeof agentKit>, id: string) => kit.agents.store.messages(id).map((m) => `${m.role}/${m.type}: ${m.content}`);
+
+describe('running an agent from the app', () => {
+  it('streams a Claude Code run into the session, with the key from the keyring and the reported cost', async () => {
+    const { kit, project, folder } = setup();
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'List the files');
+    expect(outcome.status).toBe('started');
+    if (outcome.status !== 'started') return;
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    expect(session).toMatchObject({ status: 'success', origin: 'run', projectId: project.id, model: 'claude-sonnet-4-20250514', costUsd: 0.0123, costSource: 'reported', toolCallCount: 1, title: 'List the files' });
+    expect(contents(kit, outcome.sessionId)).toEqual([
+      'user/text: List the files',
+      'system/status: Claude Code started (claude-sonnet-4-20250514)',
+      'assistant/text: You asked: List the files (key ends with 7788)',
+      'assistant/tool_call: Bash: ls',
+      'tool/tool_result: README.md\nsrc',
+      'assistant/text: Done.',
+      'system/cost: Cost $0.0123 · 2 turns',
+    ]);
+    expect(readFileSync(join(folder, '.fake-agent-ran'), 'utf8')).toBe('List the files\n');
+    expect(kit.bus.hostEvents.map((e) => e.name)).toEqual(['session.start', 'session.complete']);
+    expect(kit.bus.messages.map((m) => m.type)).toEqual(['text', 'status', 'text', 'tool_call', 'tool_result', 'text', 'cost']);
+    expect(kit.toasts.map((t) => t.type)).toEqual(['agent_complete']);
+    // Pushed to windows live, in order.
+    expect(kit.emitted.filter((e) => e.name === 'sessions.message')).toHaveLength(7);
+  });
+
+  it('runs Codex CLI with exec --json', async () => {
+    const { kit, project } = setup();
+    kit.secrets.set('OPENAI_API_KEY', 'sk-openai-4455');
+    const outcome = await kit.agents.runner.run(project.id, 'codex', 'Why is it slow?');
+    if (outcome.status !== 'started') throw new Error('not started');
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    expect(session).toMatchObject({ status: 'success', provider: 'codex', toolCallCount: 1, inputTokens: 3000, outputTokens: 120 });
+    expect(contents(kit, outcome.sessionId)).toEqual([
+      'user/text: Why is it slow?',
+      'system/status: Codex started',
+      'assistant/thinking: **Looking at the files**',
+      'assistant/tool_call: shell: bash -lc ls',
+      'tool/tool_result: README.md\nsrc\n',
+      'assistant/text: Codex says: Why is it slow? (key ends with 4455)',
+      'system/cost: 3,120 tokens',
+    ]);
+  });
+
+  it('starts nothing when a pre_flight hook blocks, and tells the user why', async () => {
+    const { kit, project, folder } = setup();
+    kit.bus.hooks.pre_flight = () => ({ action: 'block', status: 403, errorType: 'secret_in_prompt', message: 'The prompt contains an API key.', pluginId: 'acme.guard', metadata: {} });
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'use sk-live-123');
+    expect(outcome).toEqual({ status: 'blocked', message: 'The prompt contains an API key.', pluginId: 'acme.guard' });
+    expect(existsSync(join(folder, '.fake-agent-ran'))).toBe(false);
+    expect(kit.agents.store.listSessions()).toEqual([]);
+  });
+
+  it('gives the agent the prompt a pre_flight hook rewrote, and post_flight hooks see each reply', async () => {
+    const { kit, project, folder } = setup();
+    kit.bus.hooks.pre_flight = (body) => ({ action: 'modify', body: `${body} (answer in French)`, metadata: {} });
+    kit.bus.hooks.post_flight = (body) => (body === 'Done.' ? { action: 'modify', body: 'Done — reviewed.', metadata: {} } : { action: 'passthrough', body, metadata: {} });
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'Summarise');
+    if (outcome.status !== 'started') throw new Error('not started');
+    expect(outcome.prompt).toBe('Summarise (answer in French)');
+    await kit.agents.runner.finished(outcome.sessionId);
+    expect(readFileSync(join(folder, '.fake-agent-ran'), 'utf8')).toBe('Summarise (answer in French)\n');
+    expect(kit.bus.hookCalls.filter((c) => c.stage === 'post_flight').map((c) => c.body)).toEqual(['You asked: Summarise (answer in French) (key ends with 7788)', 'Done.']);
+    expect(contents(kit, outcome.sessionId)).toContain('assistant/text: Done — reviewed.');
+  });
+
+  it('stops a run: the agent and what it started are gone, the session says stopped', async () => {
+    const { kit, project } = setup();
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'sleep on it');
+    if (outcome.status !== 'started') throw new Error('not started');
+    await expect.poll(() => contents(kit, outcome.sessionId).find((c) => c.includes('helper pid')), { timeout: 10_000 }).toBeDefined();
+    const helperPid = Number(/helper pid (\d+)/.exec(contents(kit, outcome.sessionId).find((c) => c.includes('helper pid'))!)![1]);
+    expect(kit.agents.runner.stop(outcome.sessionId)).toBe(true);
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    expect(session?.status).toBe('stopped');
+    await expect.poll(() => isAlive(helperPid), { timeout: 10_000 }).toBe(false);
+    expect(kit.agents.runner.stop(outcome.sessionId)).toBe(false);
+  });
+
+  it('retries a rate-limited run with backoff and then succeeds', async () => {
+    const { kit, project } = setup();
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'fail-once:429 then work');
+    if (outcome.status !== 'started') throw new Error('not started');
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    expect(session?.status).toBe('success');
+    expect(kit.sleeps).toEqual([2000]);
+    expect(contents(kit, outcome.sessionId)).toContain('system/status: Rate limited — retrying in 2s (attempt 2 of 4)');
+    expect(kit.toasts.map((t) => t.title)).toEqual(['Rate limited — retrying in 2s', 'Agent finished: fail-once:429 then work']);
+  });
+
+  it('gives up on a run that keeps failing, labelled with its category', async () => {
+    const { kit, project } = setup();
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'fail:429');
+    if (outcome.status !== 'started') throw new Error('not started');
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    expect(session).toMatchObject({ status: 'error', errorCategory: 'rate_limit', errorMessage: 'Rate limited — gave up after several attempts' });
+    expect(kit.sleeps).toEqual([2000, 4000, 8000]);
+    expect(kit.toasts.at(-1)).toMatchObject({ type: 'agent_error', message: 'Rate limited — gave up after several attempts' });
+    expect(kit.metrics.history(project.id)).toMatchObject([{ status: 'error', errorMessage: 'Rate limited — gave up after several attempts' }]);
+  });
+
+  it('does not retry an authentication failure', async () => {
+    const { kit, project } = setup();
+    const outcome = await kit.agents.runner.run(project.id, 'codex', 'fail:401');
+    if (outcome.status !== 'started') throw new Error('not started');
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    expect(session).toMatchObject({ status: 'error', errorCategory: 'auth', errorMessage: 'Authentication failed — check API key' });
+    expect(kit.sleeps).toEqual([]);
+  });
+
+  it('says plainly when the agent program is missing', async () => {
+    const { kit, project } = setup();
+    kit.agents.updateConfig({ claudeBinary: join(kit.dir, 'no-such-claude') });
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'hello');
+    if (outcome.status !== 'started') throw new Error('not started');
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    expect(session?.status).toBe('error');
+    expect(session?.errorMessage).toBe(`Claude Code was not found at "${join(kit.dir, 'no-such-claude')}". Install it or set its path under Sessions → Sources.`);
+  });
+
+  it('refuses bad requests with a specific message and starts nothing', async () => {
+    const { kit, project, folder } = setup();
+    await expect(kit.agents.runner.run('nope', 'claude', 'x')).rejects.toThrow('That project no longer exists');
+    await expect(kit.agents.runner.run(project.id, 'aider', 'x')).rejects.toThrow('Unknown agent "aider". Choose Claude Code or Codex CLI.');
+    await expect(kit.agents.runner.run(project.id, 'claude', '   ')).rejects.toThrow('Write a prompt for the agent first.');
+    expect(existsSync(join(folder, '.fake-agent-ran'))).toBe(false);
+    expect(kit.agents.store.listSessions()).toEqual([]);
+    expect(() => kit.agents.addProject('relative/path')).toThrow('is not a full path');
+    expect(() => kit.agents.addProject(join(kit.dir, 'missing'))).toThrow('does not exist');
+    expect(() => kit.agents.addProject(folder)).toThrow('is already a project');
+    expect(() => kit.agents.updateConfig({ claudeRoot: 'projects' })).toThrow('must be a full path');
+    expect(kit.agents.config().claudeBinary).toBe(FAKE_AGENT);
+    writeFileSync(join(kit.dir, 'file'), '');
+    expect(() => kit.agents.addProject(join(kit.dir, 'file'))).toThrow('does not exist');
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
