@@ -69,7 +69,6 @@ function start(): void {
   broadcastEvents(services.events, () => BrowserWindow.getAllWindows(), isAppUrl);
 
   mainWindow = createMainWindow(services);
-  app.on('second-instance', () => focusWindow(mainWindow));
   app.on('activate', () => {
     if (!mainWindow) mainWindow = createMainWindow(services);
     else focusWindow(mainWindow);
@@ -83,6 +82,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // Every webContents ever created (windows, and anything a page might try to open) gets the same guards.
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => shell.openExternal(url)));
+  app.on('second-instance', () => focusWindow(mainWindow));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
