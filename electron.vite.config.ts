@@ -40,15 +40,19 @@ export default defineConfig({
       externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve(ROOT, 'preload/index.ts') },
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
   renderer: {
-    // The same root, base and target as `npm run build:web`, so the app and the harness serve the same files.
+    // The same base and target as `npm run build:web`, so the app and the harness serve the same files.
+    // Paths are set here: electron-vite bundles this file, so import.meta.dirname inside
+    // renderer/vite.config.ts would point at the project root instead of renderer/.
     ...renderer,
+    root: resolve(ROOT, 'renderer'),
     build: {
       ...renderer.build,
+      outDir: resolve(ROOT, 'out/renderer'),
       rolldownOptions: { input: resolve(ROOT, 'renderer/index.html') },
     },
   },
