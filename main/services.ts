@@ -16,14 +16,18 @@ import { SettingsService } from './settings/settings.ts';
 import { pluginPaths, type PluginPaths } from './plugins/paths.ts';
 import { PluginRegistry } from './plugins/registry.ts';
 import { defaultActorName, TaskService } from './tasks/tasks.ts';
-import { homedir } from 'node:os';
-import { AgentService, agentHandlers } from './agents/service.ts';
-import { MetricsService } from './metrics/metrics.ts';
-import { SearchService } from './search/search.ts';
 import { appCommands } from './plugins/app-commands.ts';
 import { childProcessLauncher, type PluginLauncher } from './plugins/launcher.ts';
 import { PluginStore } from './plugins/store.ts';
 import { PluginSupervisor, type SupervisorTiming } from './plugins/supervisor.ts';
+import { DEFAULT_BUILTIN_CATALOG_DIR } from './marketplace/builtin.ts';
+import { nodeHttpsFetch, type HttpFetch } from './marketplace/http.ts';
+import { openHttpsLink } from './marketplace/links.ts';
+import { MarketplaceService, type MarketplaceDeps } from './marketplace/service.ts';
+import { homedir } from 'node:os';
+import { AgentService, agentHandlers } from './agents/service.ts';
+import { MetricsService } from './metrics/metrics.ts';
+import { SearchService } from './search/search.ts';
 
 export type Status = Static<typeof AppStatus>;
 
@@ -35,14 +39,24 @@ export interface ServiceOptions {
   keyring?: KeyringBackend;
   /** Also print the log to stderr (harness and development). */
   mirrorLog?: boolean;
-  /** The home folder whose ~/.claude and ~/.codex are followed by default (the harness uses one in its data folder). */
-  agentHome?: string;
-  /** How the runner waits between retries; tests pass one that returns at once. */
-  agentRetrySleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** How plugin processes start: `utilityProcess` in Electron; by default `child_process.fork` with Node's permission flags. */
   pluginLauncher?: PluginLauncher;
   /** Shorter supervision deadlines for tests. */
   pluginTiming?: Partial<SupervisorTiming>;
+  /** The marketplace's HTTP client (Electron: net.fetch). Defaults to Node HTTPS trusting the usual roots plus `extraCa`. */
+  httpFetch?: HttpFetch;
+  /** Extra CA certificates (PEM) for the default HTTP client: the harness's test CA. */
+  extraCa?: string[];
+  /** The signed built-in catalog folder; null for none. Defaults to resources/catalog of the checkout. */
+  builtinCatalogDir?: string | null;
+  /** Opens an https link in the system browser (Electron: shell.openExternal). */
+  openExternal?: (url: string) => Promise<void> | void;
+  /** Marketplace limits, timeouts and fault injection, for tests. */
+  marketplace?: Pick<MarketplaceDeps, 'limits' | 'timeoutMs' | 'afterStep'>;
+  /** The home folder whose ~/.claude and ~/.codex are followed by default (the harness uses one in its data folder). */
+  agentHome?: string;
+  /** How the runner waits between retries; tests pass one that returns at once. */
+  agentRetrySleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** The live services, once the database is open. Later capabilities hang off this. */
@@ -58,6 +72,8 @@ export interface Core {
   tasks: TaskService;
   /** The plugin runtime: processes (PluginProcessControl) and the message/event/hook bus (PluginBus). */
   supervisor: PluginSupervisor;
+  /** Catalogs, install, update, rollback, uninstall. */
+  marketplace: MarketplaceService;
   /** Projects, agent sessions (transcripts and runs) and their sources. */
   agents: AgentService;
   search: SearchService;
@@ -120,6 +136,17 @@ export function startServices(options: ServiceOptions): AppServices {
         ...(options.pluginTiming ? { timing: options.pluginTiming } : {}),
         appCommands: appCommands({ notifications, tasks, supervisor: () => supervisor }),
       });
+      const marketplace = new MarketplaceService({
+        db, registry: plugins, paths, audit, secrets, notifications, events, log,
+        appVersion: options.appVersion,
+        fetch: options.httpFetch ?? nodeHttpsFetch({ extraCa: options.extraCa }),
+        builtinDir: options.builtinCatalogDir === undefined ? DEFAULT_BUILTIN_CATALOG_DIR : options.builtinCatalogDir,
+        refreshMinutes: () => settings.get().catalogRefreshMinutes,
+        control: () => core?.supervisor,
+        ...options.marketplace,
+      });
+      // Before any plugin starts: put back whatever a crash interrupted.
+      marketplace.recover();
       const metrics = new MetricsService(db);
       const search = new SearchService(db);
       search.attachTasks(tasks);
@@ -130,7 +157,7 @@ export function startServices(options: ServiceOptions): AppServices {
         home: options.agentHome ?? homedir(),
         ...(options.agentRetrySleep ? { sleep: options.agentRetrySleep } : {}),
       });
-      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, agents, search, metrics };
+      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, marketplace, agents, search, metrics };
       search.init();
       agents.start();
       supervisor.startAll().catch((err: unknown) => log.error('starting plugins failed', err));
@@ -176,6 +203,22 @@ export function startServices(options: ServiceOptions): AppServices {
     'secrets.list': () => ready().secrets.list(),
     'secrets.set': ({ name, value }) => ready().secrets.store(name, value),
     'secrets.delete': ({ name }) => ({ deleted: ready().secrets.delete(name) }),
+    'marketplace.fetchCatalog': ({ refresh }) => ready().marketplace.fetchCatalog(refresh ?? false),
+    'marketplace.install': ({ pluginId, sourceId, acceptedPermissions }) => ready().marketplace.install(pluginId, sourceId, acceptedPermissions),
+    'marketplace.cancel': ({ pluginId }) => ({ cancelled: ready().marketplace.cancel(pluginId) }),
+    'marketplace.uninstall': async ({ pluginId }) => ({ removed: await ready().marketplace.uninstall(pluginId) }),
+    'marketplace.update': ({ pluginId }) => ready().marketplace.update(pluginId),
+    'marketplace.approveUpdate': ({ pluginId, acceptedPermissions }) => ready().marketplace.approveUpdate(pluginId, acceptedPermissions),
+    'marketplace.updateAll': () => ready().marketplace.updateAll(),
+    'marketplace.rollback': ({ pluginId }) => ready().marketplace.rollback(pluginId),
+    'marketplace.listInstalled': () => ready().marketplace.listInstalled(),
+    'marketplace.checkUpdates': () => ready().marketplace.checkUpdates(),
+    'marketplace.listSources': () => ready().marketplace.sources.list(),
+    'marketplace.addSource': (input) => ready().marketplace.addSource(input),
+    'marketplace.editSource': ({ id, ...input }) => ready().marketplace.editSource(id, input),
+    'marketplace.removeSource': ({ id }) => ({ removed: ready().marketplace.removeSource(id) }),
+    'marketplace.setLicenseKey': ({ pluginId, sourceId, key }) => ({ licensed: ready().marketplace.setLicenseKey(sourceId, pluginId, key) }),
+    'app.openExternal': async ({ url }) => ({ opened: await openHttpsLink(url, options.openExternal) }),
     'tasks.list': () => ({ tasks: ready().tasks.list() }),
     'tasks.create': ({ title, description, status, assignee }) => ready().tasks.create(title, description, 'user', { status, assignee }),
     'tasks.update': ({ id, ...fields }) => ready().tasks.update(id, fields, 'user'),

@@ -12,6 +12,9 @@ export const ERROR_CODES = [
   'database_unavailable',
   'permission_denied',
   'network',
+  /** Content from outside (a catalog, an archive, a manifest) failed a safety check; nothing was changed. */
+  'refused',
+  'cancelled',
   'internal',
 ] as const;
 

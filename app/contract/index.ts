@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { agentChannels, agentEvents } from './agents.ts';
 import { appChannels, appEvents } from './app.ts';
 import { auditChannels, auditEvents } from './audit.ts';
+import { marketplaceChannels, marketplaceEvents } from './marketplace.ts';
 import { metricsChannels, metricsEvents } from './metrics.ts';
 import { notificationChannels, notificationEvents } from './notifications.ts';
 import { pluginChannels, pluginEvents } from './plugins.ts';
@@ -19,6 +20,7 @@ export const channels = {
   ...settingsChannels,
   ...notificationChannels,
   ...auditChannels,
+  ...marketplaceChannels,
   ...secretChannels,
   ...taskChannels,
   ...pluginChannels,
@@ -33,6 +35,7 @@ export const events = {
   ...settingsEvents,
   ...notificationEvents,
   ...auditEvents,
+  ...marketplaceEvents,
   ...secretEvents,
   ...taskEvents,
   ...pluginEvents,

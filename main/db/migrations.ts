@@ -4,6 +4,7 @@ import { notificationMigrations } from '../notifications/notifications.ts';
 import { secretsMigrations } from '../secrets/secrets.ts';
 import { settingsMigrations } from '../settings/settings.ts';
 import { taskMigrations } from '../tasks/tasks.ts';
+import { marketplaceMigrations } from '../marketplace/store.ts';
 import { agentMigrations } from '../agents/store.ts';
 import { searchMigrations } from '../search/search.ts';
 import { metricsMigrations } from '../metrics/metrics.ts';
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...secretsMigrations,
   ...pluginRegistryMigrations,
   ...taskMigrations,
+  ...marketplaceMigrations,
   ...agentMigrations,
   ...searchMigrations,
   ...metricsMigrations,

@@ -1,0 +1,148 @@
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Unpack, type ReadEntry } from 'tar';
+import { AppError } from '../../app/contract/envelope.ts';
+
+export interface ExtractLimits {
+  maxEntries: number;
+  maxFileBytes: number;
+  maxTotalBytes: number;
+  maxDepth: number;
+  /** Unpacked bytes per archive byte; checked once the unpacked total passes `ratioFloorBytes`. */
+  maxRatio: number;
+  ratioFloorBytes: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
+  maxEntries: 5000,
+  maxFileBytes: 64 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxDepth: 24,
+  maxRatio: 100,
+  ratioFloorBytes: 1024 * 1024,
+};
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+const TYPE_WORDS: Record<string, string> = {
+  SymbolicLink: 'a symbolic link',
+  Link: 'a hard link',
+  CharacterDevice: 'a character device',
+  BlockDevice: 'a block device',
+  FIFO: 'a FIFO (named pipe)',
+};
+
+const refuse = (message: string) => new AppError('refused', `The archive was refused: ${message}. Nothing was installed.`);
+
+/** Why an archive path may not be written, or null when it is a plain relative path. */
+export function unsafePathReason(path: string, maxDepth: number): string | null {
+  if (path.includes('\0')) return `"${printable(path)}" contains a NUL character`;
+  if (path.startsWith('/') || path.startsWith('\\')) return `"${printable(path)}" is an absolute path`;
+  if (/^[a-zA-Z]:/.test(path)) return `"${printable(path)}" starts with a drive prefix`;
+  if (path.includes('\\')) return `"${printable(path)}" contains a backslash`;
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) return `"${printable(path)}" climbs out of the plugin folder with ".."`;
+  if (parts.length > maxDepth) return `"${printable(path)}" is nested deeper than ${maxDepth} folders`;
+  return null;
+}
+
+function printable(path: string): string {
+  return path.slice(0, 160).replace(/[\u0000-\u001f]/g, '?');
+}
+
+/**
+ * Unpacks a gzipped tar into `destDir` (a fresh, empty staging folder).
+ * Each header is checked before anything of it is written: regular files
+ * and folders only, safe relative paths, and limits on count, sizes, depth
+ * and compression ratio. The first violation aborts the whole extraction;
+ * afterwards the tree is walked again to prove that only files and folders
+ * exist and that nothing resolved outside `destDir`.
+ */
+export async function extractArchive(archive: string, destDir: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<{ files: number; bytes: number }> {
+  const archiveBytes = (await stat(archive)).size;
+  let entries = 0;
+  let files = 0;
+  let total = 0;
+  let violation: AppError | undefined;
+
+  const unpack = new Unpack({
+    cwd: destDir,
+    strict: true,
+    preservePaths: false,
+    preserveOwner: false,
+    maxDepth: limits.maxDepth + 1,
+    maxDecompressionRatio: limits.maxRatio,
+    filter: (path: string, entry: ReadEntry | { type?: string; size?: number }) => {
+      if (violation) return false;
+      violation = checkEntry(path, entry as ReadEntry);
+      if (violation) {
+        unpack.abort(violation);
+        return false;
+      }
+      return true;
+    },
+  });
+
+  function checkEntry(path: string, entry: ReadEntry): AppError | undefined {
+    entries += 1;
+    if (entries > limits.maxEntries) return refuse(`it has more than ${limits.maxEntries} entries`);
+    const type = String(entry.type);
+    if (type !== 'Directory' && !FILE_TYPES.has(type)) {
+      return refuse(`"${printable(path)}" is ${TYPE_WORDS[type] ?? `an unsupported entry (${type})`}; only files and folders are allowed`);
+    }
+    const pathProblem = unsafePathReason(path, limits.maxDepth);
+    if (pathProblem) return refuse(pathProblem);
+    if (type === 'Directory') return undefined;
+    files += 1;
+    const size = entry.size ?? 0;
+    if (size > limits.maxFileBytes) return refuse(`"${printable(path)}" unpacks to ${size} bytes, more than the ${limits.maxFileBytes}-byte limit per file`);
+    total += size;
+    if (total > limits.maxTotalBytes) return refuse(`it unpacks to more than ${limits.maxTotalBytes} bytes`);
+    if (total > limits.ratioFloorBytes && total / archiveBytes > limits.maxRatio) {
+      return refuse(`it unpacks to more than ${limits.maxRatio} times its compressed size (a compression bomb)`);
+    }
+    return undefined;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const input = createReadStream(archive);
+    const fail = (err: unknown) => {
+      input.destroy();
+      reject(err);
+    };
+    unpack.on('error', (err: Error) => fail(violation ?? tarError(err)));
+    unpack.on('close', () => resolve());
+    input.on('error', fail);
+    input.pipe(unpack);
+  });
+  if (violation) throw violation;
+  if (files === 0) throw refuse('it contains no files');
+  await verifyTree(destDir, limits);
+  return { files, bytes: total };
+}
+
+function tarError(err: Error): AppError {
+  const message = err.message.replace(/^TAR_[A-Z_]+:\s*/, '');
+  if (/decompression ratio/.test(message)) return refuse('it unpacks to far more than its compressed size (a compression bomb)');
+  return refuse(`it is not a readable .tar.gz archive (${message})`);
+}
+
+/** Walks the extracted tree with lstat: files and folders only, all inside `root`. */
+async function verifyTree(root: string, limits: ExtractLimits): Promise<void> {
+  let seen = 0;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    for (const name of await readdir(dir)) {
+      const full = join(dir, name);
+      const info = await lstat(full);
+      seen += 1;
+      if (seen > limits.maxEntries) throw refuse(`it has more than ${limits.maxEntries} entries`);
+      if (info.isDirectory()) {
+        if (depth >= limits.maxDepth) throw refuse(`"${name}" is nested deeper than ${limits.maxDepth} folders`);
+        await walk(full, depth + 1);
+      } else if (!info.isFile() || info.nlink > 1) {
+        throw refuse(`"${name}" is not a plain file or folder after unpacking`);
+      }
+    }
+  };
+  await walk(root, 0);
+}

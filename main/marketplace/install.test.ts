@@ -1,0 +1,269 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../app/contract/envelope.ts';
+import { pluginArchive, pluginManifest, tarBytes, tarGz, type TestEntry } from './testing/archives.ts';
+import { catalogV1, marketplaceFixture, publish, treeDigest, type MarketplaceFixture, type PublishedPlugin } from './testing/fixture.ts';
+import { startPlainHttp, TestHttpsServer } from './testing/https-server.ts';
+
+let server: TestHttpsServer;
+let m: MarketplaceFixture;
+let sourceId: string;
+
+beforeAll(async () => {
+  server = await TestHttpsServer.start();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  m = marketplaceFixture({ ca: server.certificates.ca, limits: { maxEntries: 2000 } });
+});
+afterEach(() => m.close());
+
+async function useCatalog(plugins: unknown[], path = `/c${Math.random().toString(36).slice(2)}/catalog.json`): Promise<void> {
+  server.put(path, catalogV1(plugins), { 'Content-Type': 'application/json' });
+  sourceId = m.service.addSource({ name: 'Test source', url: server.url(path) }).id;
+  await m.service.fetchCatalog(true);
+}
+
+/** Installs and expects a refusal with `message`, the plugin folders untouched and nothing registered. */
+async function expectRefused(entry: PublishedPlugin, message: RegExp, code = 'refused'): Promise<void> {
+  const before = treeDigest(m.dataDir);
+  const error = await m.service.install(entry.id, sourceId, entry.permissions as never).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).message).toMatch(message);
+  expect((error as AppError).code).toBe(code);
+  expect(treeDigest(m.dataDir)).toBe(before);
+  expect(m.registry.get(entry.id)).toBeUndefined();
+  expect(m.control.calls).toEqual([]);
+}
+
+describe('installing a plugin', () => {
+  it('downloads, verifies, unpacks and registers it with exactly the consented permissions, then starts it', async () => {
+    const entry = publish(server, { id: 'hello', version: '1.0.0', permissions: ['palette', 'notifications'] });
+    await useCatalog([entry]);
+    const installed = await m.service.install('hello', sourceId, ['palette', 'notifications']);
+    expect(installed).toMatchObject({ id: 'hello', version: '1.0.0', isActive: true, hasUpdate: false, sourceId });
+    expect(JSON.parse(readFileSync(join(m.dataDir, 'plugins', 'hello', 'plugin.json'), 'utf8')).version).toBe('1.0.0');
+    expect(m.registry.get('hello')?.grants).toEqual(['notifications', 'palette']);
+    expect(m.control.calls).toEqual(['start hello']);
+    const audit = m.audit.list({}).map((r) => `${r.eventType} ${r.subject} ${JSON.stringify(r.detail)}`);
+    expect(audit).toContain('permission_granted hello {"permission":"palette"}');
+    expect(audit).toContain('permission_granted hello {"permission":"notifications"}');
+    expect(audit.some((a) => a.startsWith('plugin_installed hello'))).toBe(true);
+    const phases = m.emitted.filter((e) => e.name === 'marketplace.progress').map((e) => (e.payload as { phase: string }).phase);
+    expect(phases[0]).toBe('downloading');
+    expect(phases.at(-1)).toBe('done');
+    expect(phases).toContain('extracting');
+    expect(readdir(join(m.dataDir, 'plugin-staging'))).toEqual([]);
+  });
+
+  it('refuses without consent to every requested permission', async () => {
+    const entry = publish(server, { id: 'greedy', version: '1.0.0', permissions: ['messages', 'tasks'] });
+    await useCatalog([entry]);
+    const before = treeDigest(m.dataDir);
+    await expect(m.service.install('greedy', sourceId, ['messages'])).rejects.toThrow(/needs your consent to: manage tasks/);
+    expect(treeDigest(m.dataDir)).toBe(before);
+  });
+
+  it('refuses a checksum mismatch', async () => {
+    const entry = publish(server, { id: 'tampered', version: '1.0.0' });
+    const swapped = pluginArchive({ id: 'tampered', version: '1.0.0', name: 'evil twin' });
+    server.put(new URL(entry.downloadUrl).pathname, swapped);
+    // Same declared size as what is served, so only the hash can tell.
+    await useCatalog([{ ...entry, size: swapped.length }]);
+    await expectRefused(entry, /does not match the catalog's SHA-256 checksum/);
+  });
+
+  it('refuses an http:// download address', async () => {
+    const entry = publish(server, { id: 'plain', version: '1.0.0' });
+    await useCatalog([{ ...entry, downloadUrl: entry.downloadUrl.replace('https:', 'http:') }]);
+    await expectRefused(entry, /cannot be installed: Its download address uses http:\/\/ instead of https:\/\//, 'conflict');
+  });
+
+  it('refuses a redirect to http://', async () => {
+    const plain = await startPlainHttp((_req, res) => res.end('never reached'));
+    try {
+      const entry = publish(server, { id: 'redirected', version: '1.0.0' });
+      server.handle(new URL(entry.downloadUrl).pathname, (_req, res) => res.writeHead(302, { Location: `${plain.origin}/x.tgz` }).end());
+      await useCatalog([entry]);
+      await expectRefused(entry, /redirected to an address that does not use https:\/\//);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('follows up to five https redirects but refuses a sixth', async () => {
+    const entry = publish(server, { id: 'hops', version: '1.0.0' });
+    const real = new URL(entry.downloadUrl).pathname;
+    const chain = (n: number, prefix: string) => {
+      for (let i = 0; i < n; i++) {
+        const next = i === n - 1 ? real : `/${prefix}${i + 1}`;
+        server.handle(`/${prefix}${i}`, (_req, res) => res.writeHead(301, { Location: next }).end());
+      }
+    };
+    chain(5, 'five');
+    chain(6, 'six');
+    await useCatalog([{ ...entry, downloadUrl: server.url('/six0') }]);
+    await expectRefused(entry, /redirected more than 5 times/);
+    m.close();
+    m = marketplaceFixture({ ca: server.certificates.ca });
+    await useCatalog([{ ...entry, downloadUrl: server.url('/five0') }]);
+    await expect(m.service.install('hops', sourceId)).resolves.toMatchObject({ version: '1.0.0' });
+  });
+
+  it('refuses a body longer than declared', async () => {
+    const entry = publish(server, { id: 'long', version: '1.0.0' });
+    await useCatalog([{ ...entry, size: entry.size - 10 }]);
+    await expectRefused(entry, /larger than the \d+ bytes the catalog declared/);
+  });
+
+  it('refuses a body longer than declared even without Content-Length', async () => {
+    const archive = pluginArchive({ id: 'chunked', version: '1.0.0' });
+    const entry = publish(server, { id: 'chunked', version: '1.0.0', archive });
+    server.handle(new URL(entry.downloadUrl).pathname, (_req, res) => {
+      res.writeHead(200, { 'Transfer-Encoding': 'chunked' });
+      res.write(archive);
+      res.end(Buffer.alloc(4096));
+    });
+    await useCatalog([entry]);
+    await expectRefused(entry, /larger than the \d+ bytes the catalog declared/);
+  });
+
+  it('refuses a truncated body', async () => {
+    const archive = pluginArchive({ id: 'short', version: '1.0.0' });
+    const entry = publish(server, { id: 'short', version: '1.0.0', archive });
+    server.handle(new URL(entry.downloadUrl).pathname, (_req, res) => {
+      res.writeHead(200, { 'Transfer-Encoding': 'chunked' });
+      res.end(archive.subarray(0, archive.length - 100));
+    });
+    await useCatalog([entry]);
+    await expectRefused(entry, /ended early: \d+ of \d+ bytes/, 'network');
+  });
+
+  it('gives up on a server that stops sending', async () => {
+    m.close();
+    m = marketplaceFixture({ ca: server.certificates.ca, timeoutMs: 300 });
+    const archive = pluginArchive({ id: 'stall', version: '1.0.0' });
+    const entry = publish(server, { id: 'stall', version: '1.0.0', archive });
+    server.handle(new URL(entry.downloadUrl).pathname, (_req, res) => {
+      res.writeHead(200, { 'Content-Length': String(archive.length) });
+      res.write(archive.subarray(0, 100));
+    });
+    await useCatalog([entry]);
+    await expectRefused(entry, /timed out/, 'network');
+  });
+
+  it('cancels a download in progress', async () => {
+    const archive = pluginArchive({ id: 'slow', version: '1.0.0' });
+    const entry = publish(server, { id: 'slow', version: '1.0.0', archive });
+    server.handle(new URL(entry.downloadUrl).pathname, (_req, res) => {
+      res.writeHead(200, { 'Content-Length': String(archive.length) });
+      res.write(archive.subarray(0, 100));
+    });
+    await useCatalog([entry]);
+    const before = treeDigest(m.dataDir);
+    const install = m.service.install('slow', sourceId);
+    await waitFor(() => m.emitted.some((e) => e.name === 'marketplace.progress'));
+    expect(m.service.cancel('slow')).toBe(true);
+    await expect(install).rejects.toMatchObject({ code: 'cancelled' });
+    expect(treeDigest(m.dataDir)).toBe(before);
+    expect(m.emitted.filter((e) => e.name === 'marketplace.progress').at(-1)?.payload).toMatchObject({ phase: 'cancelled' });
+  });
+});
+
+describe('hostile archives', () => {
+  const manifestEntry = (id: string): TestEntry => ({ path: 'plugin.json', body: JSON.stringify(pluginManifest({ id, version: '1.0.0' })) });
+  const mainEntry: TestEntry = { path: 'main.js', body: 'export default {};' };
+  const hostile = async (id: string, entries: TestEntry[], message: RegExp) => {
+    const entry = publish(server, { id, version: '1.0.0', archive: tarGz([manifestEntry(id), mainEntry, ...entries]) });
+    await useCatalog([entry]);
+    await expectRefused(entry, message);
+  };
+
+  it('refuses ../ paths', () => hostile('dotdot', [{ path: '../../escaped.txt', body: 'x' }], /climbs out of the plugin folder/));
+  it('refuses absolute paths', () => hostile('absolute', [{ path: '/tmp/switchboard-escaped.txt', body: 'x' }], /is an absolute path/));
+  it('refuses drive prefixes', () => hostile('drive', [{ path: 'C:/Windows/evil.dll', body: 'x' }], /drive prefix/));
+  it('refuses a symlink pointing outside', () =>
+    hostile('symlink', [{ path: 'link', type: 'SymbolicLink', linkpath: '/etc/passwd' }], /"link" is a symbolic link; only files and folders/));
+  it('refuses a hardlink', () => hostile('hardlink', [{ path: 'hard', type: 'Link', linkpath: 'main.js' }], /is a hard link/));
+  it('refuses a device', () => hostile('device', [{ path: 'dev', type: 'CharacterDevice' }], /is a character device/));
+  it('refuses a FIFO', () => hostile('fifo', [{ path: 'pipe', type: 'FIFO' }], /FIFO/));
+  it('refuses 10,000 tiny files', () =>
+    hostile('many', Array.from({ length: 10_000 }, (_, i) => ({ path: `f/${i}.txt`, body: 'x' })), /more than 2000 entries/));
+  it('refuses deep nesting', () => hostile('deep', [{ path: `${'d/'.repeat(40)}x.txt`, body: 'x' }], /nested deeper than 24 folders/));
+
+  it('refuses a gzip bomb', async () => {
+    const bomb = gzipSync(tarBytes([manifestEntry('bomb'), mainEntry, { path: 'zeros.bin', body: Buffer.alloc(48 * 1024 * 1024) }]), { level: 9 });
+    const entry = publish(server, { id: 'bomb', version: '1.0.0', archive: bomb });
+    await useCatalog([entry]);
+    await expectRefused(entry, /times its compressed size \(a compression bomb\)/);
+    expect(existsSync(join(m.dataDir, 'plugin-staging'))).toBe(true);
+    expect(readdir(join(m.dataDir, 'plugin-staging'))).toEqual([]);
+  });
+
+  it('refuses something that is not a tar.gz', async () => {
+    const entry = publish(server, { id: 'garbage', version: '1.0.0', archive: Buffer.from('this is not an archive at all, just text') });
+    await useCatalog([entry]);
+    await expectRefused(entry, /not a readable \.tar\.gz archive|contains no files/);
+  });
+});
+
+describe('manifest checks', () => {
+  it('refuses a manifest whose id differs from the catalog', async () => {
+    const entry = publish(server, { id: 'listed', version: '1.0.0', manifest: pluginManifest({ id: 'other', version: '1.0.0' }) });
+    await useCatalog([entry]);
+    await expectRefused(entry, /says its id is "other", but the catalog lists "listed"/);
+  });
+
+  it('refuses a manifest whose version differs from the catalog', async () => {
+    const entry = publish(server, { id: 'versioned', version: '1.0.0', manifest: pluginManifest({ id: 'versioned', version: '9.9.9' }) });
+    await useCatalog([entry]);
+    await expectRefused(entry, /says version 9\.9\.9, but the catalog lists 1\.0\.0/);
+  });
+
+  it('refuses a manifest asking for a permission the catalog did not declare', async () => {
+    const entry = publish(server, {
+      id: 'sneaky',
+      version: '1.0.0',
+      permissions: ['palette'],
+      manifest: pluginManifest({ id: 'sneaky', version: '1.0.0', permissions: ['palette', 'messages'] }),
+    });
+    await useCatalog([entry]);
+    await expectRefused(entry, /asks for the "messages" permission, which the catalog did not declare/);
+  });
+
+  it('refuses a manifest without an entry file', async () => {
+    const manifest = { ...pluginManifest({ id: 'nomain', version: '1.0.0' }), main: 'missing.js' };
+    const entry = publish(server, { id: 'nomain', version: '1.0.0', manifest });
+    await useCatalog([entry]);
+    await expectRefused(entry, /entry file "missing.js" is not in the archive/);
+  });
+
+  it('accepts an archive whose files sit in one top-level folder, and "name" and "entry" spellings', async () => {
+    const manifest = { name: 'foldered', version: '1.0.0', entry: 'index.js', permissions: [] };
+    const archive = tarGz([
+      { path: 'foldered/', type: 'Directory' },
+      { path: 'foldered/plugin.json', body: JSON.stringify(manifest) },
+      { path: 'foldered/index.js', body: 'export default {};' },
+    ]);
+    const entry = publish(server, { id: 'foldered', version: '1.0.0', archive });
+    await useCatalog([entry]);
+    await m.service.install('foldered', sourceId);
+    expect(existsSync(join(m.dataDir, 'plugins', 'foldered', 'index.js'))).toBe(true);
+  });
+});
+
+function readdir(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!condition()) throw new Error('condition never became true');
+}
