@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
-import { MainConfigFactory, PreloadConfigFactory, type UserConfig } from 'electron-vite';
+import { MainConfigFactory, PreloadConfigFactory, resolveConfig, type UserConfig } from 'electron-vite';
 import { build, type InlineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import electronViteConfig from '../../electron.vite.config.ts';
@@ -73,5 +73,13 @@ describe('npm run build', () => {
     expect(code).toMatch(/^import .* from "better-sqlite3";$/m);
     expect(code).toMatch(/^import .* from "@napi-rs\/keyring";$/m);
     expect(code).toContain('../preload/index.cjs');
+  });
+
+  it('writes the renderer to out/renderer from renderer/, also when the CLI loads (bundles) the config', async () => {
+    const loaded = await resolveConfig({ configFile: join(ROOT, 'electron.vite.config.ts'), logLevel: 'silent' }, 'build');
+    const renderer = loaded.config!.renderer!;
+    expect(renderer.root).toBe(join(ROOT, 'renderer'));
+    expect(renderer.build?.outDir).toBe(join(ROOT, 'out', 'renderer'));
+    expect(renderer.base).toBe('./');
   });
 });
