@@ -3,10 +3,11 @@
 // logic lives in main/electron/* as small functions over injected Electron
 // objects, so it is unit-tested without the Electron binary.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, screen, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, screen, session, shell, type WebContents } from 'electron';
 import { startServices, type AppServices } from './services.ts';
 import { broadcastEvents, createSenderCheck, registerIpc } from './electron/ipc.ts';
 import { createAppUrlCheck, denyAllPermissions, guardWebContents } from './electron/navigation.ts';
+import { electronNetFetch } from './electron/net.ts';
 import { electronNotifier } from './electron/notifications.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './electron/protocol.ts';
 import { focusWindow, mainWindowOptions } from './electron/window.ts';
@@ -54,6 +55,11 @@ function start(): void {
       appVersion: app.getVersion(),
       native: electronNotifier(Notification, () => focusWindow(mainWindow)),
       mirrorLog: !app.isPackaged,
+      httpFetch: electronNetFetch((options) => net.request(options)),
+      openExternal: (url) => shell.openExternal(url),
+      // Bundled into out/main, the services cannot find the catalog relative to their source; it ships
+      // as an extra resource (electron-builder.yml) and sits in resources/ of the checkout in development.
+      builtinCatalogDir: app.isPackaged ? join(process.resourcesPath, 'catalog') : join(app.getAppPath(), 'resources', 'catalog'),
     });
   } catch (err) {
     dialog.showErrorBox('Switchboard could not start', err instanceof Error ? err.message : String(err));
