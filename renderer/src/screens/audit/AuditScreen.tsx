@@ -92,24 +92,28 @@ export function AuditScreen(_props: ScreenProps) {
       </header>
 
       <div className="audit-toolbar" role="group" aria-label="Filters">
-        <label htmlFor={typeId}>Event type</label>
-        <select id={typeId} className="select" value={filter.eventType} onChange={(e) => setFilter({ eventType: e.target.value })}>
-          <option value="">All event types</option>
-          {typeOptions.map((t) => (
-            <option key={t} value={t}>
-              {humanise(t)}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={actorId}>Actor</label>
-        <select id={actorId} className="select" value={filter.actor} onChange={(e) => setFilter({ actor: e.target.value })}>
-          <option value="">All actors</option>
-          {actorOptions.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
+        <div className="audit-filter">
+          <label htmlFor={typeId}>Event type</label>
+          <select id={typeId} className="select" value={filter.eventType} onChange={(e) => setFilter({ eventType: e.target.value })}>
+            <option value="">All event types</option>
+            {typeOptions.map((t) => (
+              <option key={t} value={t}>
+                {humanise(t)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="audit-filter">
+          <label htmlFor={actorId}>Actor</label>
+          <select id={actorId} className="select" value={filter.actor} onChange={(e) => setFilter({ actor: e.target.value })}>
+            <option value="">All actors</option>
+            {actorOptions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
         {filtered ? (
           <Button size="sm" variant="ghost" onClick={() => setFilter({ eventType: '', actor: '' })}>
             Clear filters
