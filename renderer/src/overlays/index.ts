@@ -1,3 +1,4 @@
+import { CommandPalette } from './palette/CommandPalette.tsx';
 import type { OverlayDefinition } from './types.ts';
 
 /**
@@ -5,4 +6,6 @@ import type { OverlayDefinition } from './types.ts';
  * shortcut. Add one line per overlay, e.g.
  * `{ id: 'command-palette', title: 'Command palette', shortcut: { key: 'p', mod: true, shift: true }, component: CommandPalette }`.
  */
-export const overlays: OverlayDefinition[] = [];
+export const overlays: OverlayDefinition[] = [
+  { id: 'command-palette', title: 'Command palette', shortcut: { key: 'p', mod: true, shift: true }, component: CommandPalette },
+];

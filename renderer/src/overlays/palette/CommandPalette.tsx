@@ -1,0 +1,174 @@
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
+import { Badge, ChevronRightIcon, CommandIcon, errorMessage, Spinner, useFocusTrap } from '../../ui/index.ts';
+import type { OverlayProps } from '../types.ts';
+import { appCommands, filterCommands, mergeCommands, type PaletteCommand } from './commands.ts';
+import { showCommandError } from './errorToast.ts';
+import { loadPluginCommands } from './pluginCommands.ts';
+import './palette.css';
+
+/**
+ * Ctrl/Cmd+Shift+P: every app command and every command of a running
+ * plugin. Type to filter, arrows to choose, Enter to run; a command that
+ * takes an argument asks for it first. The palette closes as the command
+ * starts, and a failure comes back as an error toast.
+ */
+export function CommandPalette({ onClose }: OverlayProps) {
+  const panel = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const listId = useId();
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const [asking, setAsking] = useState<PaletteCommand | null>(null);
+  const [argument, setArgument] = useState('');
+  const [pluginCommands, setPluginCommands] = useState<PaletteCommand[]>([]);
+  const [pluginState, setPluginState] = useState<'loading' | 'ready' | string>('loading');
+  useFocusTrap(panel);
+
+  useEffect(() => {
+    let live = true;
+    loadPluginCommands().then(
+      (commands) => {
+        if (!live) return;
+        setPluginCommands(commands);
+        setPluginState('ready');
+      },
+      (error) => live && setPluginState(errorMessage(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const commands = useMemo(() => mergeCommands(appCommands(), pluginCommands), [pluginCommands]);
+  const pluginCount = pluginCommands.filter((c) => c.pluginId !== null).length;
+  const matches = useMemo(() => filterCommands(query, commands), [query, commands]);
+  const current = matches[Math.min(active, matches.length - 1)];
+
+  useEffect(() => setActive(0), [query]);
+  useEffect(() => {
+    list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [active, matches]);
+
+  const run = (command: PaletteCommand, value?: string) => {
+    onClose();
+    command.run(value).catch((error: unknown) => showCommandError(command.label, errorMessage(error)));
+  };
+
+  const choose = (command: PaletteCommand | undefined) => {
+    if (!command) return;
+    if (command.takesArgument) {
+      setAsking(command);
+      setArgument('');
+    } else {
+      run(command);
+    }
+  };
+
+  const onListKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (matches.length === 0) return;
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      setActive((i) => (Math.min(i, matches.length - 1) + step + matches.length) % matches.length);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      choose(current);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      onClose();
+    }
+  };
+
+  const onArgumentKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter' && asking) {
+      event.preventDefault();
+      run(asking, argument);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      setAsking(null);
+    }
+  };
+
+  return createPortal(
+    <div className="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div ref={panel} className="palette" role="dialog" aria-modal="true" aria-label="Command palette">
+        {asking ? (
+          <div className="palette-step">
+            <div className="palette-step-command">
+              <span>{asking.label}</span>
+              <Badge tone={asking.pluginId ? 'accent' : 'neutral'}>{asking.source}</Badge>
+            </div>
+            <input
+              key="argument"
+              className="palette-input"
+              aria-label={asking.argumentPrompt}
+              placeholder={asking.argumentPrompt}
+              value={argument}
+              onChange={(e) => setArgument(e.target.value)}
+              onKeyDown={onArgumentKey}
+              autoFocus
+            />
+            <footer className="palette-footer">
+              <span>{asking.pluginId ? `Sent to ${asking.source} as typed.` : 'Runs in Switchboard.'}</span>
+              <span className="palette-keys"><kbd>Enter</kbd> run · <kbd>Esc</kbd> back</span>
+            </footer>
+          </div>
+        ) : (
+          <>
+            <div className="palette-search">
+              <CommandIcon size={16} />
+              <input
+                key="query"
+                className="palette-input"
+                role="combobox"
+                aria-label="Command"
+                aria-expanded="true"
+                aria-controls={listId}
+                aria-activedescendant={current ? `${listId}-${current.id}` : undefined}
+                aria-autocomplete="list"
+                placeholder="Type a command"
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+                onKeyDown={onListKey}
+                autoFocus
+              />
+            </div>
+            <ul className="palette-list" role="listbox" id={listId} ref={list} aria-label="Commands">
+              {matches.map((command, index) => (
+                <li
+                  key={command.id}
+                  id={`${listId}-${command.id}`}
+                  role="option"
+                  aria-selected={command === current}
+                  className="palette-item"
+                  onMouseMove={() => setActive(index)}
+                  onClick={() => choose(command)}
+                >
+                  <span className="palette-item-label">
+                    {command.label}
+                    {command.takesArgument ? <span className="palette-item-ellipsis" aria-hidden="true">…</span> : null}
+                  </span>
+                  <Badge tone={command.pluginId ? 'accent' : 'neutral'}>{command.source}</Badge>
+                  {command.takesArgument ? <ChevronRightIcon size={14} aria-label="Asks for a value" /> : null}
+                </li>
+              ))}
+            </ul>
+            {matches.length === 0 ? <p className="palette-empty">No command matches “{query}”.</p> : null}
+            <footer className="palette-footer">
+              {pluginState === 'loading' ? (
+                <span className="palette-footer-status"><Spinner /> Loading plugin commands…</span>
+              ) : pluginState === 'ready' ? (
+                <span>{pluginCount === 1 ? '1 plugin command' : `${pluginCount} plugin commands`}</span>
+              ) : (
+                <span className="palette-footer-error">Plugin commands are unavailable: {pluginState}</span>
+              )}
+              <span className="palette-keys"><kbd>↑</kbd><kbd>↓</kbd> choose · <kbd>Enter</kbd> run · <kbd>Esc</kbd> close</span>
+            </footer>
+          </>
+        )}
+      </div>
+    </div>,
+    document.body,
+  );
+}
