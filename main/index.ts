@@ -9,7 +9,7 @@ import { broadcastEvents, createSenderCheck, registerIpc } from './electron/ipc.
 import { createAppUrlCheck, denyAllPermissions, guardWebContents } from './electron/navigation.ts';
 import { electronNetFetch } from './electron/net.ts';
 import { electronNotifier } from './electron/notifications.ts';
-import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './electron/protocol.ts';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, applyDevContentSecurityPolicy, createAppProtocolHandler } from './electron/protocol.ts';
 import { focusWindow, mainWindowOptions } from './electron/window.ts';
 import { placeWindow, readWindowState, trackWindowState, WINDOW_STATE_FILE, writeWindowState } from './electron/window-state.ts';
 
@@ -68,6 +68,7 @@ function start(): void {
   }
 
   denyAllPermissions(session.defaultSession);
+  if (DEV_SERVER_URL) applyDevContentSecurityPolicy(session.defaultSession.webRequest, DEV_SERVER_URL);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
   const isOurWebContents = (contents: WebContents): boolean =>
     BrowserWindow.getAllWindows().some((w) => !w.isDestroyed() && w.webContents === contents);

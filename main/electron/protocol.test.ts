@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, createAppProtocolHandler, type AppProtocolHandler } from './protocol.ts';
+import {
+  APP_ENTRY_URL,
+  applyDevContentSecurityPolicy,
+  CONTENT_SECURITY_POLICY,
+  createAppProtocolHandler,
+  devContentSecurityPolicy,
+  type AppProtocolHandler,
+} from './protocol.ts';
 
 const SECRET = 'the contents of a file outside the renderer';
 
@@ -87,5 +94,28 @@ describe('the app:// protocol handler', () => {
     const head = await serve({ url: APP_ENTRY_URL, method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+});
+
+describe('the development CSP', () => {
+  it('keeps the strict policy and allows only the dev server’s socket and Vite’s injected styles', () => {
+    expect(devContentSecurityPolicy('http://localhost:5173')).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://localhost:5173; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
+  });
+
+  it('replaces whatever CSP the dev server sent, on the dev server’s responses only', () => {
+    let filter: { urls: string[] } | undefined;
+    let listener: Parameters<Parameters<typeof applyDevContentSecurityPolicy>[0]['onHeadersReceived']>[1] | undefined;
+    applyDevContentSecurityPolicy({ onHeadersReceived: (f, l) => ((filter = f), (listener = l)) }, 'http://localhost:5173/');
+    expect(filter).toEqual({ urls: ['http://localhost:5173/*'] });
+    let answer: { responseHeaders?: Record<string, string[]> } | undefined;
+    listener!(
+      { url: 'http://localhost:5173/', responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ["script-src *"] } },
+      (response) => (answer = response),
+    );
+    expect(answer).toEqual({
+      responseHeaders: { 'content-type': ['text/html'], 'Content-Security-Policy': [devContentSecurityPolicy('http://localhost:5173')] },
+    });
   });
 });

@@ -109,3 +109,35 @@ export function createAppProtocolHandler(rendererDir: string): AppProtocolHandle
     }
   };
 }
+
+/**
+ * In development the window loads Vite's dev server, which sends no CSP. The
+ * same policy is added there, loosened only where the dev server needs it:
+ * its HMR WebSocket, and inline <style> elements Vite injects for CSS.
+ */
+export function devContentSecurityPolicy(devServerUrl: string): string {
+  const origin = new URL(devServerUrl);
+  const socket = `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}`;
+  return CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+    "connect-src 'self'",
+    `connect-src 'self' ${socket}`,
+  );
+}
+
+type HeadersListener = (
+  details: { url: string; responseHeaders?: Record<string, string[]> },
+  callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+) => void;
+
+/** Puts the development CSP on every response from the dev server (Electron's `session.webRequest`). */
+export function applyDevContentSecurityPolicy(
+  webRequest: { onHeadersReceived(filter: { urls: string[] }, listener: HeadersListener): void },
+  devServerUrl: string,
+): void {
+  const origin = new URL(devServerUrl).origin;
+  const policy = devContentSecurityPolicy(devServerUrl);
+  webRequest.onHeadersReceived({ urls: [`${origin}/*`] }, (details, callback) => {
+    const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([name]) => name.toLowerCase() !== 'content-security-policy'));
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [policy] } });
+  });
+}
