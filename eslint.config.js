@@ -63,6 +63,11 @@ export default tseslint.config(
     },
   },
   column('preload', ['app']),
+  {
+    // The preload runs sandboxed, where only `electron` can be required; its tests run under Node.
+    ...column('preload', ['app'], [{ group: NODE, message: 'The preload runs sandboxed: it can require electron and nothing of Node.' }]),
+    ignores: ['preload/**/*.test.ts'],
+  },
   column('renderer', ['app'], [
     { group: NODE, message: 'The renderer has no Node: talk to main through window.switchboard.' },
     noElectron('The renderer has no Electron: talk to main through window.switchboard.'),

@@ -19,6 +19,7 @@ describe('import boundaries of DESIGN.md §1', () => {
     ['main/settings/bad.ts', "import { app } from 'electron';", /Only main\/index.ts and main\/electron/],
     ['plugin-host/bad.ts', "import { startServices } from '../main/services.ts';", /plugin-host\/ may import only from plugin-host, app/],
     ['preload/bad.ts', "import { startServices } from '../main/services.ts';", /preload\/ may import only from preload, app/],
+    ['preload/bad.ts', "import { readFileSync } from 'node:fs';", /The preload runs sandboxed/],
   ])('%s: %s fails lint', async (file, code, message) => {
     expect(await problems(file, code)).toEqual([expect.stringMatching(message)]);
   });
