@@ -215,13 +215,14 @@ export class PluginHostRuntime {
 
   /** Sends one API call; the returned promise settles with main's answer. */
   #call(method: ApiMethod, args: Record<string, unknown>): Promise<unknown> {
+    // The id is taken before the arguments are read: a getter among them may itself call the API.
+    const id = this.#nextCallId++;
     let envelope: string;
     try {
-      envelope = JSON.stringify({ t: 'call', id: this.#nextCallId, method, args: toPlainData(args, 'The arguments') });
+      envelope = JSON.stringify({ t: 'call', id, method, args: toPlainData(args, 'The arguments') });
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(errorText(err)));
     }
-    const id = this.#nextCallId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#transport.send(envelope);

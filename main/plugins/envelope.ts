@@ -28,6 +28,15 @@ const argValidators = new Map<ApiMethod, ValidateFunction>(
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/** A refused envelope; `callId` is set when it was a call whose id could be read, so the caller can still be answered. */
+export type CheckedHostMessage = { ok: true; value: HostMessage } | { ok: false; reason: string; callId?: number };
+
+function readableCallId(parsed: unknown): number | undefined {
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { t, id } = parsed as { t?: unknown; id?: unknown };
+  return t === 'call' && Number.isSafeInteger(id) && (id as number) > 0 ? (id as number) : undefined;
+}
+
 /** Walks parsed JSON and refuses anything deeper, wider or longer than the limits. */
 export function checkBounds(value: unknown): string | null {
   let nodes = 0;
@@ -46,7 +55,7 @@ export function checkBounds(value: unknown): string | null {
 }
 
 /** Parses and checks one raw message from a plugin process. */
-export function checkHostMessage(raw: unknown): Checked<HostMessage> {
+export function checkHostMessage(raw: unknown): CheckedHostMessage {
   if (typeof raw !== 'string') return { ok: false, reason: `expected JSON text, got ${raw === null ? 'null' : typeof raw}` };
   if (raw.length > ENVELOPE_LIMITS.maxBytes) return { ok: false, reason: `${raw.length} characters, more than the ${ENVELOPE_LIMITS.maxBytes} allowed` };
   let parsed: unknown;
@@ -55,9 +64,10 @@ export function checkHostMessage(raw: unknown): Checked<HostMessage> {
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
+  const callId = readableCallId(parsed);
   const tooBig = checkBounds(parsed);
-  if (tooBig) return { ok: false, reason: tooBig };
-  if (!validateEnvelope(parsed)) return { ok: false, reason: 'not a protocol envelope (unknown type or fields)' };
+  if (tooBig) return { ok: false, reason: tooBig, ...(callId ? { callId } : {}) };
+  if (!validateEnvelope(parsed)) return { ok: false, reason: 'not a protocol envelope (unknown type or fields)', ...(callId ? { callId } : {}) };
   return { ok: true, value: parsed };
 }
 

@@ -142,6 +142,8 @@ interface Entry {
   timers: { ready?: NodeJS.Timeout; heartbeat?: NodeJS.Timeout; memory?: NodeJS.Timeout; restart?: NodeJS.Timeout };
   killReason: string | null;
   loadError: string | null;
+  /** The last start failed (its script threw or its process could not start), as opposed to a problem on disk. */
+  failedStart: boolean;
   outOfMemory: boolean;
   stopping: boolean;
   /** Set while a reload tries new code: a failure then rolls back instead of restarting. */
@@ -480,7 +482,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   #spawn(entry: Entry): Promise<StartResult> {
     const code = entry.code!;
     const generation = ++entry.generation;
-    Object.assign(entry, { killReason: null, loadError: null, outOfMemory: false, startedAt: null, memoryBytes: null, messages: false });
+    Object.assign(entry, { killReason: null, loadError: null, failedStart: false, outOfMemory: false, startedAt: null, memoryBytes: null, messages: false });
     entry.commands.clear();
     entry.hooks.clear();
     entry.events.clear();
@@ -628,6 +630,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   #startFailed(entry: Entry, reason: string): void {
     entry.proc?.kill();
+    entry.failedStart = true;
     this.#o.audit.append('plugin_start_failed', 'app', entry.id, { reason });
     this.#incident(entry, 'start_failed', reason);
     this.#log(entry, 'error', 'system', `Did not start: ${reason}`);
@@ -664,6 +667,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     const checked = checkHostMessage(raw);
     if (!checked.ok) {
       this.#violation(entry, checked.reason);
+      if (checked.callId) this.#send(entry, { t: 'result', id: checked.callId, ok: false, error: `Refused: the request was ${checked.reason}` });
       return;
     }
     const message = checked.value;
@@ -894,6 +898,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         timers: {},
         killReason: null,
         loadError: null,
+        failedStart: false,
         outOfMemory: false,
         stopping: false,
         trial: false,
@@ -926,10 +931,13 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   #settleIdleState(entry: Entry): void {
     if (entry.state === 'starting' || entry.state === 'stopping' || entry.state === 'running') return;
+    const enabled = this.#o.registry.get(entry.id)?.enabled ?? false;
     if (!entry.discovered.ok) this.#setState(entry, 'error', entry.discovered.errors.join('; '));
-    else if (!this.#o.registry.get(entry.id)?.enabled) {
+    else if (!enabled) {
       if (entry.state !== 'disabled') this.#setState(entry, 'disabled', entry.stateReason);
-    } else if (entry.state === 'error' || entry.state === 'disabled') this.#setState(entry, 'stopped', entry.state === 'error' ? entry.stateReason : null);
+    } else if (entry.state === 'disabled') this.#setState(entry, 'stopped', null);
+    // An error found on disk clears once the folder is fixed; an error from a failed start stays until the next start.
+    else if (entry.state === 'error' && !entry.failedStart) this.#setState(entry, 'stopped', null);
   }
 
   #manifest(entry: Entry): PluginManifest | null {

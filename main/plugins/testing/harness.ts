@@ -99,3 +99,28 @@ export async function eventually<T>(check: () => T | undefined | null | false, w
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export type ProbeResult = { ok: true; value: unknown } | { ok: false; error: string };
+
+/**
+ * Runs `body` (the inside of an async function) as a plugin and returns what
+ * it reported: its return value, or the message of what it threw.
+ */
+export async function probe(t: PluginTest, id: string, body: string, grants: Permission[] = [], options: { keepRunning?: boolean } = {}): Promise<ProbeResult> {
+  const source = `(async () => {
+  try {
+    const value = await (async () => { ${body}\n })();
+    console.log('PROBE ' + JSON.stringify({ ok: true, value: value === undefined ? '(undefined)' : value }));
+  } catch (e) {
+    console.log('PROBE ' + JSON.stringify({ ok: false, error: String((e && e.message) || e) }));
+  }
+})();`;
+  await t.install({ id, source, permissions: grants });
+  const line = await eventually(
+    () => t.core.supervisor.logs(id).find((l) => l.text.startsWith('PROBE ') || l.text.startsWith('Did not start: ')),
+    `probe ${id} to report`,
+  );
+  if (!options.keepRunning) await t.core.supervisor.stop(id, 'probe finished');
+  if (line.text.startsWith('Did not start: ')) return { ok: false, error: line.text };
+  return JSON.parse(line.text.slice('PROBE '.length)) as ProbeResult;
+}
