@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, scree
 import { startServices, type AppServices } from './services.ts';
 import { broadcastEvents, createSenderCheck, registerIpc } from './electron/ipc.ts';
 import { createAppUrlCheck, denyAllPermissions, guardWebContents } from './electron/navigation.ts';
+import { closeServicesBeforeQuit } from './electron/lifecycle.ts';
 import { electronNetFetch } from './electron/net.ts';
 import { electronNotifier } from './electron/notifications.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, applyDevContentSecurityPolicy, createAppProtocolHandler } from './electron/protocol.ts';
@@ -80,7 +81,7 @@ function start(): void {
     if (!mainWindow) mainWindow = createMainWindow(services);
     else focusWindow(mainWindow);
   });
-  app.on('will-quit', () => services.close());
+  closeServicesBeforeQuit(app, () => services.close(), (err) => services.log.error('closing the services failed', err));
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -123,7 +123,7 @@ describe('registerIpc over the real services', () => {
       await expect(invoke(fromApp, { not: 'a string' }, {})).resolves.toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
       await expect(invoke(fromApp, 'settings.get', {})).resolves.toMatchObject({ ok: true, value: { theme: 'system' } });
     } finally {
-      services.close();
+      await services.close();
     }
   });
 });
