@@ -56,15 +56,15 @@ export class SessionPipeline {
     const { store, search } = this.#d;
     const touched = new Set<string>();
     const inserted: StoredMessage[] = [];
-    const seenFacts = new Map<string, string>();
+    const seenFacts = new Map<string, SessionFacts>();
     const fallback = this.#now().toISOString();
     store.db.transaction(() => {
       work({
         session: (facts, origin) => {
-          // Most records repeat what the session already knows; skip those without a query.
-          const signature = `${facts.model}|${facts.title}|${facts.cwd}|${facts.gitBranch}|${facts.externalId}`;
-          if (seenFacts.get(facts.id) === signature) return;
-          seenFacts.set(facts.id, signature);
+          // Most records repeat what the session already knows; only something new reaches the store.
+          const known = seenFacts.get(facts.id);
+          if (known && (!facts.model || facts.model === known.model) && (!facts.title || known.title) && (!facts.cwd || facts.cwd === known.cwd) && (!facts.gitBranch || facts.gitBranch === known.gitBranch) && (!facts.externalId || facts.externalId === known.externalId)) return;
+          seenFacts.set(facts.id, { ...known, ...Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined && v !== '')) } as SessionFacts);
           store.upsertSession(facts, origin, 'running', fallback);
           touched.add(facts.id);
         },

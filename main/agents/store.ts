@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename, resolve, sep } from 'node:path';
 import type { MessageInfo, ProjectInfo, SessionInfo, SessionStatus } from '../../app/contract/agents.ts';
 import type { AgentMessage, TokenUsage } from '../../app/messages.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db, Migration } from '../db/database.ts';
 import type { NewMessage, SessionFacts } from './types.ts';
 
@@ -199,6 +200,18 @@ export class SessionStore {
   readonly #sessionAggregate;
   readonly #sessionProject;
 
+  readonly #statements = new Map<string, Statement>();
+
+  /** Prepared once, reused: preparing is far dearer than running. */
+  #q(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   constructor(db: Db, estimate: CostEstimator = () => null) {
     this.#db = db;
     this.#estimate = estimate;
@@ -250,7 +263,7 @@ export class SessionStore {
     const folder = canonicalPath(path);
     const id = randomUUID();
     this.#db.transaction(() => {
-      this.#db.prepare('INSERT INTO projects (id, name, path, created_at) VALUES (?, ?, ?, ?)').run(id, name?.trim() || basename(folder) || folder, folder, now.toISOString());
+      this.#q('INSERT INTO projects (id, name, path, created_at) VALUES (?, ?, ?, ?)').run(id, name?.trim() || basename(folder) || folder, folder, now.toISOString());
       this.reattachSessions();
     })();
     return this.getProject(id)!;
@@ -258,14 +271,14 @@ export class SessionStore {
 
   removeProject(id: string): boolean {
     return this.#db.transaction(() => {
-      const removed = this.#db.prepare('DELETE FROM projects WHERE id = ?').run(id).changes > 0;
+      const removed = this.#q('DELETE FROM projects WHERE id = ?').run(id).changes > 0;
       if (removed) this.reattachSessions();
       return removed;
     })();
   }
 
   projectPathTaken(path: string): boolean {
-    return this.#db.prepare('SELECT 1 FROM projects WHERE path = ?').get(canonicalPath(path)) !== undefined;
+    return this.#q('SELECT 1 FROM projects WHERE path = ?').get(canonicalPath(path)) !== undefined;
   }
 
   /** The project whose folder holds `cwd` most closely (nested projects win over their parents). */
@@ -273,7 +286,7 @@ export class SessionStore {
     if (!cwd) return null;
     const path = canonicalPath(cwd);
     let best: { id: string; path: string } | null = null;
-    for (const p of this.#db.prepare('SELECT id, path FROM projects').all() as { id: string; path: string }[]) {
+    for (const p of this.#q('SELECT id, path FROM projects').all() as { id: string; path: string }[]) {
       if (contains(p.path, path) && (!best || p.path.length > best.path.length)) best = p;
     }
     return best?.id ?? null;
@@ -281,8 +294,8 @@ export class SessionStore {
 
   /** Re-derives every session's project from its working folder (after projects change). */
   reattachSessions(): void {
-    const update = this.#db.prepare('UPDATE sessions SET project_id = ? WHERE id = ?');
-    for (const s of this.#db.prepare('SELECT id, cwd, project_id FROM sessions').all() as { id: string; cwd: string | null; project_id: string | null }[]) {
+    const update = this.#q('UPDATE sessions SET project_id = ? WHERE id = ?');
+    for (const s of this.#q('SELECT id, cwd, project_id FROM sessions').all() as { id: string; cwd: string | null; project_id: string | null }[]) {
       const project = this.projectFor(s.cwd);
       if (project !== s.project_id) update.run(project, s.id);
     }
@@ -291,12 +304,12 @@ export class SessionStore {
   // Sessions
 
   hasSession(id: string): boolean {
-    return this.#db.prepare('SELECT 1 FROM sessions WHERE id = ?').get(id) !== undefined;
+    return this.#q('SELECT 1 FROM sessions WHERE id = ?').get(id) !== undefined;
   }
 
   /** The app-run session that owns this agent-side id, if any. */
   runSessionFor(externalId: string): string | null {
-    return (this.#db.prepare("SELECT id FROM sessions WHERE origin = 'run' AND (external_id = ? OR id = ?)").pluck().get(externalId, externalId) as string | undefined) ?? null;
+    return (this.#q("SELECT id FROM sessions WHERE origin = 'run' AND (external_id = ? OR id = ?)").pluck().get(externalId, externalId) as string | undefined) ?? null;
   }
 
   /**
@@ -304,7 +317,7 @@ export class SessionStore {
    * Returns true when it was created.
    */
   upsertSession(facts: SessionFacts, origin: 'transcript' | 'run', status: SessionStatus, fallbackTime: string): boolean {
-    const existing = this.#db.prepare('SELECT model, title, cwd, git_branch, external_id FROM sessions WHERE id = ?').get(facts.id) as
+    const existing = this.#q('SELECT model, title, cwd, git_branch, external_id FROM sessions WHERE id = ?').get(facts.id) as
       | { model: string | null; title: string; cwd: string | null; git_branch: string | null; external_id: string | null }
       | undefined;
     if (!existing) {
@@ -320,7 +333,7 @@ export class SessionStore {
       return true;
     }
     // Records can arrive out of order (a summary first, subagent files later): the session starts at its earliest one.
-    if (facts.timestamp) this.#db.prepare('UPDATE sessions SET started_at = ? WHERE id = ? AND started_at > ?').run(facts.timestamp, facts.id, facts.timestamp);
+    if (facts.timestamp) this.#q('UPDATE sessions SET started_at = ? WHERE id = ? AND started_at > ?').run(facts.timestamp, facts.id, facts.timestamp);
     const patch: Record<string, string> = {};
     if (facts.model && facts.model !== existing.model) patch.model = facts.model;
     if (facts.title && !existing.title) patch.title = facts.title;
@@ -329,19 +342,19 @@ export class SessionStore {
     if (facts.externalId && !existing.external_id) patch.external_id = facts.externalId;
     const keys = Object.keys(patch);
     if (keys.length) {
-      this.#db.prepare(`UPDATE sessions SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...patch, id: facts.id });
-      if (patch.cwd) this.#db.prepare('UPDATE sessions SET project_id = ? WHERE id = ?').run(this.projectFor(patch.cwd), facts.id);
+      this.#q(`UPDATE sessions SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...patch, id: facts.id });
+      if (patch.cwd) this.#q('UPDATE sessions SET project_id = ? WHERE id = ?').run(this.projectFor(patch.cwd), facts.id);
     }
     return false;
   }
 
   /** A summary (from a transcript) is a better title than the first prompt. */
   setTitle(id: string, title: string): void {
-    this.#db.prepare('UPDATE sessions SET title = ? WHERE id = ?').run(title, id);
+    this.#q('UPDATE sessions SET title = ? WHERE id = ?').run(title, id);
   }
 
   setStatus(id: string, status: SessionStatus): void {
-    this.#db.prepare('UPDATE sessions SET status = ?, ended_at = CASE WHEN ? = \'running\' THEN NULL ELSE ended_at END WHERE id = ?').run(status, status, id);
+    this.#q('UPDATE sessions SET status = ?, ended_at = CASE WHEN ? = \'running\' THEN NULL ELSE ended_at END WHERE id = ?').run(status, status, id);
   }
 
   complete(id: string, done: SessionCompletion): void {
@@ -351,7 +364,7 @@ export class SessionStore {
   }
 
   getSession(id: string): SessionInfo | undefined {
-    const row = this.#db.prepare(`${SESSION_SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
+    const row = this.#q(`${SESSION_SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
     return row ? this.#summary(row) : undefined;
   }
 
@@ -367,22 +380,22 @@ export class SessionStore {
       params.push(filter.status);
     }
     const sql = `${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.last_activity_at DESC LIMIT ?`;
-    return (this.#db.prepare(sql).all(...params, filter.limit ?? 200) as SessionRow[]).map((r) => this.#summary(r));
+    return (this.#q(sql).all(...params, filter.limit ?? 200) as SessionRow[]).map((r) => this.#summary(r));
   }
 
   /** Running transcript sessions whose last message is older than `before` (ISO). */
   idleTranscriptSessions(before: string): string[] {
-    return this.#db.prepare("SELECT id FROM sessions WHERE status = 'running' AND origin = 'transcript' AND last_activity_at < ?").pluck().all(before) as string[];
+    return this.#q("SELECT id FROM sessions WHERE status = 'running' AND origin = 'transcript' AND last_activity_at < ?").pluck().all(before) as string[];
   }
 
   lastMessage(sessionId: string): { type: string; content: string; error: string | null } | undefined {
-    return this.#db.prepare('SELECT type, content, error FROM messages WHERE session_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1').get(sessionId) as
+    return this.#q('SELECT type, content, error FROM messages WHERE session_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1').get(sessionId) as
       | { type: string; content: string; error: string | null }
       | undefined;
   }
 
   tokensOf(id: string): TokenTotals & { model: string | null } {
-    const r = this.#db.prepare('SELECT input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+    const r = this.#q('SELECT input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
     return { input: r?.input_tokens ?? 0, output: r?.output_tokens ?? 0, cacheRead: r?.cache_read_tokens ?? 0, cacheWrite: r?.cache_write_tokens ?? 0, model: r?.model ?? null };
   }
 
@@ -397,6 +410,8 @@ export class SessionStore {
     const inserted: StoredMessage[] = [];
     const projectCache = new Map<string, string | null>();
     const positions = new Map<string, number>();
+    // Session totals change once per session per batch, not once per message.
+    const totals = new Map<string, { id: string; messages: number; toolCalls: number; turns: number; input: number; output: number; cacheRead: number; cacheWrite: number; peak: number; cost: number | null; last: string }>();
     for (const m of messages) {
       const result = this.#insertMessage.run({
         id: m.id,
@@ -416,31 +431,36 @@ export class SessionStore {
       if (result.changes === 0) continue;
       let usage = m.usage;
       if (usage && m.usageKey && this.#usageSeen.get(m.sessionId, m.usageKey, result.lastInsertRowid) !== undefined) usage = undefined;
-      this.#sessionAggregate.run({
-        id: m.sessionId,
-        messages: 1,
-        toolCalls: m.type === 'tool_call' ? 1 : 0,
-        turns: m.role === 'user' && m.type === 'text' ? 1 : 0,
-        input: usage?.input_tokens ?? 0,
-        output: usage?.output_tokens ?? 0,
-        cacheRead: usage?.cache_read_input_tokens ?? 0,
-        cacheWrite: usage?.cache_creation_input_tokens ?? 0,
-        peak: usage ? usageTotal(usage) : 0,
-        cost: m.cost_usd ?? null,
-        last: m.timestamp,
-      });
+      let total = totals.get(m.sessionId);
+      if (!total) {
+        total = { id: m.sessionId, messages: 0, toolCalls: 0, turns: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, peak: 0, cost: null as number | null, last: '' };
+        totals.set(m.sessionId, total);
+      }
+      total.messages += 1;
+      if (m.type === 'tool_call') total.toolCalls += 1;
+      if (m.role === 'user' && m.type === 'text') total.turns += 1;
+      if (usage) {
+        total.input += usage.input_tokens ?? 0;
+        total.output += usage.output_tokens ?? 0;
+        total.cacheRead += usage.cache_read_input_tokens ?? 0;
+        total.cacheWrite += usage.cache_creation_input_tokens ?? 0;
+        total.peak = Math.max(total.peak, usageTotal(usage));
+      }
+      if (m.cost_usd !== undefined) total.cost = (total.cost ?? 0) + m.cost_usd;
+      if (m.timestamp > total.last) total.last = m.timestamp;
       let projectId = projectCache.get(m.sessionId);
       if (projectId === undefined) {
         projectId = (this.#sessionProject.get(m.sessionId) as string | null | undefined) ?? null;
         projectCache.set(m.sessionId, projectId);
       }
       let index = positions.get(m.sessionId);
-      if (index === undefined) index = (this.#db.prepare('SELECT message_count FROM sessions WHERE id = ?').pluck().get(m.sessionId) as number) - 1;
+      if (index === undefined) index = this.#q('SELECT message_count FROM sessions WHERE id = ?').pluck().get(m.sessionId) as number;
       else index += 1;
       positions.set(m.sessionId, index);
       const { raw: _raw, usageKey: _key, ...message } = m;
       inserted.push({ ...message, projectId, index, seq: Number(result.lastInsertRowid) });
     }
+    for (const total of totals.values()) this.#sessionAggregate.run(total);
     return inserted;
   }
 
@@ -455,13 +475,13 @@ export class SessionStore {
   }
 
   rawRecord(messageId: string): string | undefined {
-    return this.#db.prepare('SELECT raw FROM messages WHERE id = ?').pluck().get(messageId) as string | undefined;
+    return this.#q('SELECT raw FROM messages WHERE id = ?').pluck().get(messageId) as string | undefined;
   }
 
   // Import cursors
 
   cursor(path: string): FileCursor | undefined {
-    const r = this.#db.prepare('SELECT * FROM import_files WHERE path = ?').get(path) as
+    const r = this.#q('SELECT * FROM import_files WHERE path = ?').get(path) as
       | { path: string; provider: string; offset: number; size: number; inode: number; mtime_ms: number; line_count: number; malformed_count: number; unknown_count: number; session_id: string | null; skipped: number }
       | undefined;
     if (!r) return undefined;
@@ -493,15 +513,15 @@ export class SessionStore {
   }
 
   cursorPaths(provider: string): string[] {
-    return this.#db.prepare('SELECT path FROM import_files WHERE provider = ?').pluck().all(provider) as string[];
+    return this.#q('SELECT path FROM import_files WHERE provider = ?').pluck().all(provider) as string[];
   }
 
   forgetFile(path: string): void {
-    this.#db.prepare('DELETE FROM import_files WHERE path = ?').run(path);
+    this.#q('DELETE FROM import_files WHERE path = ?').run(path);
   }
 
   importTotals(): { files: number; malformed: number; unknown: number } {
-    const r = this.#db.prepare('SELECT count(*) AS files, coalesce(sum(malformed_count), 0) AS malformed, coalesce(sum(unknown_count), 0) AS unknown FROM import_files').get() as {
+    const r = this.#q('SELECT count(*) AS files, coalesce(sum(malformed_count), 0) AS malformed, coalesce(sum(unknown_count), 0) AS unknown FROM import_files').get() as {
       files: number;
       malformed: number;
       unknown: number;
@@ -511,7 +531,7 @@ export class SessionStore {
 
   /** Keeps a record this app cannot read yet, so nothing the agent wrote is lost. */
   keepUnknown(key: string, sourcePath: string, sessionId: string | null, recordType: string, raw: string): void {
-    this.#db.prepare('INSERT OR IGNORE INTO unknown_records (key, source_path, session_id, record_type, raw) VALUES (?, ?, ?, ?, ?)').run(key, sourcePath, sessionId, recordType, raw);
+    this.#q('INSERT OR IGNORE INTO unknown_records (key, source_path, session_id, record_type, raw) VALUES (?, ?, ?, ?, ?)').run(key, sourcePath, sessionId, recordType, raw);
   }
 
   #summary(r: SessionRow): SessionInfo {
