@@ -47,7 +47,9 @@ export const CatalogV1 = Type.Object(
     expires: Type.Optional(Expires),
     plugins: Type.Array(CatalogV1Entry),
   },
-  { $id: 'https://switchboard.invalid/schemas/catalog-v1.schema.json', title: 'Switchboard plugin catalog, format 1' },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://switchboard.invalid/schemas/catalog-v1.schema.json', title: 'Switchboard plugin catalog, format 1' },
 );
 
 export const CatalogV2Entry = Type.Object(
@@ -83,7 +85,9 @@ export const CatalogV2 = Type.Object(
     expires: Type.Optional(Expires),
     plugins: Type.Array(CatalogV2Entry),
   },
-  { $id: 'https://switchboard.invalid/schemas/catalog-v2.schema.json', title: 'Switchboard plugin catalog, format 2' },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://switchboard.invalid/schemas/catalog-v2.schema.json', title: 'Switchboard plugin catalog, format 2' },
 );
 
 export type CatalogV1Document = Static<typeof CatalogV1>;

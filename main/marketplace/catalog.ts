@@ -64,7 +64,7 @@ function describe(errors: ErrorObject[] | null | undefined): string {
   const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || (e.params as { missingProperty?: string }).missingProperty || 'entry';
   if (e.keyword === 'required') return `"${(e.params as { missingProperty: string }).missingProperty}" is missing`;
   if (e.keyword === 'pattern' && /checksum/.test(field)) return `"${field}" must be a SHA-256 of 64 hex digits`;
-  if (e.keyword === 'anyOf' && field.startsWith('permissions')) return `"${field}" is not a permission this catalog format allows`;
+  if (/^permissions\.\d+$/.test(field)) return `"${field}" is not a permission this catalog format allows`;
   if (e.keyword === 'additionalProperties') return `"${(e.params as { additionalProperty: string }).additionalProperty}" is not allowed`;
   return `"${field}" ${e.message ?? 'is invalid'}`;
 }

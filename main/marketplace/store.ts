@@ -123,7 +123,7 @@ export class MarketplaceStore {
   }
 
   sources(): SourceRow[] {
-    return (this.db.prepare('SELECT * FROM marketplace_sources ORDER BY created_at, id').all() as RawSource[]).map(toSource);
+    return (this.db.prepare('SELECT * FROM marketplace_sources ORDER BY rowid').all() as RawSource[]).map(toSource);
   }
 
   source(id: string): SourceRow | undefined {
