@@ -23,6 +23,12 @@ test('Settings and the audit log fit a small window without sideways scrolling',
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Audit log' }).click();
   await expect(app.getByRole('table', { name: 'Audit entries' }).getByRole('row')).toHaveCount(2);
   expect(await contentOverflows(app)).toBe(false);
+  // Long values are cut in the row; the full entry opens below it.
+  const source = 'https://plugins.example.test/catalog/acme/a-plugin-with-a-rather-long-identifier-10.20.30-beta.4.tgz';
+  await expect(app.locator('pre', { hasText: source })).toHaveCount(0);
+  await app.getByRole('button', { name: /^Show entry \d+ in full$/ }).click();
+  await expect(app.locator('pre', { hasText: source })).toBeVisible();
+  expect(await contentOverflows(app)).toBe(false);
   await screenshotScreen(app, 'audit-narrow-light');
 });
 

@@ -1,8 +1,8 @@
-import { useEffect, useId, useState } from 'react';
+import { Fragment, useEffect, useId, useState } from 'react';
 import { AUDIT_PAGE_LIMIT } from '../../../../app/contract/audit.ts';
 import { api } from '../../api.ts';
 import { filterArgs, useAudit, type AuditRow } from '../../stores/audit.ts';
-import { AuditIcon, Badge, Banner, Button, DownloadIcon, EmptyState, Spinner, errorMessage, formatTime, type BadgeTone } from '../../ui/index.ts';
+import { AuditIcon, Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, DownloadIcon, EmptyState, IconButton, Spinner, errorMessage, formatTime, type BadgeTone } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import './audit.css';
 
@@ -44,6 +44,14 @@ export function AuditScreen(_props: ScreenProps) {
   const { filter, entries, eventTypes, actors, loading, error, setFilter, refresh } = useAudit();
   const [exporting, setExporting] = useState(false);
   const [exportNote, setExportNote] = useState<{ tone: 'info' | 'danger'; text: string } | null>(null);
+  // Open rows are remembered by id, so a refresh every 5 s does not fold them away.
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
+  const toggle = (id: number) =>
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const typeId = useId();
   const actorId = useId();
 
@@ -145,8 +153,16 @@ export function AuditScreen(_props: ScreenProps) {
           </EmptyState>
         </div>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap audit-table-frame">
           <table className="table audit-table" aria-label="Audit entries">
+            <colgroup>
+              <col className="col-time" />
+              <col className="col-event" />
+              <col className="col-actor" />
+              <col className="col-subject" />
+              <col className="col-details" />
+              <col className="col-expand" />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col">Time</th>
@@ -154,29 +170,68 @@ export function AuditScreen(_props: ScreenProps) {
                 <th scope="col">Actor</th>
                 <th scope="col">Subject</th>
                 <th scope="col">Details</th>
+                <th scope="col" className="audit-expand-col">
+                  <span className="visually-hidden">Expand</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {entries.map((entry) => {
                 const details = detailText(entry.detail);
+                const open = expanded.has(entry.id);
+                const detailsId = `audit-entry-${entry.id}`;
                 return (
-                  <tr key={entry.id}>
-                    <td className="audit-time">
-                      <time dateTime={entry.at} title={new Date(entry.at).toLocaleString()}>
-                        {formatTime(entry.at)}
-                      </time>
-                    </td>
-                    <td>
-                      <Badge tone={toneOf(entry.eventType)}>{humanise(entry.eventType)}</Badge>
-                    </td>
-                    <td className="mono audit-actor">{entry.actor}</td>
-                    <td className="mono audit-subject" title={entry.subject}>
-                      {entry.subject}
-                    </td>
-                    <td className="audit-detail" title={details}>
-                      {details}
-                    </td>
-                  </tr>
+                  <Fragment key={entry.id}>
+                    <tr className={open ? 'audit-row-open' : undefined}>
+                      <td className="audit-time">
+                        <time dateTime={entry.at} title={new Date(entry.at).toLocaleString()}>
+                          {formatTime(entry.at)}
+                        </time>
+                      </td>
+                      <td>
+                        <Badge tone={toneOf(entry.eventType)}>{humanise(entry.eventType)}</Badge>
+                      </td>
+                      <td className="mono audit-actor" title={entry.actor}>
+                        {entry.actor}
+                      </td>
+                      <td className="mono audit-subject" title={entry.subject}>
+                        {entry.subject}
+                      </td>
+                      <td className="audit-detail" title={details}>
+                        {details}
+                      </td>
+                      <td className="audit-expand-col">
+                        <IconButton
+                          size="sm"
+                          icon={open ? ChevronDownIcon : ChevronRightIcon}
+                          label={open ? `Hide entry ${entry.id}` : `Show entry ${entry.id} in full`}
+                          aria-expanded={open}
+                          aria-controls={open ? detailsId : undefined}
+                          onClick={() => toggle(entry.id)}
+                        />
+                      </td>
+                    </tr>
+                    {open ? (
+                      <tr className="audit-full" id={detailsId}>
+                        <td colSpan={6}>
+                          <dl>
+                            <dt>Time</dt>
+                            <dd>{new Date(entry.at).toLocaleString()}</dd>
+                            <dt>Event</dt>
+                            <dd className="mono">{entry.eventType}</dd>
+                            <dt>Actor</dt>
+                            <dd className="mono">{entry.actor}</dd>
+                            <dt>Subject</dt>
+                            <dd className="mono">{entry.subject || '—'}</dd>
+                            <dt>Details</dt>
+                            <dd>
+                              <pre>{JSON.stringify(entry.detail, null, 2)}</pre>
+                            </dd>
+                          </dl>
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
                 );
               })}
             </tbody>
