@@ -238,6 +238,11 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     this.#setState(entry, this.#o.registry.get(id)?.enabled ? 'stopped' : 'disabled', reason);
   }
 
+  /** The OS process id of a running plugin, for diagnostics. */
+  processId(id: string): number | undefined {
+    return this.#entries.get(id)?.proc?.pid;
+  }
+
   isRunning(id: string): boolean {
     return this.#entries.get(id)?.state === 'running';
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Permission } from '../../../app/permissions.ts';
@@ -7,6 +7,8 @@ import { startServices, type AppServices, type Core } from '../../services.ts';
 import { RecordingNotifier } from '../../test-support/core.ts';
 import type { PluginLauncher } from '../launcher.ts';
 import type { SupervisorTiming } from '../supervisor.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
 /** Deadlines for tests: failures show up quickly, but nothing healthy is cut short on a busy machine. */
 export const FAST_TIMING: Partial<SupervisorTiming> = {
@@ -36,6 +38,8 @@ export interface PluginTest {
   native: RecordingNotifier;
   /** Writes the folder and the registry row, then starts it and waits until it is ready or failed. */
   install(spec: PluginSpec): Promise<void>;
+  /** Copies a plugin from main/plugins/fixtures/, grants what its manifest asks, and starts it. */
+  installFixture(name: string): Promise<void>;
   /** Writes the plugin's files only (for reloads and broken folders). */
   write(spec: Omit<PluginSpec, 'grants' | 'enabled'>): void;
   logText(id: string): string;
@@ -79,6 +83,13 @@ export function startPluginTest(options: { timing?: Partial<SupervisorTiming>; l
         enabled: spec.enabled ?? true,
       });
       await core.supervisor.start(spec.id);
+    },
+    async installFixture(name) {
+      const folder = join(core.pluginPaths.root, name);
+      cpSync(join(FIXTURES, name), folder, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(folder, 'plugin.json'), 'utf8')) as { name: string; version: string; permissions: Permission[] };
+      core.plugins.put({ id: name, name: manifest.name, version: manifest.version, sourceId: null, previousVersion: null, grants: manifest.permissions });
+      await core.supervisor.start(name);
     },
     logText: (id) => core.supervisor.logs(id).map((l) => l.text).join('\n'),
     audit: (eventType) => core.audit.list({ eventType }),
