@@ -1,7 +1,8 @@
 import { AuditScreen } from './audit/AuditScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
+import { PluginsScreen } from './plugins/PluginsScreen.tsx';
 import { TasksScreen } from './tasks/TasksScreen.tsx';
-import { AuditIcon, SettingsIcon, TasksIcon } from '../ui/icons.tsx';
+import { AuditIcon, PuzzleIcon, SettingsIcon, TasksIcon } from '../ui/icons.tsx';
 import type { ScreenDefinition } from './types.ts';
 
 /**
@@ -11,5 +12,6 @@ import type { ScreenDefinition } from './types.ts';
 export const screens: ScreenDefinition[] = [
   { id: 'settings', title: 'Settings', icon: SettingsIcon, component: SettingsScreen },
   { id: 'tasks', title: 'Tasks', icon: TasksIcon, component: TasksScreen },
+  { id: 'plugins', title: 'Plugins', icon: PuzzleIcon, component: PluginsScreen },
   { id: 'audit', title: 'Audit log', icon: AuditIcon, component: AuditScreen },
 ];

@@ -1,0 +1,95 @@
+import { useEffect, useState } from 'react';
+import type { PluginSummaryValue } from '../../../../app/contract/plugins.ts';
+import { api } from '../../api.ts';
+import { navigate } from '../../stores/navigation.ts';
+import { Badge, Banner, Button, EmptyState, errorMessage, PuzzleIcon, Spinner } from '../../ui/index.ts';
+import type { ScreenProps } from '../types.ts';
+import { STATE_LABEL, STATE_TONE } from './format.ts';
+import { PluginPage } from './PluginPage.tsx';
+import { followPluginList, usePluginList } from './usePlugins.ts';
+import './plugins.css';
+
+/** Installed plugins, or one plugin's page when opened with `{ pluginId }`. */
+export function PluginsScreen({ params }: ScreenProps) {
+  return params.pluginId ? <PluginPage key={params.pluginId} id={params.pluginId} /> : <InstalledList />;
+}
+
+function InstalledList() {
+  const { plugins, loaded, loadError } = usePluginList();
+  useEffect(() => followPluginList(), []);
+
+  return (
+    <div className="screen">
+      <header className="screen-header">
+        <div>
+          <h1>Plugins</h1>
+          <p>Every installed plugin runs in its own sandboxed process and can do only what you granted it.</p>
+        </div>
+      </header>
+      {loadError ? (
+        <Banner tone="danger" title="The plugin list could not be loaded." action={<Button size="sm" onClick={() => void usePluginList.getState().load()}>Try again</Button>}>
+          {loadError}
+        </Banner>
+      ) : null}
+      {!loaded ? (
+        <div className="plugins-loading"><Spinner label="Loading plugins" /></div>
+      ) : plugins.length === 0 && !loadError ? (
+        <EmptyState icon={PuzzleIcon} title="No plugins installed">Plugins you install from the marketplace appear here.</EmptyState>
+      ) : (
+        <ul className="plugin-list" aria-label="Installed plugins">
+          {plugins.map((plugin) => <PluginRow key={plugin.id} plugin={plugin} />)}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function PluginRow({ plugin }: { plugin: PluginSummaryValue }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const broken = plugin.errors.length > 0;
+
+  const toggle = async (enabled: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.invoke('plugins.setEnabled', { id: plugin.id, enabled });
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className="plugin-row" aria-label={plugin.name}>
+      <button type="button" className="plugin-row-main" onClick={() => navigate('plugins', { pluginId: plugin.id })}>
+        <span className="plugin-row-icon" aria-hidden="true"><PuzzleIcon size={18} /></span>
+        <span className="plugin-row-text">
+          <span className="plugin-row-title">
+            <strong>{plugin.name}</strong>
+            <span className="plugin-row-version">v{plugin.version}</span>
+          </span>
+          <span className="plugin-row-description">
+            {broken ? plugin.errors[0] : plugin.stateReason && plugin.state !== 'running' ? plugin.stateReason : plugin.description || plugin.id}
+          </span>
+          {error ? <span className="plugin-row-error" role="alert">{error}</span> : null}
+        </span>
+      </button>
+      <span className="plugin-row-badges">
+        {plugin.hasUpdate ? <Badge tone="warning">Update available</Badge> : null}
+        <Badge tone={STATE_TONE[plugin.state]} label={`State: ${STATE_LABEL[plugin.state]}`}>{busy ? <Spinner /> : null}{STATE_LABEL[plugin.state]}</Badge>
+      </span>
+      <input
+        type="checkbox"
+        role="switch"
+        className="switch"
+        aria-label={`Enable ${plugin.name}`}
+        checked={plugin.enabled}
+        disabled={busy || (broken && !plugin.enabled)}
+        title={broken && !plugin.enabled ? 'This plugin cannot start until its problem is fixed.' : undefined}
+        onChange={(e) => void toggle(e.target.checked)}
+      />
+    </li>
+  );
+}
