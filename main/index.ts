@@ -3,19 +3,22 @@
 // logic lives in main/electron/* as small functions over injected Electron
 // objects, so it is unit-tested without the Electron binary.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, screen, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
 import { startServices, type AppServices } from './services.ts';
 import { broadcastEvents, createSenderCheck, registerIpc } from './electron/ipc.ts';
 import { createAppUrlCheck, denyAllPermissions, guardWebContents } from './electron/navigation.ts';
 import { closeServicesBeforeQuit } from './electron/lifecycle.ts';
 import { electronNetFetch } from './electron/net.ts';
 import { electronNotifier } from './electron/notifications.ts';
+import { utilityProcessLauncher } from './electron/plugin-launcher.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, applyDevContentSecurityPolicy, createAppProtocolHandler } from './electron/protocol.ts';
 import { focusWindow, mainWindowOptions } from './electron/window.ts';
 import { placeWindow, readWindowState, trackWindowState, WINDOW_STATE_FILE, writeWindowState } from './electron/window-state.ts';
 
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
 const RENDERER_DIR = join(import.meta.dirname, '../renderer');
+/** Bundled next to this file by electron.vite.config.ts; every plugin process runs it. */
+const PLUGIN_HOST = join(import.meta.dirname, 'plugin-host.js');
 /** Set by `electron-vite dev`; a packaged app always loads its own files. */
 const DEV_SERVER_URL = (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) || undefined;
 
@@ -58,6 +61,7 @@ function start(): void {
       mirrorLog: !app.isPackaged,
       httpFetch: electronNetFetch((options) => net.request(options)),
       openExternal: (url) => shell.openExternal(url),
+      pluginLauncher: utilityProcessLauncher(utilityProcess, PLUGIN_HOST),
       // Bundled into out/main, the services cannot find the catalog relative to their source; it ships
       // as an extra resource (electron-builder.yml) and sits in resources/ of the checkout in development.
       builtinCatalogDir: app.isPackaged ? join(process.resourcesPath, 'catalog') : join(app.getAppPath(), 'resources', 'catalog'),
