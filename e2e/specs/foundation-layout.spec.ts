@@ -1,4 +1,5 @@
-import { expect, test } from '../fixtures/harness.ts';
+import { join } from 'node:path';
+import { SCREENSHOTS, expect, test } from '../fixtures/harness.ts';
 import { screenshotScreen } from '../fixtures/screenshot.ts';
 
 /** True when the screen area itself would need a horizontal scroll bar. */
@@ -40,6 +41,7 @@ test('the screens can be reached and used with the keyboard alone', async ({ app
   // Other screens may sit between; tab until the Audit entry has focus.
   for (let i = 0; i < 10 && !(await auditLink.evaluate((el) => el === document.activeElement)); i++) await app.keyboard.press('Tab');
   await expect(auditLink).toBeFocused();
+  await app.screenshot({ path: join(SCREENSHOTS, 'focus-ring.png'), clip: { x: 0, y: 0, width: 420, height: 220 } });
   await app.keyboard.press('Enter');
   await expect(app.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
   await expect(auditLink).toHaveAttribute('aria-current', 'page');

@@ -101,7 +101,7 @@ export function Shell() {
     <div className="shell">
       <header className="topbar">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
+          <img className="brand-mark" src="./icon.svg" alt="" width={18} height={18} />
           <span className="brand-name">Switchboard</span>
         </div>
         <div className="topbar-title" aria-hidden="true">{title}</div>
