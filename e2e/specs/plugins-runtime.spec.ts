@@ -132,3 +132,21 @@ test('the settings form refuses a bad value with its reason and keeps a good one
   await runFromPalette(app, 'say hello', 'Bob');
   await expect(app.getByRole('listitem', { name: /Standup helper/ }).filter({ hasText: 'HOWDY, BOB!' })).toBeVisible();
 });
+
+test('uninstall from the plugin page stops it and removes it from the list', async ({ app, harness }) => {
+  installFixture(harness);
+  const core = harness.services.core();
+  core.plugins.put({ id: ID, name: 'Standup helper', version: '1.2.0', sourceId: null, previousVersion: '1.1.0', grants: GRANTS, enabled: true });
+  await core.supervisor.start(ID);
+  await openPlugins(app);
+  await app.getByRole('listitem', { name: 'Standup helper' }).getByRole('button', { name: /Standup helper/ }).click();
+  await expect(app.getByRole('button', { name: 'Roll back to v1.1.0' })).toBeVisible();
+
+  await app.getByRole('button', { name: 'Uninstall' }).click();
+  const confirm = app.getByRole('alertdialog', { name: 'Uninstall Standup helper?' });
+  await confirm.getByRole('button', { name: 'Uninstall' }).click();
+  await expect(app.getByRole('heading', { level: 1, name: 'Plugins' })).toBeVisible();
+  await expect(app.getByText('No plugins installed')).toBeVisible();
+  expect(core.supervisor.isRunning(ID)).toBe(false);
+  expect(core.plugins.get(ID)).toBeUndefined();
+});

@@ -8,7 +8,7 @@ import { formatMemory, formatUptime, STATE_LABEL, STATE_TONE } from './format.ts
 import { LogView } from './LogView.tsx';
 import { PluginPanel } from './PluginPanel.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
-import { usePluginPage } from './usePlugins.ts';
+import { usePluginList, usePluginPage } from './usePlugins.ts';
 
 type Action = 'restart' | 'reload' | 'rollback' | 'uninstall' | 'enable' | 'disable';
 
@@ -55,6 +55,10 @@ export function PluginPage({ id }: { id: string }) {
   const [outcome, setOutcome] = useState<{ tone: 'info' | 'danger'; text: string } | null>(null);
   const [confirmUninstall, setConfirmUninstall] = useState(false);
   const uptime = useLiveUptime(detail);
+  const latestVersion = usePluginList((s) => s.updates[id]) ?? null;
+  useEffect(() => {
+    void usePluginList.getState().loadUpdates();
+  }, [id]);
 
   const act = async (action: Action, call: () => Promise<unknown>) => {
     setBusy(action);
@@ -103,7 +107,7 @@ export function PluginPage({ id }: { id: string }) {
             <span>v{detail.version}</span>
             <span className="mono">{detail.id}</span>
             <Badge tone={STATE_TONE[detail.state]} label={`State: ${STATE_LABEL[detail.state]}`}>{STATE_LABEL[detail.state]}</Badge>
-            {detail.hasUpdate ? <Badge tone="warning">Update available</Badge> : null}
+            {latestVersion ? <Badge tone="warning">Update to v{latestVersion} available</Badge> : null}
           </p>
         </div>
         <div className="screen-actions plugin-page-actions">

@@ -15,7 +15,7 @@ export function PluginsScreen({ params }: ScreenProps) {
 }
 
 function InstalledList() {
-  const { plugins, loaded, loadError } = usePluginList();
+  const { plugins, updates, loaded, loadError } = usePluginList();
   useEffect(() => followPluginList(), []);
 
   return (
@@ -37,14 +37,14 @@ function InstalledList() {
         <EmptyState icon={PuzzleIcon} title="No plugins installed">Plugins you install from the marketplace appear here.</EmptyState>
       ) : (
         <ul className="plugin-list" aria-label="Installed plugins">
-          {plugins.map((plugin) => <PluginRow key={plugin.id} plugin={plugin} />)}
+          {plugins.map((plugin) => <PluginRow key={plugin.id} plugin={plugin} latestVersion={updates[plugin.id] ?? null} />)}
         </ul>
       )}
     </div>
   );
 }
 
-function PluginRow({ plugin }: { plugin: PluginSummaryValue }) {
+function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; latestVersion: string | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const broken = plugin.errors.length > 0;
@@ -77,7 +77,7 @@ function PluginRow({ plugin }: { plugin: PluginSummaryValue }) {
         </span>
       </button>
       <span className="plugin-row-badges">
-        {plugin.hasUpdate ? <Badge tone="warning">Update available</Badge> : null}
+        {latestVersion ? <Badge tone="warning">Update to v{latestVersion}</Badge> : plugin.hasUpdate ? <Badge tone="warning">Update available</Badge> : null}
         <Badge tone={STATE_TONE[plugin.state]} label={`State: ${STATE_LABEL[plugin.state]}`}>{busy ? <Spinner /> : null}{STATE_LABEL[plugin.state]}</Badge>
       </span>
       <input

@@ -6,13 +6,17 @@ import { errorMessage } from '../../ui/index.ts';
 
 interface PluginListState {
   plugins: PluginSummaryValue[];
+  /** Plugin id → the newer version its catalog offers, from the marketplace. */
+  updates: Record<string, string>;
   loaded: boolean;
   loadError: string | null;
   load(): Promise<void>;
+  loadUpdates(): Promise<void>;
 }
 
 export const usePluginList = create<PluginListState>((set) => ({
   plugins: [],
+  updates: {},
   loaded: false,
   loadError: null,
   load: async () => {
@@ -23,12 +27,23 @@ export const usePluginList = create<PluginListState>((set) => ({
       set({ loaded: true, loadError: errorMessage(error) });
     }
   },
+  // The runtime does not know about catalogs; the marketplace does. Without it the list still works, just without badges.
+  loadUpdates: async () => {
+    try {
+      const installed = await api.invoke('marketplace.listInstalled', {});
+      set({ updates: Object.fromEntries(installed.filter((p) => p.hasUpdate && p.latestVersion).map((p) => [p.id, p.latestVersion!])) });
+    } catch {
+      set({ updates: {} });
+    }
+  },
 }));
 
 /** Keeps the installed list current: one plugin's summary at a time, as main pushes it. */
 export function followPluginList(): () => void {
   void usePluginList.getState().load();
-  return api.on('plugins.changed', ({ id, plugin }) => {
+  void usePluginList.getState().loadUpdates();
+  const stopMarketplace = api.on('marketplace.changed', () => void usePluginList.getState().loadUpdates());
+  const stopPlugins = api.on('plugins.changed', ({ id, plugin }) => {
     const { plugins } = usePluginList.getState();
     if (!plugin) {
       usePluginList.setState({ plugins: plugins.filter((p) => p.id !== id) });
@@ -38,6 +53,10 @@ export function followPluginList(): () => void {
       void usePluginList.getState().load();
     }
   });
+  return () => {
+    stopMarketplace();
+    stopPlugins();
+  };
 }
 
 export interface PluginPageState {
