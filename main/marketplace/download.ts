@@ -6,6 +6,7 @@ import { AppError } from '../../app/contract/envelope.ts';
 import type { HttpFetch } from './http.ts';
 
 export const MAX_REDIRECTS = 5;
+const WRITE_BATCH_BYTES = 1024 * 1024;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 /** Where an archive comes from: the network, or the app's own built-in catalog folder. */
@@ -155,6 +156,15 @@ async function streamToFile(
   const stop = () => void reader.cancel(signal.reason).catch(() => undefined);
   signal.addEventListener('abort', stop, { once: true });
   let received = 0;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingBytes = 0;
+    await file.writev(batch);
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -167,9 +177,13 @@ async function streamToFile(
         throw tooLarge(req.size);
       }
       hash.update(value);
-      await file.write(value);
+      pending.push(value);
+      pendingBytes += value.byteLength;
+      // Network chunks are small; writing them in batches saves most of the file system round trips.
+      if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
       onProgress?.(received, req.size);
     }
+    await flush();
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     if (err instanceof AppError) throw err;

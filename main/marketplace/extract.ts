@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Unpack, type ReadEntry } from 'tar';
+import { dirname, join } from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
 import { AppError } from '../../app/contract/envelope.ts';
 
 export interface ExtractLimits {
@@ -52,11 +52,18 @@ function printable(path: string): string {
 
 /**
  * Unpacks a gzipped tar into `destDir` (a fresh, empty staging folder).
- * Each header is checked before anything of it is written: regular files
- * and folders only, safe relative paths, and limits on count, sizes, depth
- * and compression ratio. The first violation aborts the whole extraction;
- * afterwards the tree is walked again to prove that only files and folders
- * exist and that nothing resolved outside `destDir`.
+ * tar's Parser reads the headers (pax, long names, checksums); each header
+ * is checked before anything of it is written: regular files and folders
+ * only, safe relative paths, and limits on count, sizes, depth and
+ * compression ratio. The first violation aborts the whole extraction.
+ *
+ * The files are written here rather than by tar's Unpack: every path is
+ * already proven relative and `..`-free, every folder on the way was made
+ * by this function in an empty folder (so no link can be on the path), and
+ * files open with O_EXCL (a duplicate entry fails instead of overwriting).
+ * That is one open/write/close per file with fixed modes (0644/0755),
+ * several times faster than Unpack's general-purpose path. Afterwards the
+ * tree is walked again to prove that only files and folders exist.
  */
 export async function extractArchive(archive: string, destDir: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<{ files: number; bytes: number }> {
   const archiveBytes = (await stat(archive)).size;
@@ -64,24 +71,59 @@ export async function extractArchive(archive: string, destDir: string, limits: E
   let files = 0;
   let total = 0;
   let violation: AppError | undefined;
+  const made = new Set<string>([destDir]);
 
-  const unpack = new Unpack({
-    cwd: destDir,
+  const ensureDir = (dir: string) => {
+    if (made.has(dir)) return;
+    ensureDir(dirname(dir));
+    mkdirSync(dir, { mode: 0o755 });
+    made.add(dir);
+  };
+
+  const parser = new Parser({
     strict: true,
-    preservePaths: false,
-    preserveOwner: false,
-    maxDepth: limits.maxDepth + 1,
     maxDecompressionRatio: limits.maxRatio,
     filter: (path: string, entry: ReadEntry | { type?: string; size?: number }) => {
       if (violation) return false;
       violation = checkEntry(path, entry as ReadEntry);
       if (violation) {
-        unpack.abort(violation);
+        parser.abort(violation);
         return false;
       }
       return true;
     },
+    onReadEntry: (entry: ReadEntry) => {
+      const target = join(destDir, ...entry.path.split('/').filter((p) => p !== '' && p !== '.'));
+      if (String(entry.type) === 'Directory') {
+        write(entry.path, () => ensureDir(target));
+        entry.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () =>
+        write(entry.path, () => {
+          ensureDir(dirname(target));
+          writeFileSync(target, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), { flag: 'wx', mode: 0o644 });
+        }),
+      );
+    },
   });
+
+  function write(path: string, op: () => void): void {
+    if (violation) return;
+    try {
+      op();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      violation = refuse(
+        code === 'EEXIST' || code === 'ENOTDIR'
+          ? `"${printable(path)}" appears twice or clashes with a folder of the same name`
+          : `"${printable(path)}" could not be written (${(err as Error).message})`,
+      );
+      parser.abort(violation);
+    }
+  }
 
   function checkEntry(path: string, entry: ReadEntry): AppError | undefined {
     entries += 1;
@@ -92,6 +134,7 @@ export async function extractArchive(archive: string, destDir: string, limits: E
     }
     const pathProblem = unsafePathReason(path, limits.maxDepth);
     if (pathProblem) return refuse(pathProblem);
+    if (path.split('/').every((p) => p === '' || p === '.')) return type === 'Directory' ? undefined : refuse('an entry has an empty name');
     if (type === 'Directory') return undefined;
     files += 1;
     const size = entry.size ?? 0;
@@ -110,10 +153,10 @@ export async function extractArchive(archive: string, destDir: string, limits: E
       input.destroy();
       reject(err);
     };
-    unpack.on('error', (err: Error) => fail(violation ?? tarError(err)));
-    unpack.on('close', () => resolve());
+    parser.on('error', (err: Error) => fail(violation ?? tarError(err)));
+    parser.on('close', () => resolve());
     input.on('error', fail);
-    input.pipe(unpack);
+    input.pipe(parser);
   });
   if (violation) throw violation;
   if (files === 0) throw refuse('it contains no files');

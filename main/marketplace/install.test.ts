@@ -194,6 +194,7 @@ describe('hostile archives', () => {
   it('refuses a hardlink', () => hostile('hardlink', [{ path: 'hard', type: 'Link', linkpath: 'main.js' }], /is a hard link/));
   it('refuses a device', () => hostile('device', [{ path: 'dev', type: 'CharacterDevice' }], /is a character device/));
   it('refuses a FIFO', () => hostile('fifo', [{ path: 'pipe', type: 'FIFO' }], /FIFO/));
+  it('refuses an entry that appears twice instead of overwriting', () => hostile('twice', [{ path: 'main.js', body: 'replaced' }], /"main.js" appears twice/));
   it('refuses 10,000 tiny files', () =>
     hostile('many', Array.from({ length: 10_000 }, (_, i) => ({ path: `f/${i}.txt`, body: 'x' })), /more than 2000 entries/));
   it('refuses deep nesting', () => hostile('deep', [{ path: `${'d/'.repeat(40)}x.txt`, body: 'x' }], /nested deeper than 24 folders/));
