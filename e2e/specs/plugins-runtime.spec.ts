@@ -83,6 +83,21 @@ test('enable a plugin, run its command with an argument, see its toast, panel an
   await runFromPalette(app, 'say hello', 'Linus');
   await expect(panel).toContainText('3 greetings sent');
   await app.screenshot({ path: join(SCREENSHOTS, 'plugin-page.png') });
+
+  await runFromPalette(app, 'show standup stats');
+  await expect(panel.getByRole('table')).toContainText('Grace');
+  await expect(panel.getByRole('columnheader')).toHaveText(['Person', 'Standups', 'On time']);
+  await panel.screenshot({ path: join(SCREENSHOTS, 'plugin-panel-table.png') });
+  await runFromPalette(app, 'show greeting trend');
+  await expect(panel.getByRole('img', { name: 'Greetings: 7 values from 2 to 9, latest 4' })).toBeVisible();
+  await panel.screenshot({ path: join(SCREENSHOTS, 'plugin-panel-sparkline.png') });
+
+  // The log follows new lines while you are at its bottom.
+  await runFromPalette(app, 'log a burst');
+  await expect(log).toContainText('Burst line 60');
+  await log.scrollIntoViewIfNeeded();
+  await expect(log.getByText('Burst line 60', { exact: true })).toBeInViewport();
+  await expect(log.getByText('Burst line 1', { exact: true })).not.toBeInViewport();
   await log.scrollIntoViewIfNeeded();
   await app.screenshot({ path: join(SCREENSHOTS, 'plugin-page-lower.png') });
 });
