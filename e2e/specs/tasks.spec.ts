@@ -41,6 +41,8 @@ test('create, edit and move tasks; every step is on the board and in the audit l
   await expect(card(app, 'Write the 0.2 release notes')).toBeVisible();
 
   await card(app, 'Write the 0.2 release notes').getByRole('button', { name: 'Move Write the 0.2 release notes' }).click();
+  // The whole menu shows, not clipped by the column it hangs from.
+  await expect(app.getByRole('menuitem', { name: 'Move down' })).toBeInViewport({ ratio: 1 });
   await app.getByRole('menuitem', { name: 'Move to In review' }).click();
   await expect(column(app, 'In review').locator('.task-card')).toHaveCount(1);
   await expect(column(app, 'To do').locator('.task-card')).toHaveCount(0);
