@@ -20,6 +20,8 @@ export interface HarnessOptions {
   port?: number;
   token?: string;
   mirrorLog?: boolean;
+  /** Home folder for agent transcripts (`<home>/.claude/projects`, `<home>/.codex/sessions`); `<dataDir>/home` by default. */
+  agentHome?: string;
 }
 
 export interface Harness {
@@ -73,6 +75,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     appVersion: APP_VERSION,
     native: logFileNotifier(nativeLog),
     mirrorLog: options.mirrorLog ?? false,
+    // Never the real ~/.claude or ~/.codex: each harness follows transcripts in its own folder.
+    agentHome: options.agentHome ?? join(options.dataDir, 'home'),
   });
   const bridge = ts.transpileModule(readFileSync(BRIDGE_SOURCE, 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
 

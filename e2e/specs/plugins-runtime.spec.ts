@@ -108,6 +108,10 @@ test('a plugin command that throws shows an error toast', async ({ app, harness 
   await runFromPalette(app, 'fail on purpose');
   const toast = app.getByRole('listitem', { name: /“Fail on purpose” failed/ });
   await expect(toast).toContainText('The standup server is unreachable');
+
+  await runFromPalette(app, 'open plugin standup');
+  await expect(app.getByRole('heading', { level: 1, name: 'Standup helper' })).toBeVisible();
+  await expect(app.getByRole('log', { name: 'Plugin log' })).toContainText('Fail on purpose');
 });
 
 test('the settings form refuses a bad value with its reason and keeps a good one', async ({ app, harness }) => {

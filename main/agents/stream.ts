@@ -47,7 +47,7 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
       const messages: NewMessage[] = [];
       if (isError) messages.push({ ...base, id: `${prefix(state, line)}:0`, type: 'error', role: 'system', content: text, error: text });
       if (cost !== undefined) {
-        const turns = typeof record.num_turns === 'number' ? ` · ${record.num_turns} turns` : '';
+        const turns = typeof record.num_turns === 'number' ? ` · ${record.num_turns} ${record.num_turns === 1 ? 'turn' : 'turns'}` : '';
         messages.push({ ...base, id: `${prefix(state, line)}:1`, type: 'cost', role: 'system', content: `Cost $${cost.toFixed(4)}${turns}`, cost_usd: cost });
       }
       return { facts, messages, end: { status: isError ? 'error' : 'success', ...(isError ? { error: text } : {}), ...(cost !== undefined ? { costUsd: cost } : {}) } };

@@ -1,4 +1,5 @@
 import { CommandPalette } from './palette/CommandPalette.tsx';
+import { SearchOverlay } from './search/SearchOverlay.tsx';
 import type { OverlayDefinition } from './types.ts';
 
 /**
@@ -8,4 +9,5 @@ import type { OverlayDefinition } from './types.ts';
  */
 export const overlays: OverlayDefinition[] = [
   { id: 'command-palette', title: 'Command palette', shortcut: { key: 'p', mod: true, shift: true }, component: CommandPalette },
+  { id: 'search', title: 'Search', shortcut: { key: 'f', mod: true, shift: true }, component: SearchOverlay },
 ];

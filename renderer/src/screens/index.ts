@@ -2,7 +2,9 @@ import { AuditScreen } from './audit/AuditScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
 import { PluginsScreen } from './plugins/PluginsScreen.tsx';
 import { TasksScreen } from './tasks/TasksScreen.tsx';
-import { AuditIcon, PuzzleIcon, SettingsIcon, TasksIcon } from '../ui/icons.tsx';
+import { SessionsScreen } from './sessions/SessionsScreen.tsx';
+import { MetricsScreen } from './metrics/MetricsScreen.tsx';
+import { AuditIcon, MetricsIcon, PuzzleIcon, SessionsIcon, SettingsIcon, TasksIcon } from '../ui/icons.tsx';
 import type { ScreenDefinition } from './types.ts';
 
 /**
@@ -11,6 +13,8 @@ import type { ScreenDefinition } from './types.ts';
  */
 export const screens: ScreenDefinition[] = [
   { id: 'settings', title: 'Settings', icon: SettingsIcon, component: SettingsScreen },
+  { id: 'sessions', title: 'Sessions', icon: SessionsIcon, component: SessionsScreen },
+  { id: 'metrics', title: 'Metrics', icon: MetricsIcon, component: MetricsScreen },
   { id: 'tasks', title: 'Tasks', icon: TasksIcon, component: TasksScreen },
   { id: 'plugins', title: 'Plugins', icon: PuzzleIcon, component: PluginsScreen },
   { id: 'audit', title: 'Audit log', icon: AuditIcon, component: AuditScreen },

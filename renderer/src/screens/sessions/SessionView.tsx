@@ -1,0 +1,178 @@
+import { useEffect, useRef, useState } from 'react';
+import { PROVIDER_LABELS, type MessageInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
+import { api } from '../../api.ts';
+import { Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, Spinner, errorMessage, formatTime } from '../../ui/index.ts';
+import { toolDiff } from './diff.ts';
+import { formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
+
+/** One session's conversation, growing live; tool calls fold, edits read as diffs, errors stand out. */
+export function SessionView({ sessionId, focusMessageId }: { sessionId: string; focusMessageId: string | null }) {
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const [messages, setMessages] = useState<MessageInfo[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [stopping, setStopping] = useState(false);
+  const list = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.invoke('sessions.get', { id: sessionId }).then(
+      (r) => {
+        if (!live) return;
+        setSession(r.session);
+        setMessages(r.messages);
+      },
+      (e) => live && setError(errorMessage(e)),
+    );
+    const offMessage = api.on('sessions.message', (m) => {
+      if (m.sessionId !== sessionId) return;
+      setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]));
+    });
+    const offSession = api.on('sessions.changed', (s) => {
+      if (s.id === sessionId) setSession(s);
+    });
+    return () => {
+      live = false;
+      offMessage();
+      offSession();
+    };
+  }, [sessionId]);
+
+  useEffect(() => {
+    if (!focusMessageId || messages.length === 0) return;
+    const el = list.current?.querySelector(`[data-message-id="${CSS.escape(focusMessageId)}"]`);
+    el?.scrollIntoView({ block: 'center' });
+  }, [focusMessageId, messages.length]);
+
+  if (error) return <Banner tone="danger" title="This session could not be opened">{error}</Banner>;
+  if (!session) return <div className="loading-row"><Spinner label="Loading the session" /> Loading the session…</div>;
+
+  // Results are shown with the call they answer.
+  const results = new Map(messages.filter((m) => m.tool_result).map((m) => [m.tool_result!.tool_call_id, m]));
+  const shownResults = new Set<string>();
+  const stop = async () => {
+    setStopping(true);
+    try {
+      await api.invoke('sessions.stop', { id: sessionId });
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setStopping(false);
+    }
+  };
+
+  return (
+    <article className="session-view panel" aria-label={`Session ${session.title}`}>
+      <header className="session-view-head">
+        <div className="session-view-title">
+          <h2>{session.title}</h2>
+          <Badge tone={STATUS_TONE[session.status]}>{STATUS_LABEL[session.status]}</Badge>
+          {session.status === 'running' ? <span className="live-dot" aria-label="Live" /> : null}
+        </div>
+        <dl className="session-stats">
+          <div><dt>Agent</dt><dd>{PROVIDER_LABELS[session.provider as keyof typeof PROVIDER_LABELS] ?? session.provider}</dd></div>
+          <div><dt>Model</dt><dd className="mono">{session.model ?? '—'}</dd></div>
+          <div><dt>Cost so far</dt><dd title={session.costSource === 'estimated' ? 'Estimated from the price table' : 'As reported by the agent'}>{formatCost(session.costUsd, session.costSource)}</dd></div>
+          <div><dt>Tokens</dt><dd>{formatTokens(session.inputTokens)} in · {formatTokens(session.outputTokens)} out</dd></div>
+          <div><dt>Duration</dt><dd>{formatDuration(sessionDuration(session))}</dd></div>
+          <div><dt>Tool calls</dt><dd>{session.toolCallCount}</dd></div>
+        </dl>
+        {session.status === 'running' && session.origin === 'run' ? (
+          <Button variant="danger" size="sm" busy={stopping} onClick={() => void stop()}>
+            Stop
+          </Button>
+        ) : null}
+      </header>
+      {session.status === 'error' && session.errorMessage ? (
+        <Banner tone="danger" title={session.errorCategory ? `Failed: ${session.errorCategory.replace('_', ' ')}` : 'Failed'}>{session.errorMessage}</Banner>
+      ) : null}
+      <ol className="conversation" ref={list} aria-label="Conversation">
+        {messages.map((m) => {
+          if (m.tool_result && shownResults.has(m.tool_result.tool_call_id)) return null;
+          const result = m.tool_call ? results.get(m.tool_call.id) : undefined;
+          if (result?.tool_result) shownResults.add(result.tool_result.tool_call_id);
+          return <MessageItem key={m.id} message={m} result={result} focused={m.id === focusMessageId || result?.id === focusMessageId} />;
+        })}
+      </ol>
+    </article>
+  );
+}
+
+function MessageItem({ message: m, result, focused }: { message: MessageInfo; result: MessageInfo | undefined; focused: boolean }) {
+  const [open, setOpen] = useState(focused);
+  const base = `message message-${m.role} message-${m.type}${focused ? ' is-focused' : ''}`;
+  const time = <time className="message-time" dateTime={m.timestamp}>{formatTime(m.timestamp)}</time>;
+
+  if (m.type === 'tool_call' && m.tool_call) {
+    const diff = toolDiff(m.tool_call.name, m.tool_call.input);
+    const failed = result?.tool_result?.is_error === true;
+    return (
+      <li className={`${base}${failed ? ' has-error' : ''}`} data-message-id={m.id}>
+        <button type="button" className="tool-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? <ChevronDownIcon size={14} /> : <ChevronRightIcon size={14} />}
+          <span className="tool-name">{m.tool_call.name}</span>
+          <span className="tool-summary mono">{m.content.replace(`${m.tool_call.name}: `, '')}</span>
+          {failed ? <Badge tone="danger">error</Badge> : result ? null : <Badge tone="neutral">no result yet</Badge>}
+          {time}
+        </button>
+        {open ? (
+          <div className="tool-body">
+            {diff ? (
+              <pre className="diff" aria-label={`Changes to ${diff.file}`}>
+                <div className="diff-file mono">{diff.file}</div>
+                {diff.lines.map((l, i) => (
+                  <div key={i} className={`diff-line diff-${l.kind}`}>
+                    <span className="diff-sign" aria-hidden="true">{l.kind === 'add' ? '+' : l.kind === 'remove' ? '-' : l.kind === 'hunk' ? '' : ' '}</span>
+                    {l.text}
+                  </div>
+                ))}
+              </pre>
+            ) : (
+              <pre className="tool-input mono">{JSON.stringify(m.tool_call.input, null, 2)}</pre>
+            )}
+            {result ? (
+              <pre className={`tool-result mono${failed ? ' is-error' : ''}`} aria-label="Result" data-message-id={result.id}>
+                {result.content || '(no output)'}
+              </pre>
+            ) : null}
+          </div>
+        ) : null}
+      </li>
+    );
+  }
+  if (m.type === 'tool_result') {
+    return (
+      <li className={`${base}${m.tool_result?.is_error ? ' has-error' : ''}`} data-message-id={m.id}>
+        <pre className="tool-result mono">{m.content}</pre>
+      </li>
+    );
+  }
+  if (m.type === 'thinking') {
+    return (
+      <li className={base} data-message-id={m.id}>
+        <button type="button" className="tool-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? <ChevronDownIcon size={14} /> : <ChevronRightIcon size={14} />}
+          <span className="tool-name">Thinking</span>
+          {time}
+        </button>
+        {open ? <p className="message-text message-thinking-text">{m.content}</p> : null}
+      </li>
+    );
+  }
+  if (m.type === 'status' || m.type === 'cost') {
+    return (
+      <li className={base} data-message-id={m.id}>
+        <span className="message-note">{m.content}</span>
+        {time}
+      </li>
+    );
+  }
+  return (
+    <li className={base} data-message-id={m.id} role={m.type === 'error' ? 'alert' : undefined}>
+      <div className="message-head">
+        <span className="message-role">{m.type === 'error' ? 'Error' : m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role}</span>
+        {time}
+      </div>
+      <p className="message-text">{m.content}</p>
+    </li>
+  );
+}

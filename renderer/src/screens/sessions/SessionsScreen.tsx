@@ -1,0 +1,216 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { PROVIDER_LABELS, type ProjectInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
+import { api } from '../../api.ts';
+import { navigate } from '../../stores/navigation.ts';
+import { Badge, Banner, Button, Dialog, EmptyState, FolderIcon, IconButton, SessionsIcon, SettingsIcon, Spinner, TrashIcon, errorMessage, formatRelative } from '../../ui/index.ts';
+import type { ScreenProps } from '../types.ts';
+import { formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
+import { AddProjectDialog, SourcesDialog } from './dialogs.tsx';
+import { RunAgentForm } from './RunAgentForm.tsx';
+import { SessionView } from './SessionView.tsx';
+import './sessions.css';
+
+const ALL = '';
+
+/**
+ * Projects on the left, their sessions in the middle, one session's
+ * conversation on the right. Everything updates live from push events.
+ */
+export function SessionsScreen({ params }: ScreenProps) {
+  const [projects, setProjects] = useState<ProjectInfo[]>([]);
+  const [projectId, setProjectId] = useState<string>(params.projectId ?? ALL);
+  const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'add' | 'sources' | null>(null);
+  const [removing, setRemoving] = useState<ProjectInfo | null>(null);
+  const selected = params.sessionId ?? null;
+
+  const loadProjects = useCallback(async () => {
+    try {
+      setProjects((await api.invoke('projects.list', {})).projects);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, []);
+
+  const loadSessions = useCallback(async () => {
+    try {
+      const { sessions: list } = await api.invoke('sessions.list', projectId ? { projectId } : {});
+      setSessions(list);
+      setError(null);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [projectId]);
+
+  useEffect(() => {
+    void loadProjects();
+    const offProjects = api.on('projects.changed', ({ projects: list }) => setProjects(list));
+    return offProjects;
+  }, [loadProjects]);
+
+  useEffect(() => {
+    void loadSessions();
+    const off = api.on('sessions.changed', (session) => {
+      if (projectId && session.projectId !== projectId) return;
+      setSessions((list) => {
+        if (!list) return list;
+        const rest = list.filter((s) => s.id !== session.id);
+        return [session, ...rest].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
+      });
+    });
+    return off;
+  }, [loadSessions, projectId]);
+
+  const project = projects.find((p) => p.id === projectId);
+  const open = (sessionId: string) => navigate('sessions', { ...(projectId ? { projectId } : {}), sessionId });
+
+  return (
+    <div className="screen screen-wide sessions-screen">
+      <header className="screen-header">
+        <div>
+          <h1>Sessions</h1>
+          <p>Claude Code and Codex sessions from your transcripts and the runs you start here, live as they happen.</p>
+        </div>
+        <div className="screen-actions">
+          <Button icon={SettingsIcon} onClick={() => setDialog('sources')}>
+            Sources
+          </Button>
+          <Button variant="primary" icon={FolderIcon} onClick={() => setDialog('add')}>
+            Add project
+          </Button>
+        </div>
+      </header>
+      {error ? <Banner tone="danger" title="Sessions could not be loaded">{error}</Banner> : null}
+
+      <div className="sessions-layout">
+        <nav className="sessions-projects panel" aria-label="Projects">
+          <button type="button" className={`sessions-project${projectId === ALL ? ' is-active' : ''}`} onClick={() => { setProjectId(ALL); navigate('sessions', {}); }}>
+            <span className="sessions-project-name">All sessions</span>
+          </button>
+          {projects.map((p) => (
+            <div key={p.id} className={`sessions-project${projectId === p.id ? ' is-active' : ''}`}>
+              <button type="button" className="sessions-project-main" onClick={() => { setProjectId(p.id); navigate('sessions', { projectId: p.id }); }} title={p.path}>
+                <span className="sessions-project-name">{p.name}</span>
+                <span className="sessions-project-meta">
+                  {p.liveCount > 0 ? <span className="live-dot" aria-label={`${p.liveCount} running`} /> : null}
+                  {p.sessionCount}
+                </span>
+              </button>
+              <IconButton size="sm" icon={TrashIcon} label={`Remove project ${p.name}`} onClick={() => setRemoving(p)} />
+            </div>
+          ))}
+          {projects.length === 0 ? <p className="sessions-hint">Add a project folder: sessions that ran inside it are grouped under it.</p> : null}
+        </nav>
+
+        <section className="sessions-list-pane" aria-label="Session list">
+          {project ? <RunAgentForm project={project} onStarted={open} /> : null}
+          {sessions === null ? (
+            <div className="loading-row"><Spinner label="Loading sessions" /> Loading sessions…</div>
+          ) : sessions.length === 0 ? (
+            <div className="panel">
+              <EmptyState icon={SessionsIcon} title="No sessions yet">
+                {project ? 'Run an agent above, or work in this folder with Claude Code or Codex.' : 'Sessions appear here as soon as Claude Code or Codex writes a transcript.'}
+              </EmptyState>
+            </div>
+          ) : (
+            <ul className="sessions-list" aria-label="Sessions">
+              {sessions.map((s) => (
+                <li key={s.id}>
+                  <button type="button" className={`session-row${selected === s.id ? ' is-active' : ''}`} onClick={() => open(s.id)} aria-current={selected === s.id ? 'true' : undefined}>
+                    <span className="session-row-top">
+                      {s.status === 'running' ? <span className="live-dot" aria-label="Live" title="Live" /> : null}
+                      <span className="session-row-title">{s.title}</span>
+                      <Badge tone={STATUS_TONE[s.status]}>{STATUS_LABEL[s.status]}</Badge>
+                    </span>
+                    <span className="session-row-meta">
+                      <span>{PROVIDER_LABELS[s.provider as keyof typeof PROVIDER_LABELS] ?? s.provider}</span>
+                      <span className="mono">{s.model ?? 'model unknown'}</span>
+                      <span title={s.costSource === 'estimated' ? 'Estimated from the price table' : undefined}>{formatCost(s.costUsd, s.costSource)}</span>
+                      <span>{formatTokens(s.inputTokens + s.outputTokens)} tokens</span>
+                      <span>{formatDuration(sessionDuration(s))}</span>
+                      <span>{formatRelative(s.lastActivityAt)}</span>
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <section className="sessions-view-pane" aria-label="Session">
+          {selected ? (
+            <SessionView key={selected} sessionId={selected} focusMessageId={params.messageId ?? null} />
+          ) : (
+            <div className="panel">
+              <EmptyState icon={SessionsIcon} title="Choose a session">The conversation, its tool calls and what it cost show here.</EmptyState>
+            </div>
+          )}
+        </section>
+      </div>
+
+      {dialog === 'add' ? <AddProjectDialog onClose={() => setDialog(null)} onAdded={(p) => { setDialog(null); setProjectId(p.id); navigate('sessions', { projectId: p.id }); }} /> : null}
+      {dialog === 'sources' ? <SourcesDialog onClose={() => setDialog(null)} onScanned={() => void loadSessions()} /> : null}
+      {removing ? (
+        <RemoveProjectDialog
+          project={removing}
+          onClose={() => setRemoving(null)}
+          onRemoved={() => {
+            setRemoving(null);
+            if (projectId === removing.id) {
+              setProjectId(ALL);
+              navigate('sessions', {});
+            }
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function RemoveProjectDialog({ project, onClose, onRemoved }: { project: ProjectInfo; onClose(): void; onRemoved(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <ConfirmDialog
+      title={`Remove ${project.name}?`}
+      busy={busy}
+      error={error}
+      confirm="Remove project"
+      onClose={onClose}
+      onConfirm={async () => {
+        setBusy(true);
+        try {
+          await api.invoke('projects.remove', { id: project.id });
+          onRemoved();
+        } catch (e) {
+          setError(errorMessage(e));
+          setBusy(false);
+        }
+      }}
+    >
+      Its {project.sessionCount} sessions stay in Switchboard, listed under All sessions. The folder {project.path} is not touched.
+    </ConfirmDialog>
+  );
+}
+
+
+function ConfirmDialog(props: { title: string; busy: boolean; error: string | null; confirm: string; onClose(): void; onConfirm(): void; children: ReactNode }) {
+  return (
+    <Dialog
+      title={props.title}
+      onClose={props.onClose}
+      footer={
+        <>
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button variant="danger" busy={props.busy} onClick={props.onConfirm}>
+            {props.confirm}
+          </Button>
+        </>
+      }
+    >
+      <p>{props.children}</p>
+      {props.error ? <Banner tone="danger">{props.error}</Banner> : null}
+    </Dialog>
+  );
+}

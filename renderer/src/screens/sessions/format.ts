@@ -1,0 +1,30 @@
+import type { SessionInfo } from '../../../../app/contract/agents.ts';
+
+export function formatCost(usd: number | null, source?: SessionInfo['costSource']): string {
+  if (usd === null) return '—';
+  const text = usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  return source === 'estimated' ? `~${text}` : text;
+}
+
+export function formatTokens(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
+  if (n >= 1_000) return `${(n / 1_000).toFixed(1)}k`;
+  return String(n);
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+export function sessionDuration(s: Pick<SessionInfo, 'startedAt' | 'endedAt' | 'lastActivityAt' | 'status'>, now = Date.now()): number {
+  const end = s.endedAt ? Date.parse(s.endedAt) : s.status === 'running' ? now : Date.parse(s.lastActivityAt);
+  return end - Date.parse(s.startedAt);
+}
+
+export const STATUS_LABEL: Record<string, string> = { running: 'Running', success: 'Done', error: 'Failed', stopped: 'Stopped' };
+export const STATUS_TONE: Record<string, 'accent' | 'success' | 'danger' | 'warning'> = { running: 'accent', success: 'success', error: 'danger', stopped: 'warning' };
