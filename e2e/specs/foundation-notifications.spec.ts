@@ -24,6 +24,8 @@ test('seven quick notifications show at most five toasts, then all of them, then
   await expect(toasts.first()).toContainText('Agent finished');
   await expect(toasts.filter({ hasText: 'Seventh notice' })).toHaveCount(0);
   await app.screenshot({ path: join(SCREENSHOTS, 'toasts.png') });
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await app.screenshot({ path: join(SCREENSHOTS, 'toasts-dark.png') });
 
   // As the first five time out, the two waiting ones appear, and then they go too.
   await expect(toasts.filter({ hasText: 'Seventh notice' })).toBeVisible({ timeout: 10_000 });
@@ -68,6 +70,10 @@ test('the bell lists the history with types and times; mark read, mark all read 
     await expect(center.getByRole('img', { name: label, exact: true }).first()).toBeVisible();
   }
   await app.screenshot({ path: join(SCREENSHOTS, 'notification-center.png') });
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await app.screenshot({ path: join(SCREENSHOTS, 'notification-center-dark.png') });
+  await app.emulateMedia({ colorScheme: 'light' });
 
   await center.getByRole('button', { name: 'Mark "Download failed" read' }).click();
   await expect(app.getByTestId('unread-count')).toHaveText('6');
