@@ -19,7 +19,18 @@ import { describeSchemaErrors } from './manifest.ts';
  */
 
 const ajv = new Ajv({ allErrors: false, strict: false });
-const validateEnvelope = ajv.compile<HostMessage>(HostEnvelope);
+/** One validator per envelope type, so each message is checked against its own shape only (the hot path of every plugin). */
+const envelopeValidators = new Map<string, ValidateFunction[]>();
+for (const member of HostEnvelope.anyOf) {
+  const type = (member.properties.t as { const: string }).const;
+  envelopeValidators.set(type, [...(envelopeValidators.get(type) ?? []), ajv.compile(member)]);
+}
+
+function isEnvelope(value: unknown): value is HostMessage {
+  const type = typeof value === 'object' && value !== null ? (value as { t?: unknown }).t : undefined;
+  const candidates = typeof type === 'string' ? envelopeValidators.get(type) : undefined;
+  return candidates !== undefined && candidates.some((validate) => validate(value));
+}
 const validateHookReply = ajv.compile<HookReply>(HookReplySchema);
 const validatePanel = ajv.compile<Panel>(PanelContent);
 const argValidators = new Map<ApiMethod, ValidateFunction>(
@@ -67,7 +78,7 @@ export function checkHostMessage(raw: unknown): CheckedHostMessage {
   const callId = readableCallId(parsed);
   const tooBig = checkBounds(parsed);
   if (tooBig) return { ok: false, reason: tooBig, ...(callId ? { callId } : {}) };
-  if (!validateEnvelope(parsed)) return { ok: false, reason: 'not a protocol envelope (unknown type or fields)', ...(callId ? { callId } : {}) };
+  if (!isEnvelope(parsed)) return { ok: false, reason: 'not a protocol envelope (unknown type or fields)', ...(callId ? { callId } : {}) };
   return { ok: true, value: parsed };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostMessage } from '../../app/plugin-protocol.ts';
-import { childProcessLauncher, PLUGIN_HOST_ENTRY, type PluginLauncher } from './launcher.ts';
+import { childProcessLauncher, type PluginLauncher } from './launcher.ts';
 import { eventually, probe, startPluginTest, type PluginTest, type ProbeResult } from './testing/harness.ts';
 
 /**
@@ -10,7 +10,7 @@ import { eventually, probe, startPluginTest, type PluginTest, type ProbeResult }
  */
 
 const ROGUE_HOST = new URL('./fixtures/rogue-host.ts', import.meta.url).pathname;
-const real = childProcessLauncher(PLUGIN_HOST_ENTRY);
+const real = childProcessLauncher();
 const rogue = childProcessLauncher(ROGUE_HOST);
 /** Plugins whose id starts with "rogue" get the compromised host; the rest the real one. */
 const launcher: PluginLauncher = {

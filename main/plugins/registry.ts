@@ -71,9 +71,15 @@ export interface RegistryWrite {
  */
 export class PluginRegistry {
   readonly #db: Db;
+  #revision = 0;
 
   constructor(db: Db) {
     this.#db = db;
+  }
+
+  /** Bumped by every write, so a reader (the plugin supervisor's grant cache) can tell its copy is stale. */
+  get revision(): number {
+    return this.#revision;
   }
 
   list(): RegistryRow[] {
@@ -96,6 +102,7 @@ export class PluginRegistry {
   /** Inserts or replaces a plugin's row and sets its grants to exactly `grants`, in one transaction. */
   put(write: RegistryWrite, now = new Date()): RegistryRow {
     const at = now.toISOString();
+    this.#revision += 1;
     this.#db.transaction(() => {
       this.#db
         .prepare(
@@ -113,11 +120,13 @@ export class PluginRegistry {
   }
 
   setEnabled(id: string, enabled: boolean): void {
+    this.#revision += 1;
     this.#db.prepare('UPDATE plugins SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
   }
 
   /** Removes the row, its grants and everything it stored (`plugin:<id>:` keys). */
   remove(id: string): void {
+    this.#revision += 1;
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM plugins WHERE id = ?').run(id);
       this.purgeStorage(id);

@@ -150,6 +150,7 @@ interface Entry {
   trial: boolean;
   calls: { windowStart: number; count: number; warned: boolean };
   audited: Map<string, number>;
+  grants: { revision: number; set: Set<Permission> };
 }
 
 /** Resident set size from /proc on Linux; other platforms fall back to what the heartbeat reports. */
@@ -399,7 +400,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     }));
     const plugins: PaletteEntryValue[] = [];
     for (const entry of this.#entries.values()) {
-      if (entry.state !== 'running' || !this.#o.registry.hasGrant(entry.id, 'palette')) continue;
+      if (entry.state !== 'running' || !this.#granted(entry, 'palette')) continue;
       for (const [key, c] of entry.commands) {
         plugins.push({ id: `${entry.id}::${key}`, label: c.label, source: 'plugin', pluginId: entry.id, pluginName: this.#name(entry), takesArgument: c.takesArgument });
       }
@@ -419,7 +420,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     const command = entry?.commands.get(key);
     if (!entry || !command) throw new AppError('not_found', 'That command no longer exists. Its plugin may have been stopped or changed.');
     if (entry.state !== 'running') throw new AppError('conflict', `${this.#name(entry)} is not running (${entry.state}), so its commands cannot run.`);
-    if (!this.#o.registry.hasGrant(entry.id, 'palette')) throw new AppError('permission_denied', permissionDeniedMessage('palette', entry.id));
+    if (!this.#granted(entry, 'palette')) throw new AppError('permission_denied', permissionDeniedMessage('palette', entry.id));
     this.#log(entry, 'info', 'system', `Running command "${command.label}"`);
     try {
       await this.#invoke(entry, { t: 'invoke', id: 0, target: 'command', key, argument: argument ?? null }, this.#timing.requestTimeoutMs, true);
@@ -433,7 +434,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   deliverMessage(message: AgentMessage): void {
     for (const entry of this.#entries.values()) {
-      if (entry.state === 'running' && entry.messages && this.#o.registry.hasGrant(entry.id, 'messages')) {
+      if (entry.state === 'running' && entry.messages && this.#granted(entry, 'messages')) {
         this.#send(entry, { t: 'message', message });
       }
     }
@@ -446,7 +447,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   async runHooks(stage: HookStage, body: string): Promise<HookOutcome> {
     const chain: { entry: Entry; key: number; priority: number; timeoutMs: number }[] = [];
     for (const entry of this.#entries.values()) {
-      if (entry.state !== 'running' || !this.#o.registry.hasGrant(entry.id, 'hooks')) continue;
+      if (entry.state !== 'running' || !this.#granted(entry, 'hooks')) continue;
       for (const [key, h] of entry.hooks) if (h.stage === stage) chain.push({ entry, key, priority: h.priority, timeoutMs: h.timeoutMs });
     }
     // Lower priority numbers run first; ties run in plugin id order so the chain is the same every time.
@@ -727,7 +728,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       return;
     }
     const permission = API_METHODS[method].permission;
-    if (permission && !this.#o.registry.hasGrant(entry.id, permission)) {
+    if (permission && !this.#granted(entry, permission)) {
       reply({ ok: false, error: this.#deny(entry, permission, method) });
       return;
     }
@@ -853,7 +854,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   /** `emit('notification', {type, message})` shows a toast, but only for a plugin that also holds `notifications`. */
   #notificationEvent(entry: Entry, payload: unknown): void {
-    if (!this.#o.registry.hasGrant(entry.id, 'notifications')) {
+    if (!this.#granted(entry, 'notifications')) {
       throw new AppError('permission_denied', this.#deny(entry, 'notifications', 'events.emit(notification)'));
     }
     const p = (payload ?? {}) as { type?: unknown; message?: unknown; title?: unknown };
@@ -867,7 +868,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   #fanOut(name: string, payload: unknown, depth: number, from: string | null): void {
     for (const entry of this.#entries.values()) {
       if (entry.id === from || entry.state !== 'running' || !entry.events.has(name)) continue;
-      if (!this.#o.registry.hasGrant(entry.id, 'events')) continue;
+      if (!this.#granted(entry, 'events')) continue;
       this.#send(entry, { t: 'event', name, payload, depth, from });
     }
   }
@@ -909,11 +910,23 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         trial: false,
         calls: { windowStart: 0, count: 0, warned: false },
         audited: new Map(),
+        grants: { revision: -1, set: new Set() },
       };
       this.#entries.set(id, entry);
     }
     if (!entry) throw new AppError('not_found', `No plugin "${id.slice(0, 80)}" is installed.`);
     return entry;
+  }
+
+  /**
+   * Whether the registry grants `permission` to the plugin. Read from the
+   * registry on every check, through a copy refreshed whenever the registry
+   * has been written since, so a revoked grant holds from the next call.
+   */
+  #granted(entry: Entry, permission: Permission): boolean {
+    const revision = this.#o.registry.revision;
+    if (entry.grants.revision !== revision) entry.grants = { revision, set: new Set(this.#o.registry.grants(entry.id)) };
+    return entry.grants.set.has(permission);
   }
 
   #require(id: string): Entry {
