@@ -69,9 +69,16 @@ test('replacing and deleting a secret, with a confirmation before deleting', asy
   await expect(confirm).toBeVisible();
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await screenshotScreen(app, 'settings-secret-delete');
+  // Tab and Shift+Tab cycle inside the dialog; the page behind cannot be reached.
+  for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await app.keyboard.press(key);
+    expect(await confirm.evaluate((dialog) => dialog.contains(document.activeElement))).toBe(true);
+  }
   await app.keyboard.press('Escape');
   await expect(confirm).toHaveCount(0);
   await expect(row).toBeVisible();
+  // Focus goes back to where it was before the dialog opened.
+  await expect(row.getByRole('button', { name: 'Delete GITHUB_TOKEN' })).toBeFocused();
 
   await row.getByRole('button', { name: 'Delete GITHUB_TOKEN' }).click();
   await confirm.getByRole('button', { name: 'Delete' }).click();
