@@ -152,7 +152,7 @@ test('the settings form refuses a bad value with its reason and keeps a good one
   await expect(app.getByRole('listitem', { name: /Standup helper/ }).filter({ hasText: 'HOWDY, BOB!' })).toBeVisible();
 });
 
-test('uninstall from the plugin page stops it and removes it from the list', async ({ app, harness }) => {
+test('restart and uninstall from the plugin page; rollback is offered when a previous version is kept', async ({ app, harness }) => {
   installFixture(harness);
   const core = harness.services.core();
   core.plugins.put({ id: ID, name: 'Standup helper', version: '1.2.0', sourceId: null, previousVersion: '1.1.0', grants: GRANTS, enabled: true });
@@ -160,6 +160,13 @@ test('uninstall from the plugin page stops it and removes it from the list', asy
   await openPlugins(app);
   await app.getByRole('listitem', { name: 'Standup helper' }).getByRole('button', { name: /Standup helper/ }).click();
   await expect(app.getByRole('button', { name: 'Roll back to v1.1.0' })).toBeVisible();
+
+  const health = app.getByRole('region', { name: 'Health' });
+  await app.getByRole('button', { name: 'Restart' }).click();
+  await expect(app.getByText('Restarted.')).toBeVisible();
+  await expect(health.getByText('Restarts').locator('+ dd')).toHaveText('1');
+  await expect(health.getByText('State', { exact: true }).locator('+ dd')).toHaveText('Running');
+  await expect(app.getByRole('log', { name: 'Plugin log' })).toContainText('Stopped: Restarting');
 
   await app.getByRole('button', { name: 'Uninstall' }).click();
   const confirm = app.getByRole('alertdialog', { name: 'Uninstall Standup helper?' });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import { PLUGIN_LOG_LIMIT, type PluginDetailValue, type PluginLogLineValue, type PluginSummaryValue } from '../../../../app/contract/plugins.ts';
 import { api } from '../../api.ts';
@@ -74,10 +74,14 @@ export function usePluginPage(id: string): PluginPageState {
   const [logs, setLogs] = useState<PluginLogLineValue[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [gone, setGone] = useState(false);
+  const lastState = useRef<string | null>(null);
+  const lastRestarts = useRef(0);
 
   const reload = async () => {
     try {
       const next = await api.invoke('plugins.get', { id });
+      lastState.current = next.state;
+      lastRestarts.current = next.restarts;
       setDetail(next);
       setLogs(next.logs.slice(-PLUGIN_LOG_LIMIT));
       setError(null);
@@ -100,6 +104,10 @@ export function usePluginPage(id: string): PluginPageState {
         }
         const summary = event.plugin;
         setDetail((d) => (d ? { ...d, ...summary } : d));
+        // Crashes, kills and restarts add incidents and settings may change with a reload: fetch the rest too.
+        if (summary.state !== lastState.current || summary.restarts !== lastRestarts.current) void reload();
+        lastState.current = summary.state;
+        lastRestarts.current = summary.restarts;
       }),
       api.on('plugins.log', (event) => {
         if (event.id === id) setLogs((lines) => [...lines.slice(-(PLUGIN_LOG_LIMIT - 1)), event.line]);
