@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '../fixtures/harness.ts';
 import { screenshotScreen } from '../fixtures/screenshot.ts';
 
@@ -88,4 +89,19 @@ test('the data folder is shown read-only', async ({ app, harness }) => {
   const folder = app.getByLabel('Data folder');
   await expect(folder).toHaveValue(harness.dataDir);
   await expect(folder).toHaveAttribute('readonly', '');
+});
+
+test('desktop notifications reach the desktop only while the switch is on', async ({ app, harness }) => {
+  const desktopCount = () => (existsSync(harness.nativeLog) ? readFileSync(harness.nativeLog, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+  const toasts = app.getByRole('region', { name: 'Notifications' }).getByRole('listitem');
+  await app.getByRole('button', { name: 'Send a test notification' }).click();
+  await expect(toasts).toHaveCount(1);
+  await expect.poll(desktopCount).toBe(1);
+
+  await app.getByRole('switch', { name: 'Desktop notifications' }).click();
+  await expect(app.getByRole('switch', { name: 'Desktop notifications' })).not.toBeChecked();
+  await app.getByRole('button', { name: 'Send a test notification' }).click();
+  // The toast still shows in the app; nothing more goes to the desktop.
+  await expect(app.getByTestId('unread-count')).toHaveText('2');
+  expect(desktopCount()).toBe(1);
 });
