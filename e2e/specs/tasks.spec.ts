@@ -51,6 +51,11 @@ test('create, edit and move tasks; every step is on the board and in the audit l
   expect(task).toMatchObject({ title: 'Write the 0.2 release notes', status: 'review', assignee: 'Sam' });
   expect(core.audit.list({ eventType: 'task_created' }).map((e) => [e.actor, e.detail.title])).toEqual([['user', 'Write the release notes']]);
   expect(core.audit.list({ eventType: 'task_status_changed' }).map((e) => [e.actor, e.detail.from, e.detail.to])).toEqual([['user', 'todo', 'review']]);
+
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Audit log' }).click();
+  const entries = app.getByRole('table', { name: 'Audit entries' });
+  await expect(entries.getByRole('row').filter({ hasText: 'task status changed' })).toContainText(`task:${task!.id}`);
+  await expect(entries.getByRole('row').filter({ hasText: 'task created' })).toContainText('user');
 });
 
 test('keyboard moves a card between columns and within one, keeping focus on it', async ({ app, harness }) => {
