@@ -22,6 +22,10 @@ function fromDraft(field: UiSchemaField, draft: string | boolean): unknown {
   return text;
 }
 
+function isChanged(field: UiSchemaField, draft: string | boolean, stored: unknown): boolean {
+  return JSON.stringify(fromDraft(field, draft)) !== JSON.stringify(fromDraft(field, toDraft(field, stored)));
+}
+
 function optionsOf(field: UiSchemaField): { value: string; label: string }[] {
   return (field.options ?? []).map((o) => (typeof o === 'string' ? { value: o, label: o } : o));
 }
@@ -47,7 +51,7 @@ export function SettingsForm({ pluginId, uiSchema, values, onSaved }: { pluginId
   const [failure, setFailure] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
-  const dirty = uiSchema.some((f) => JSON.stringify(fromDraft(f, draft[f.key]!)) !== JSON.stringify(fromDraft(f, toDraft(f, values[f.key]))));
+  const dirty = uiSchema.some((f) => isChanged(f, draft[f.key]!, values[f.key]));
 
   const set = (key: string, value: string | boolean) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -58,9 +62,11 @@ export function SettingsForm({ pluginId, uiSchema, values, onSaved }: { pluginId
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setFailure(null);
-    const next = Object.fromEntries(uiSchema.map((f) => [f.key, fromDraft(f, draft[f.key]!)]));
+    // Only what the person changed is sent, so a field left as it was never blocks the others.
+    const changed = uiSchema.filter((f) => isChanged(f, draft[f.key]!, values[f.key]));
+    const next = Object.fromEntries(changed.map((f) => [f.key, fromDraft(f, draft[f.key]!)]));
     const problems: Record<string, string> = {};
-    for (const field of uiSchema) {
+    for (const field of changed) {
       const problem = checkSettingValue(field, next[field.key]);
       if (problem) problems[field.key] = problem;
     }
