@@ -2,7 +2,8 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import { createPortal } from 'react-dom';
 import { Badge, ChevronRightIcon, CommandIcon, errorMessage, Spinner, useFocusTrap } from '../../ui/index.ts';
 import type { OverlayProps } from '../types.ts';
-import { appCommands, filterCommands, mergeCommands, type PaletteCommand } from './commands.ts';
+import { appCommands } from './commands.ts';
+import { filterCommands, mergeCommands, type PaletteCommand } from './filter.ts';
 import { showCommandError } from './errorToast.ts';
 import { loadPluginCommands } from './pluginCommands.ts';
 import './palette.css';

@@ -1,6 +1,7 @@
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { APP_SOURCE, type PaletteCommand } from './commands.ts';
+import { APP_SOURCE } from './commands.ts';
+import type { PaletteCommand } from './filter.ts';
 
 /**
  * The commands main offers: those of every running plugin holding
