@@ -22,6 +22,8 @@ export interface HarnessOptions {
   mirrorLog?: boolean;
   /** Home folder for agent transcripts (`<home>/.claude/projects`, `<home>/.codex/sessions`); `<dataDir>/home` by default. */
   agentHome?: string;
+  /** CA certificates (PEM) the marketplace trusts besides the usual roots: the tests' HTTPS server. */
+  extraCa?: string[];
 }
 
 export interface Harness {
@@ -77,6 +79,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     mirrorLog: options.mirrorLog ?? false,
     // Never the real ~/.claude or ~/.codex: each harness follows transcripts in its own folder.
     agentHome: options.agentHome ?? join(options.dataDir, 'home'),
+    extraCa: options.extraCa,
+    // No system browser here: links the app would open are written to a log the tests can read.
+    openExternal: (url) => appendFileSync(join(options.dataDir, 'opened-links.log'), `${url}\n`),
   });
   const bridge = ts.transpileModule(readFileSync(BRIDGE_SOURCE, 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
 

@@ -137,7 +137,7 @@ export function httpsOnly(raw: string, what: string): URL {
     throw new AppError('refused', `${what} is not a valid address: "${raw.slice(0, 200)}".`);
   }
   if (url.protocol !== 'https:') {
-    throw new AppError('refused', `${what} does not use https:// (${url.protocol}//…); only https downloads are allowed, so it was refused.`);
+    throw new AppError('refused', `${what} does not use https:// (${url.protocol}//…); only https:// is allowed, so it was refused.`);
   }
   return url;
 }

@@ -129,6 +129,7 @@ export class MarketplaceService {
   }
 
   async #entries(): Promise<MarketplaceEntry[]> {
+    if (this.#loading) await this.#loading;
     return (this.#loaded ?? (await this.#load(false))).flatMap((s) => s.entries);
   }
 
@@ -294,7 +295,8 @@ export class MarketplaceService {
           signal,
           idleTimeoutMs: this.#timeoutMs,
           onProgress: (received, total) => {
-            if (received - reported >= PROGRESS_STEP_BYTES || received === total) {
+            // About fifty updates per download, never more than one per 256 KB.
+            if (received - reported >= Math.min(PROGRESS_STEP_BYTES, total / 50) || received === total) {
               reported = received;
               progress('downloading', received);
             }

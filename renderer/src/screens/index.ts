@@ -4,7 +4,8 @@ import { PluginsScreen } from './plugins/PluginsScreen.tsx';
 import { TasksScreen } from './tasks/TasksScreen.tsx';
 import { SessionsScreen } from './sessions/SessionsScreen.tsx';
 import { MetricsScreen } from './metrics/MetricsScreen.tsx';
-import { AuditIcon, MetricsIcon, PuzzleIcon, SessionsIcon, SettingsIcon, TasksIcon } from '../ui/icons.tsx';
+import { MarketplaceScreen } from './marketplace/MarketplaceScreen.tsx';
+import { AuditIcon, MetricsIcon, PuzzleIcon, StoreIcon, SessionsIcon, SettingsIcon, TasksIcon } from '../ui/icons.tsx';
 import type { ScreenDefinition } from './types.ts';
 
 /**
@@ -17,5 +18,6 @@ export const screens: ScreenDefinition[] = [
   { id: 'metrics', title: 'Metrics', icon: MetricsIcon, component: MetricsScreen },
   { id: 'tasks', title: 'Tasks', icon: TasksIcon, component: TasksScreen },
   { id: 'plugins', title: 'Plugins', icon: PuzzleIcon, component: PluginsScreen },
+  { id: 'marketplace', title: 'Marketplace', icon: StoreIcon, component: MarketplaceScreen },
   { id: 'audit', title: 'Audit log', icon: AuditIcon, component: AuditScreen },
 ];

@@ -6,6 +6,7 @@ import { GeneralSection } from './GeneralSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { SecretsSection } from './SecretsSection.tsx';
+import { SourcesSection } from '../marketplace/SourcesSection.tsx';
 import './settings.css';
 
 export function SettingsScreen(_props: ScreenProps) {
@@ -49,6 +50,7 @@ export function SettingsScreen(_props: ScreenProps) {
           <AppearanceSection settings={settings} />
           <GeneralSection settings={settings} />
           <NotificationsSection settings={settings} />
+          <SourcesSection />
           <SecretsSection />
         </>
       ) : loadError ? null : (

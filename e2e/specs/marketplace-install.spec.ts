@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { pluginManifest, tarGz } from '../../main/marketplace/testing/archives.ts';
+import { catalogV1, publish, type PublishedPlugin } from '../../main/marketplace/testing/fixture.ts';
+import { TestHttpsServer } from '../../main/marketplace/testing/https-server.ts';
+import { SCREENSHOTS } from '../fixtures/harness.ts';
+import { startHarness, type Harness } from '../harness/server.ts';
+
+/**
+ * The marketplace in Chromium through the harness, against a real HTTPS
+ * server on 127.0.0.1 whose test CA only the marketplace's client trusts.
+ */
+const test = base.extend<{ server: TestHttpsServer; harness: Harness; app: Page }>({
+  server: async ({}, use) => {
+    const server = await TestHttpsServer.start();
+    await use(server);
+    await server.close();
+  },
+  harness: async ({ server }, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-market-'));
+    const harness = await startHarness({ dataDir, extraCa: [server.certificates.ca] });
+    await use(harness);
+    await harness.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  app: async ({ page, harness }, use) => {
+    await page.goto(harness.url);
+    await use(page);
+  },
+});
+
+const shot = (page: Page, name: string) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return page.screenshot({ path: join(SCREENSHOTS, `marketplace-${name}.png`) });
+};
+
+/** A plugin the real runtime can start: one palette command that notifies. */
+function runnablePlugin(server: TestHttpsServer, version: string, extra: Partial<PublishedPlugin> = {}): { entry: PublishedPlugin; archive: Buffer } {
+  const id = 'hello-palette';
+  const manifest = { ...pluginManifest({ id, version, permissions: ['palette', 'notifications'] }), name: 'Hello Palette' };
+  const archive = tarGz([
+    { path: 'plugin.json', body: JSON.stringify(manifest) },
+    { path: 'main.js', body: "bt.registerCommand('Say hello', function () { bt.notify('Hello from the marketplace'); });\n" },
+    // Incompressible, so the download takes long enough for its progress to show.
+    { path: 'assets/noise.bin', body: randomBytes(200_000) },
+  ]);
+  const entry = {
+    ...publish(server, { id, version, name: 'Hello Palette', permissions: ['palette', 'notifications'], archive }),
+    description: 'Adds a "Say hello" command to the palette that sends you a notification.',
+    tags: ['palette', 'demo'],
+    ...extra,
+  };
+  return { entry, archive };
+}
+
+/** Serves the archive slowly, in pieces, so the progress bar is on screen long enough to see. */
+function serveSlowly(server: TestHttpsServer, entry: PublishedPlugin, archive: Buffer): void {
+  server.handle(new URL(entry.downloadUrl).pathname, (_req, res) => {
+    res.writeHead(200, { 'Content-Length': String(archive.length) });
+    let offset = 0;
+    const step = () => {
+      if (res.destroyed) return;
+      const next = Math.min(archive.length, offset + 16_384);
+      res.write(archive.subarray(offset, next));
+      offset = next;
+      if (offset < archive.length) setTimeout(step, 120);
+      else res.end();
+    };
+    step();
+  });
+}
+
+test('add a source, browse, filter, consent, install with progress, update, roll back, uninstall', async ({ app, server, harness }) => {
+  test.setTimeout(120_000);
+  const { entry: v1, archive: archiveV1 } = runnablePlugin(server, '1.0.0');
+  const pro = { ...publish(server, { id: 'pro-insights', version: '2.0.0', name: 'Pro Insights', tier: 'paid', permissions: ['messages'] }), description: 'Deep statistics about your sessions.', tags: ['metrics'] };
+  server.put('/market/catalog.json', catalogV1([v1, pro, { id: 'broken', name: 'Broken entry' }]));
+
+  await app.getByRole('button', { name: 'Settings' }).first().click();
+  const sources = app.getByRole('region', { name: 'Catalog sources' });
+  await expect(sources.getByRole('listitem', { name: 'Switchboard' })).toBeVisible();
+  await sources.getByRole('button', { name: 'Add source' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Add a catalog source' });
+  await dialog.getByLabel('Catalog address').fill('http://127.0.0.1/catalog.json');
+  await dialog.getByLabel('Name').fill('Test catalog');
+  await dialog.getByRole('button', { name: 'Add source' }).click();
+  await expect(dialog.getByText(/does not use https:\/\//)).toBeVisible();
+  await dialog.getByLabel('Catalog address').fill(server.url('/market/catalog.json'));
+  await shot(app, 'source-dialog');
+  await dialog.getByRole('button', { name: 'Add source' }).click();
+  await expect(sources.getByRole('listitem', { name: 'Test catalog' })).toBeVisible();
+  await expect(sources.getByRole('listitem', { name: 'Test catalog' }).getByText('Unverified')).toBeVisible();
+
+  await app.getByRole('button', { name: 'Marketplace' }).first().click();
+  const list = app.getByRole('list', { name: 'Plugins' });
+  const hello = list.getByRole('listitem', { name: 'Hello Palette from Test catalog' });
+  await expect(hello).toBeVisible();
+  await expect(list.getByRole('listitem', { name: 'Quick Notes from Switchboard' })).toBeVisible();
+  await expect(app.getByText('1 catalog entry was skipped because it is invalid')).toBeVisible();
+  await expect(hello.getByRole('button', { name: 'Install' })).toBeVisible();
+  await shot(app, 'browse');
+
+  await app.getByLabel('Filter by tier').selectOption('paid');
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(list.getByRole('listitem', { name: 'Pro Insights from Test catalog' }).getByText('Pro', { exact: true })).toBeVisible();
+  await app.getByLabel('Filter by tier').selectOption('');
+  await app.getByLabel('Search plugins').fill('hello');
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await app.getByLabel('Search plugins').fill('');
+  await app.getByLabel('Filter by source').selectOption({ label: 'Switchboard' });
+  await expect(hello).toHaveCount(0);
+  await app.getByLabel('Filter by source').selectOption('');
+
+  await list.getByRole('listitem', { name: 'Pro Insights from Test catalog' }).getByRole('button', { name: 'Install' }).click();
+  await app.getByRole('dialog', { name: 'Install Pro Insights?' }).getByRole('button', { name: 'Allow and install' }).click();
+  await expect(list.getByRole('listitem', { name: 'Pro Insights from Test catalog' }).getByRole('alert')).toHaveText(/requires a license/);
+
+  serveSlowly(server, v1, archiveV1);
+  await hello.getByRole('button', { name: 'Install' }).click();
+  const consent = app.getByRole('dialog', { name: 'Install Hello Palette?' });
+  await expect(consent.getByText('Add commands', { exact: true })).toBeVisible();
+  await expect(consent.getByText('Notify you', { exact: true })).toBeVisible();
+  await shot(app, 'consent');
+  await consent.getByRole('button', { name: 'Allow and install' }).click();
+  const progress = hello.getByRole('progressbar');
+  await expect(progress).toBeVisible();
+  await expect(progress).toHaveAttribute('aria-valuenow', /^[1-9]\d*$/);
+  await shot(app, 'progress');
+  await expect(hello.getByText('Installed 1.0.0')).toBeVisible({ timeout: 30_000 });
+  const grants = harness.services.core().plugins.get('hello-palette')!.grants;
+  expect(grants).toEqual(['notifications', 'palette']);
+
+  const { entry: v2 } = runnablePlugin(server, '1.1.0');
+  server.put('/market/catalog.json', catalogV1([v2, pro]));
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  await expect(hello.getByRole('button', { name: 'Update to 1.1.0' })).toBeVisible();
+  await expect(app.getByRole('button', { name: 'Update all (1)' })).toBeVisible();
+  await shot(app, 'update-badge');
+  await hello.getByRole('button', { name: 'Update to 1.1.0' }).click();
+  await expect(hello.getByText('Installed 1.1.0')).toBeVisible({ timeout: 30_000 });
+
+  await hello.getByRole('button', { name: 'Hello Palette' }).click();
+  const detail = app.getByRole('dialog', { name: 'Hello Palette' });
+  await expect(detail.getByText('Add commands', { exact: true })).toBeVisible();
+  await expect(detail.getByText('Test catalog (unverified)')).toBeVisible();
+  await shot(app, 'detail');
+  await detail.getByRole('button', { name: 'Roll back to 1.0.0' }).click();
+  await expect(detail.getByText('1.0.0', { exact: true })).toBeVisible();
+  await expect(detail.getByRole('button', { name: 'Update to 1.1.0' })).toBeVisible();
+
+  await detail.getByRole('button', { name: 'Uninstall…' }).click();
+  await detail.getByRole('button', { name: 'Uninstall', exact: true }).click();
+  await expect(detail).toHaveCount(0);
+  await expect(hello.getByRole('button', { name: 'Install' })).toBeVisible();
+  expect(harness.services.core().plugins.get('hello-palette')).toBeUndefined();
+  const events = harness.services.core().audit.list({}).map((r) => r.eventType);
+  expect(events).toEqual(expect.arrayContaining(['source_added', 'plugin_installed', 'permission_granted', 'plugin_updated', 'plugin_rolled_back', 'plugin_uninstalled']));
+});
+
+test('opens homepage links in the system browser, https only', async ({ app, server, harness }) => {
+  const entry = { ...runnablePlugin(server, '1.0.0').entry, homepage: 'https://example.invalid/hello' };
+  server.put('/links/catalog.json', catalogV1([entry]));
+  await harness.services.core().marketplace.addSource({ name: 'Links', url: server.url('/links/catalog.json') });
+  await app.getByRole('button', { name: 'Marketplace' }).first().click();
+  await app.getByRole('button', { name: 'Hello Palette' }).click();
+  await app.getByRole('dialog', { name: 'Hello Palette' }).getByRole('button', { name: 'Homepage' }).click();
+  await expect.poll(() => readLog(join(harness.dataDir, 'opened-links.log'))).toBe('https://example.invalid/hello\n');
+  const refused = await app.evaluate(() =>
+    (window as unknown as { switchboard: { invoke(channel: string, args: unknown): Promise<unknown> } }).switchboard
+      .invoke('app.openExternal', { url: 'file:///etc/passwd' })
+      .catch((e: Error) => e.message),
+  );
+  expect(refused).toBe('Only https:// links are opened; this one is file://.');
+});
+
+test('stays usable with 2,000 entries: the list is virtualized', async ({ app, server, harness }) => {
+  const plugins = Array.from({ length: 2000 }, (_, i) => ({
+    id: `bulk-${String(i).padStart(4, '0')}`,
+    name: `Bulk plugin ${String(i).padStart(4, '0')}`,
+    version: '1.0.0',
+    author: 'Load Test',
+    tier: i % 7 === 0 ? 'paid' : 'free',
+    downloadUrl: server.url(`/bulk/${i}.tgz`),
+    checksum: 'a'.repeat(64),
+    size: 1000 + i,
+    permissions: i % 2 ? ['palette'] : [],
+    description: `Entry number ${i} of a large catalog.`,
+    tags: [`group-${i % 10}`],
+  }));
+  server.put('/bulk/catalog.json', catalogV1(plugins));
+  await harness.services.core().marketplace.addSource({ name: 'Bulk', url: server.url('/bulk/catalog.json') });
+  await app.getByRole('button', { name: 'Marketplace' }).first().click();
+  await expect(app.getByText('2003 of 2003', { exact: true })).toBeVisible();
+  const cards = app.getByRole('list', { name: 'Plugins' }).getByRole('listitem');
+  await expect(cards.first()).toBeVisible();
+  expect(await cards.count()).toBeLessThan(60);
+  await app.getByRole('list', { name: 'Plugins' }).evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(app.getByRole('listitem', { name: 'Bulk plugin 1999 from Bulk' })).toBeVisible();
+  await shot(app, 'bulk');
+  await app.getByLabel('Search plugins').fill('plugin 1234');
+  await expect(cards).toHaveCount(1);
+});
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,349 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CatalogEntryData } from '../../../../app/catalog.ts';
+import type { Permission } from '../../../../app/permissions.ts';
+import { api } from '../../api.ts';
+import { navigate } from '../../stores/navigation.ts';
+import { Badge, Banner, Button, EmptyState, errorMessage, formatRelative, RefreshIcon, SearchIcon, Spinner, StoreIcon } from '../../ui/index.ts';
+import type { ScreenProps } from '../types.ts';
+import { approveUpdate, cancelOperation, installEntry, updatePlugin } from './actions.ts';
+import { ApproveUpdateDialog, ConsentDialog, DetailDialog } from './dialogs.tsx';
+import { formatBytes, PermissionIcons } from './permissions.tsx';
+import { entryKey, followMarketplace, useMarketplace, type InstalledValue, type ProgressValue } from './useMarketplace.ts';
+import './marketplace.css';
+
+const ROW_HEIGHT = 176;
+const TWO_COLUMNS_FROM = 720;
+
+type Dialogs =
+  | { kind: 'detail'; key: string }
+  | { kind: 'consent'; key: string }
+  | { kind: 'approve'; key: string; newPermissions: Permission[] }
+  | null;
+
+/** Browse every catalog, filter, install, update; the list is virtualized so thousands of entries stay smooth. */
+export function MarketplaceScreen(_props: ScreenProps) {
+  const { view, installed, loading, loadError, load } = useMarketplace();
+  const [query, setQuery] = useState('');
+  const [tag, setTag] = useState('');
+  const [tier, setTier] = useState('');
+  const [source, setSource] = useState('');
+  const [dialog, setDialog] = useState<Dialogs>(null);
+  const [updatingAll, setUpdatingAll] = useState(false);
+  const [updateAllNote, setUpdateAllNote] = useState<string | null>(null);
+
+  useEffect(() => {
+    void load();
+    return followMarketplace();
+  }, [load]);
+
+  const installedById = useMemo(() => new Map(installed.map((p) => [p.id, p])), [installed]);
+  const entries = view?.entries ?? [];
+  const byKey = useMemo(() => new Map(entries.map((e) => [entryKey(e), e])), [entries]);
+  const tags = useMemo(() => [...new Set(entries.flatMap((e) => e.tags))].sort(), [entries]);
+  const filtered = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return entries.filter(
+      (e) =>
+        (!q || `${e.name} ${e.id} ${e.author} ${e.description} ${e.tags.join(' ')}`.toLowerCase().includes(q)) &&
+        (!tag || e.tags.includes(tag)) &&
+        (!tier || e.tier === tier) &&
+        (!source || e.sourceId === source),
+    );
+  }, [entries, query, tag, tier, source]);
+  const updates = installed.filter((p) => p.hasUpdate);
+  const skippedCount = view?.sources.reduce((n, s) => n + s.skipped.length, 0) ?? 0;
+
+  const updateAll = async () => {
+    setUpdatingAll(true);
+    setUpdateAllNote(null);
+    try {
+      const result = await api.invoke('marketplace.updateAll', {});
+      const parts = [
+        result.updated.length ? `Updated ${result.updated.length}.` : '',
+        result.waiting.length ? `${result.waiting.join(', ')} ${result.waiting.length === 1 ? 'asks' : 'ask'} for new permissions; open ${result.waiting.length === 1 ? 'it' : 'them'} to approve.` : '',
+        ...result.failed.map((f) => `${f.id}: ${f.message}`),
+      ].filter(Boolean);
+      setUpdateAllNote(parts.join(' '));
+    } catch (err) {
+      setUpdateAllNote(errorMessage(err));
+    } finally {
+      setUpdatingAll(false);
+      await load();
+    }
+  };
+
+  const startUpdate = async (entry: CatalogEntryData, plugin: InstalledValue) => {
+    const waiting = await updatePlugin(entryKey(entry), plugin);
+    if (waiting) setDialog({ kind: 'approve', key: entryKey(entry), newPermissions: waiting });
+  };
+
+  const dialogEntry = dialog ? byKey.get(dialog.key) : undefined;
+
+  return (
+    <div className="screen screen-wide market-screen">
+      <header className="screen-header">
+        <div>
+          <h1>Marketplace</h1>
+          <p>Plugins from your catalogs. Each one runs in its own sandbox and gets only the permissions you allow.</p>
+        </div>
+        <div className="screen-actions">
+          {updates.length ? (
+            <Button variant="primary" busy={updatingAll} onClick={() => void updateAll()}>
+              Update all ({updates.length})
+            </Button>
+          ) : null}
+          <Button icon={RefreshIcon} busy={loading} onClick={() => void load(true)}>
+            Refresh
+          </Button>
+          <Button variant="ghost" onClick={() => navigate('settings', { section: 'sources' })}>
+            Sources…
+          </Button>
+        </div>
+      </header>
+
+      {loadError ? <Banner tone="danger" title="The marketplace could not be loaded">{loadError}</Banner> : null}
+      {updateAllNote ? <Banner tone="info">{updateAllNote}</Banner> : null}
+      {view?.sources.map((s) =>
+        s.error ? (
+          <Banner key={s.id} tone={s.stale ? 'warning' : 'danger'} title={s.name}>
+            {s.error}
+            {s.stale && s.lastUpdated ? ` Showing the copy from ${formatRelative(s.lastUpdated)}.` : ''}
+          </Banner>
+        ) : null,
+      )}
+      {view?.sources.some((s) => s.skipped.length) ? (
+        <details className="market-skipped">
+          <summary>
+            {skippedCount} catalog {skippedCount === 1 ? 'entry was' : 'entries were'} skipped because {skippedCount === 1 ? 'it is' : 'they are'} invalid
+          </summary>
+          <ul>
+            {view.sources.flatMap((s) =>
+              s.skipped.map((k, i) => (
+                <li key={`${s.id}-${i}`}>
+                  <strong>{k.id ?? 'An entry without an id'}</strong> in {s.name}: {k.reason}
+                </li>
+              )),
+            )}
+          </ul>
+        </details>
+      ) : null}
+
+      <div className="market-filters" role="search">
+        <label className="market-search">
+          <SearchIcon size={16} />
+          <input className="input" type="search" placeholder="Search plugins" aria-label="Search plugins" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </label>
+        <select className="select" aria-label="Filter by tag" value={tag} onChange={(e) => setTag(e.target.value)}>
+          <option value="">All tags</option>
+          {tags.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <select className="select" aria-label="Filter by tier" value={tier} onChange={(e) => setTier(e.target.value)}>
+          <option value="">Free and Pro</option>
+          <option value="free">Free</option>
+          <option value="paid">Pro</option>
+        </select>
+        <select className="select" aria-label="Filter by source" value={source} onChange={(e) => setSource(e.target.value)}>
+          <option value="">All sources</option>
+          {view?.sources.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+        <span className="market-count" aria-live="polite">
+          {filtered.length} of {entries.length}
+        </span>
+      </div>
+
+      {!view && loading ? (
+        <div className="loading-row">
+          <Spinner label="Loading catalogs" /> Loading catalogs…
+        </div>
+      ) : filtered.length === 0 && view ? (
+        <EmptyState icon={StoreIcon} title={entries.length ? 'No plugin matches' : 'No plugins yet'}>
+          {entries.length ? 'Try other words or clear the filters.' : 'Add a catalog source in Settings to see more plugins.'}
+        </EmptyState>
+      ) : (
+        <EntryGrid
+          entries={filtered}
+          installedById={installedById}
+          onOpen={(e) => setDialog({ kind: 'detail', key: entryKey(e) })}
+          onInstall={(e) => setDialog({ kind: 'consent', key: entryKey(e) })}
+          onUpdate={(e, p) => void startUpdate(e, p)}
+        />
+      )}
+
+      {dialog?.kind === 'detail' && dialogEntry ? (
+        <DetailDialog
+          entry={dialogEntry}
+          installed={installedById.get(dialogEntry.id) ?? null}
+          onClose={() => setDialog(null)}
+          onInstall={() => setDialog({ kind: 'consent', key: dialog.key })}
+          onUpdate={() => {
+            const plugin = installedById.get(dialogEntry.id);
+            setDialog(null);
+            if (plugin) void startUpdate(dialogEntry, plugin);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'consent' && dialogEntry ? (
+        <ConsentDialog
+          entry={dialogEntry}
+          onClose={() => setDialog(null)}
+          onConfirm={() => {
+            setDialog(null);
+            void installEntry(dialogEntry, dialogEntry.permissions);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'approve' && dialogEntry && installedById.get(dialogEntry.id) ? (
+        <ApproveUpdateDialog
+          plugin={installedById.get(dialogEntry.id)!}
+          entry={dialogEntry}
+          newPermissions={dialog.newPermissions}
+          onClose={() => setDialog(null)}
+          onConfirm={() => {
+            setDialog(null);
+            void approveUpdate(dialog.key, dialogEntry.id, dialogEntry.permissions);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+interface GridProps {
+  entries: CatalogEntryData[];
+  installedById: Map<string, InstalledValue>;
+  onOpen(entry: CatalogEntryData): void;
+  onInstall(entry: CatalogEntryData): void;
+  onUpdate(entry: CatalogEntryData, plugin: InstalledValue): void;
+}
+
+function EntryGrid({ entries, installedById, onOpen, onInstall, onUpdate }: GridProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [columns, setColumns] = useState(2);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([e]) => setColumns(e && e.contentRect.width >= TWO_COLUMNS_FROM ? 2 : 1));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const rows = Math.ceil(entries.length / columns);
+  const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
+
+  return (
+    <div ref={scroller} className="market-scroller" role="list" aria-label="Plugins">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((row) => (
+          <div key={row.key} className="market-row" style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
+            {entries.slice(row.index * columns, row.index * columns + columns).map((entry) => (
+              <EntryCard
+                key={entryKey(entry)}
+                entry={entry}
+                installed={installedById.get(entry.id) ?? null}
+                onOpen={() => onOpen(entry)}
+                onInstall={() => onInstall(entry)}
+                onUpdate={(p) => onUpdate(entry, p)}
+              />
+            ))}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function EntryCard({
+  entry,
+  installed,
+  onOpen,
+  onInstall,
+  onUpdate,
+}: {
+  entry: CatalogEntryData;
+  installed: InstalledValue | null;
+  onOpen(): void;
+  onInstall(): void;
+  onUpdate(plugin: InstalledValue): void;
+}) {
+  const key = entryKey(entry);
+  const error = useMarketplace((s) => s.errors[key]);
+  const progress = useMarketplace((s) => s.progress[entry.id]);
+  const fromHere = installed?.sourceId === entry.sourceId;
+  const active = progress && !['done', 'failed', 'cancelled'].includes(progress.phase) ? progress : null;
+
+  return (
+    <article className="market-card" role="listitem" aria-label={`${entry.name} from ${entry.sourceName}`}>
+      <header className="market-card-head">
+        <button type="button" className="market-card-title" onClick={onOpen}>
+          {entry.name}
+        </button>
+        <span className="market-card-version">v{entry.version}</span>
+        {entry.tier === 'paid' ? <Badge tone="accent">Pro</Badge> : null}
+        {entry.verified ? <Badge tone="success" label="Verified source">Verified</Badge> : <Badge label="Unverified source">Unverified</Badge>}
+      </header>
+      <p className="market-card-meta">
+        {entry.author === entry.sourceName ? entry.author : `${entry.author} · ${entry.sourceName}`} · {formatBytes(entry.size)}
+      </p>
+      <p className="market-card-description">{entry.description || 'No description.'}</p>
+      <footer className="market-card-foot">
+        <PermissionIcons permissions={entry.permissions} />
+        <span className="market-card-state">
+          {active ? (
+            <ProgressBar progress={active} />
+          ) : installed && fromHere && installed.pendingUpdate ? (
+            <Button size="sm" variant="primary" onClick={() => onUpdate(installed)}>
+              Review update
+            </Button>
+          ) : installed && fromHere && installed.hasUpdate ? (
+            <Button size="sm" variant="primary" onClick={() => onUpdate(installed)}>
+              Update to {installed.latestVersion}
+            </Button>
+          ) : installed && fromHere ? (
+            <Badge tone="success">Installed {installed.version}</Badge>
+          ) : installed ? (
+            <Badge label={`Installed from ${installed.sourceName ?? 'another source'}`}>Installed from {installed.sourceName ?? 'elsewhere'}</Badge>
+          ) : entry.unavailableReason ? (
+            <span className="market-unavailable" title={entry.unavailableReason}>
+              {entry.unavailableReason}
+            </span>
+          ) : (
+            <Button size="sm" onClick={onInstall}>
+              Install
+            </Button>
+          )}
+        </span>
+      </footer>
+      {error ? (
+        <p className="market-card-error" role="alert" title={error}>
+          {error}
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+function ProgressBar({ progress }: { progress: ProgressValue }) {
+  const percent = progress.total ? Math.min(100, Math.round((progress.received / progress.total) * 100)) : 0;
+  const label = progress.phase === 'downloading' ? `${formatBytes(progress.received)} of ${formatBytes(progress.total)}` : progress.phase === 'extracting' ? 'Unpacking…' : progress.phase === 'verifying' ? 'Checking…' : 'Installing…';
+  return (
+    <span className="market-progress">
+      <span className="market-progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={`${progress.operation === 'update' ? 'Updating' : 'Installing'}: ${label}`}>
+        <span className="market-progress-fill" style={{ width: `${percent}%` }} />
+      </span>
+      <span className="market-progress-label">{label}</span>
+      {progress.phase === 'downloading' ? (
+        <Button size="sm" variant="ghost" onClick={() => void cancelOperation(progress.pluginId)}>
+          Cancel
+        </Button>
+      ) : null}
+    </span>
+  );
+}

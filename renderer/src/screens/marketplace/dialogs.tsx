@@ -1,0 +1,216 @@
+import { useRef, useState, type FormEvent } from 'react';
+import type { CatalogEntryData } from '../../../../app/catalog.ts';
+import type { Permission } from '../../../../app/permissions.ts';
+import { Badge, Banner, Button, Dialog, Field, LockIcon } from '../../ui/index.ts';
+import { openLink, rollbackPlugin, saveLicenseKey, uninstallPlugin } from './actions.ts';
+import { formatBytes, PermissionList } from './permissions.tsx';
+import { entryKey, useMarketplace, type InstalledValue } from './useMarketplace.ts';
+
+/** Lists exactly what the install will grant; confirming sends that list to main, which checks it. */
+export function ConsentDialog({ entry, onConfirm, onClose }: { entry: CatalogEntryData; onConfirm: () => void; onClose: () => void }) {
+  return (
+    <Dialog
+      title={`Install ${entry.name}?`}
+      description={`${entry.name} ${entry.version} by ${entry.author}, from ${entry.sourceName}${entry.verified ? ' (verified)' : ' (unverified source)'}.`}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="primary" onClick={onConfirm} data-autofocus>
+            {entry.permissions.length ? 'Allow and install' : 'Install'}
+          </Button>
+        </>
+      }
+    >
+      {entry.permissions.length ? <p className="market-dialog-lead">It will be able to:</p> : null}
+      <PermissionList permissions={entry.permissions} />
+      {!entry.verified ? (
+        <Banner tone="warning" title="Unverified source">
+          This catalog is not signed, so Switchboard cannot tell whether someone changed it on the way. The download is still checked against the catalog’s checksum.
+        </Banner>
+      ) : null}
+    </Dialog>
+  );
+}
+
+/** An update that asks for more than the installed version was granted. */
+export function ApproveUpdateDialog({
+  plugin,
+  entry,
+  newPermissions,
+  onConfirm,
+  onClose,
+}: {
+  plugin: InstalledValue;
+  entry: CatalogEntryData;
+  newPermissions: readonly Permission[];
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog
+      title={`${plugin.name} ${entry.version} asks for more`}
+      description={`Version ${plugin.version} keeps running until you decide.`}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>Not now</Button>
+          <Button variant="primary" onClick={onConfirm} data-autofocus>
+            Allow and update
+          </Button>
+        </>
+      }
+    >
+      <p className="market-dialog-lead">After the update it will be able to:</p>
+      <PermissionList permissions={entry.permissions} highlight={newPermissions} />
+    </Dialog>
+  );
+}
+
+/** Everything about one entry, with the actions that fit its state. */
+export function DetailDialog({
+  entry,
+  installed,
+  onInstall,
+  onUpdate,
+  onClose,
+}: {
+  entry: CatalogEntryData;
+  installed: InstalledValue | null;
+  onInstall: () => void;
+  onUpdate: () => void;
+  onClose: () => void;
+}) {
+  const key = entryKey(entry);
+  const error = useMarketplace((s) => s.errors[key]);
+  const licensed = useMarketplace((s) => s.view?.licensed.includes(key) ?? false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const licenseInput = useRef<HTMLInputElement>(null);
+  const fromHere = installed?.sourceId === entry.sourceId;
+
+  const run = async (what: string, action: () => Promise<unknown>) => {
+    setBusy(what);
+    await action();
+    setBusy(null);
+  };
+
+  const submitLicense = async (event: FormEvent) => {
+    event.preventDefault();
+    const value = licenseInput.current?.value.trim() ?? '';
+    if (!value) return;
+    await run('license', () => saveLicenseKey(entry, value));
+    if (licenseInput.current) licenseInput.current.value = '';
+  };
+
+  const facts: [string, string][] = [
+    ['Version', entry.version],
+    ['Author', entry.author],
+    ['Source', `${entry.sourceName}${entry.verified ? ' (verified)' : ' (unverified)'}`],
+    ['Size', formatBytes(entry.size)],
+    ['License', entry.license ?? 'Not stated'],
+    ...(entry.minAppVersion ? ([['Needs Switchboard', `${entry.minAppVersion} or newer`]] as [string, string][]) : []),
+    ...(installed ? ([['Installed', `${installed.version}${fromHere ? '' : ` from ${installed.sourceName ?? 'elsewhere'}`}`]] as [string, string][]) : []),
+  ];
+
+  return (
+    <Dialog title={entry.name} description={entry.description || undefined} onClose={onClose} width="lg" footer={<Button onClick={onClose}>Close</Button>}>
+      <div className="market-detail">
+        <div className="market-detail-badges">
+          {entry.tier === 'paid' ? <Badge tone="accent">Pro</Badge> : <Badge>Free</Badge>}
+          {entry.verified ? <Badge tone="success">Verified</Badge> : <Badge tone="warning">Unverified</Badge>}
+          {entry.tags.map((t) => (
+            <Badge key={t}>{t}</Badge>
+          ))}
+        </div>
+        <dl className="market-facts">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+        <div className="market-links">
+          {entry.homepage ? (
+            <Button size="sm" variant="ghost" onClick={() => void openLink(key, entry.homepage!)}>
+              Homepage
+            </Button>
+          ) : null}
+          {entry.changelogUrl ? (
+            <Button size="sm" variant="ghost" onClick={() => void openLink(key, entry.changelogUrl!)}>
+              Changelog
+            </Button>
+          ) : null}
+          {entry.repository ? (
+            <Button size="sm" variant="ghost" onClick={() => void openLink(key, entry.repository!)}>
+              Source code
+            </Button>
+          ) : null}
+        </div>
+        <section>
+          <h3 className="market-section-title">Permissions</h3>
+          <PermissionList permissions={entry.permissions} />
+        </section>
+        {entry.tier === 'paid' ? (
+          <section>
+            <h3 className="market-section-title">License</h3>
+            {licensed ? (
+              <div className="market-license-set">
+                <LockIcon size={14} /> A license key is saved in your keyring.
+                <Button size="sm" variant="ghost" busy={busy === 'license'} onClick={() => void run('license', () => saveLicenseKey(entry, null))}>
+                  Remove key
+                </Button>
+              </div>
+            ) : (
+              <form className="market-license-form" onSubmit={(e) => void submitLicense(e)}>
+                <Field label="License key" hint="Kept in your system keyring and sent only with this plugin’s download.">
+                  <input ref={licenseInput} className="input" type="password" autoComplete="off" />
+                </Field>
+                <Button type="submit" busy={busy === 'license'}>
+                  Save key
+                </Button>
+              </form>
+            )}
+          </section>
+        ) : null}
+        {error ? <Banner tone="danger">{error}</Banner> : null}
+        {entry.unavailableReason ? <Banner tone="warning">{entry.unavailableReason}</Banner> : null}
+        <div className="market-detail-actions">
+          {!installed ? (
+            <Button variant="primary" disabled={Boolean(entry.unavailableReason)} onClick={onInstall}>
+              Install
+            </Button>
+          ) : null}
+          {installed && fromHere && installed.hasUpdate ? (
+            <Button variant="primary" onClick={onUpdate}>
+              Update to {installed.latestVersion}
+            </Button>
+          ) : null}
+          {installed?.previousVersion ? (
+            <Button busy={busy === 'rollback'} onClick={() => void run('rollback', () => rollbackPlugin(key, installed.id))}>
+              Roll back to {installed.previousVersion}
+            </Button>
+          ) : null}
+          {installed ? (
+            confirmRemove ? (
+              <span className="market-confirm">
+                Remove {installed.name} and everything it stored?
+                <Button variant="danger" busy={busy === 'remove'} onClick={() => void run('remove', () => uninstallPlugin(key, installed.id)).then(onClose)}>
+                  Uninstall
+                </Button>
+                <Button variant="ghost" onClick={() => setConfirmRemove(false)}>
+                  Keep it
+                </Button>
+              </span>
+            ) : (
+              <Button variant="danger" onClick={() => setConfirmRemove(true)}>
+                Uninstall…
+              </Button>
+            )
+          ) : null}
+        </div>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,58 @@
+import { PERMISSION_TEXT, type Permission } from '../../../../app/permissions.ts';
+import { AuditIcon, BellIcon, CommandIcon, FilterIcon, SendIcon, SessionsIcon, SettingsIcon, TasksIcon, type IconComponent } from '../../ui/index.ts';
+
+export const PERMISSION_ICON: Record<Permission, IconComponent> = {
+  palette: CommandIcon,
+  messages: SessionsIcon,
+  tasks: TasksIcon,
+  events: SendIcon,
+  notifications: BellIcon,
+  settings: SettingsIcon,
+  panels: AuditIcon,
+  hooks: FilterIcon,
+};
+
+/** A row of small icons, each named for screen readers and on hover. */
+export function PermissionIcons({ permissions }: { permissions: readonly Permission[] }) {
+  if (permissions.length === 0) return <span className="market-perm-none">No permissions</span>;
+  return (
+    <span className="market-perms" aria-label={`Permissions: ${permissions.map((p) => PERMISSION_TEXT[p].title).join(', ')}`}>
+      {permissions.map((p) => {
+        const Icon = PERMISSION_ICON[p];
+        return (
+          <span key={p} className="market-perm" title={PERMISSION_TEXT[p].title} aria-hidden="true">
+            <Icon size={14} />
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
+/** The permissions in plain words, as the consent dialog and the detail view list them. */
+export function PermissionList({ permissions, highlight = [] }: { permissions: readonly Permission[]; highlight?: readonly Permission[] }) {
+  if (permissions.length === 0) return <p className="market-muted">It asks for no permissions: it cannot read your sessions or change anything.</p>;
+  return (
+    <ul className="market-perm-list">
+      {permissions.map((p) => {
+        const Icon = PERMISSION_ICON[p];
+        return (
+          <li key={p} className={highlight.includes(p) ? 'market-perm-new' : undefined}>
+            <Icon size={16} />
+            <div>
+              <strong>{PERMISSION_TEXT[p].title}</strong>
+              {highlight.includes(p) ? <span className="badge badge-warning">New</span> : null}
+              <p>{PERMISSION_TEXT[p].description}</p>
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
