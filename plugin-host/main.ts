@@ -1,3 +1,4 @@
+/// <reference types="ses" />
 /**
  * Entry of one plugin process (DESIGN.md §4). Started by main with
  * `child_process.fork` (harness, tests) or Electron's `utilityProcess.fork`.
