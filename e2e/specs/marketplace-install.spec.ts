@@ -132,6 +132,8 @@ test('add a source, browse, filter, consent, install with progress, update, roll
   await expect(hello.getByText('Installed 1.0.0')).toBeVisible({ timeout: 30_000 });
   const grants = harness.services.core().plugins.get('hello-palette')!.grants;
   expect(grants).toEqual(['notifications', 'palette']);
+  // The real plugin runtime started it in its own process.
+  await expect.poll(() => harness.services.core().supervisor.isRunning('hello-palette')).toBe(true);
 
   const { entry: v2 } = runnablePlugin(server, '1.1.0');
   server.put('/market/catalog.json', catalogV1([v2, pro]));
@@ -156,6 +158,7 @@ test('add a source, browse, filter, consent, install with progress, update, roll
   await expect(detail).toHaveCount(0);
   await expect(hello.getByRole('button', { name: 'Install' })).toBeVisible();
   expect(harness.services.core().plugins.get('hello-palette')).toBeUndefined();
+  expect(harness.services.core().supervisor.isRunning('hello-palette')).toBe(false);
   const events = harness.services.core().audit.list({}).map((r) => r.eventType);
   expect(events).toEqual(expect.arrayContaining(['source_added', 'plugin_installed', 'permission_granted', 'plugin_updated', 'plugin_rolled_back', 'plugin_uninstalled']));
 });
