@@ -129,14 +129,14 @@ function isInjected(text: string): boolean {
  * One transcript record (a line of `~/.claude/projects/<project>/<session>.jsonl`
  * or of a subagent transcript) as messages and session facts.
  */
-export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: string, state: ClaudeState, fallbackTime: string): NormalizedRecord {
+export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () => string, state: ClaudeState, fallbackTime: string): NormalizedRecord {
   if (!isObject(record) || typeof record.type !== 'string') return { messages: [], unknownType: '(no type)' };
   const type = record.type;
   const sessionId = str(record.sessionId) ?? str(record.session_id) ?? state.sessionId;
   if (sessionId && !state.sessionId) state.sessionId = sessionId;
   const timestamp = isoTime(record.timestamp, fallbackTime);
   const uuid = str(record.uuid);
-  const idPrefix = uuid ? `${CLAUDE}:${uuid}` : `${CLAUDE}:${state.sourceKey}:${lineKey}`;
+  const idPrefix = uuid ? `${CLAUDE}:${uuid}` : `${CLAUDE}:${state.sourceKey}:${lineKey()}`;
 
   if (type === 'summary') {
     const summary = str(record.summary);

@@ -93,7 +93,7 @@ export function codexUsage(raw: unknown): TokenUsage | undefined {
  * One line of a Codex CLI rollout (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`):
  * `{timestamp, type: session_meta | turn_context | response_item | event_msg | compacted, payload}`.
  */
-export function normalizeCodexRecord(record: unknown, raw: string, lineKey: string, state: CodexState, fallbackTime: string): NormalizedRecord {
+export function normalizeCodexRecord(record: unknown, raw: string, lineKey: () => string, state: CodexState, fallbackTime: string): NormalizedRecord {
   if (!isObject(record) || typeof record.type !== 'string') return { messages: [], unknownType: '(no type)' };
   const payload = isObject(record.payload) ? record.payload : {};
   const timestamp = isoTime(record.timestamp, fallbackTime);
@@ -113,7 +113,7 @@ export function normalizeCodexRecord(record: unknown, raw: string, lineKey: stri
   const sessionId = state.sessionId;
   if (!sessionId) return { messages: [], unknownType: record.type };
   const facts: SessionFacts = { id: sessionId, provider: CODEX, timestamp };
-  const id = `${CODEX}:${state.sourceKey}:${lineKey}`;
+  const id = `${CODEX}:${state.sourceKey}:${lineKey()}`;
   const base = { id, sessionId, provider: CODEX, timestamp, raw };
   const one = (m: Omit<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>): NormalizedRecord => ({ facts, messages: [{ ...base, ...m }] });
 

@@ -25,7 +25,8 @@ export interface TranscriptFormat {
   discover(root: string): string[];
   /** The session a file belongs to before any record says so. */
   sessionFromPath(root: string, path: string): string | null;
-  normalize(record: unknown, raw: string, lineKey: string, state: ParseState, fallbackTime: string): NormalizedRecord;
+  /** `lineKey` is computed on demand: records with their own uuid never need it. */
+  normalize(record: unknown, raw: string, lineKey: () => string, state: ParseState, fallbackTime: string): NormalizedRecord;
 }
 
 const UUID_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
@@ -250,14 +251,15 @@ export class TranscriptSource {
           report.malformed += 1;
           continue;
         }
-        const lineKey = `L${cursor.lineCount}-${fingerprint(line)}`;
+        const lineNo = cursor.lineCount;
+        const lineKey = () => `L${lineNo}-${fingerprint(line)}`;
         const result = this.format.normalize(record, line, lineKey, state, fallbackTime);
         if (result.facts) {
           w.session(result.facts, 'transcript');
           if (result.facts.title && !result.messages.length) w.title(result.facts.id, result.facts.title);
         }
         if (result.unknownType) {
-          store.keepUnknown(`${path}:${lineKey}`, path, state.sessionId, result.unknownType, line);
+          store.keepUnknown(`${path}:${lineKey()}`, path, state.sessionId, result.unknownType, line);
           cursor.unknownCount += 1;
           report.unknown += 1;
         }
