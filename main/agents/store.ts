@@ -89,6 +89,13 @@ export const agentMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Repeated usage is now recognised from the previous record (see insertMessages); the index only slowed imports.
+    id: 'agents/drop-usage-key-index',
+    up(db) {
+      db.exec('DROP INDEX messages_usage_key');
+    },
+  },
 ];
 
 /** Where a transcript file stands: how far it has been read and what it looked like then. */
@@ -196,7 +203,8 @@ export class SessionStore {
   readonly #db: Db;
   readonly #estimate: CostEstimator;
   readonly #insertMessage;
-  readonly #usageSeen;
+  /** The last API call whose usage was counted, per session: its other content blocks follow it directly. */
+  readonly #lastUsageKey = new Map<string, string | null>();
   readonly #sessionAggregate;
   readonly #sessionProject;
 
@@ -219,7 +227,6 @@ export class SessionStore {
       INSERT INTO messages (id, session_id, timestamp, type, role, content, tool_call, tool_result, usage, usage_key, cost_usd, error, raw)
       VALUES (@id, @session_id, @timestamp, @type, @role, @content, @tool_call, @tool_result, @usage, @usage_key, @cost_usd, @error, @raw)
       ON CONFLICT(id) DO NOTHING`);
-    this.#usageSeen = db.prepare('SELECT 1 FROM messages WHERE session_id = ? AND usage_key = ? AND seq <> ? LIMIT 1').pluck();
     this.#sessionAggregate = db.prepare(`
       UPDATE sessions SET
         message_count = message_count + @messages,
@@ -430,7 +437,15 @@ export class SessionStore {
       });
       if (result.changes === 0) continue;
       let usage = m.usage;
-      if (usage && m.usageKey && this.#usageSeen.get(m.sessionId, m.usageKey, result.lastInsertRowid) !== undefined) usage = undefined;
+      if (usage && m.usageKey) {
+        // Claude Code writes one record per content block, each repeating the call's usage: count it once.
+        let last = this.#lastUsageKey.get(m.sessionId);
+        if (last === undefined) {
+          last = (this.#q('SELECT usage_key FROM messages WHERE session_id = ? AND usage_key IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1').pluck().get(m.sessionId, result.lastInsertRowid) as string | undefined) ?? null;
+        }
+        if (last === m.usageKey) usage = undefined;
+        this.#lastUsageKey.set(m.sessionId, m.usageKey);
+      }
       let total = totals.get(m.sessionId);
       if (!total) {
         total = { id: m.sessionId, messages: 0, toolCalls: 0, turns: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, peak: 0, cost: null as number | null, last: '' };
