@@ -23,6 +23,16 @@ test('seven quick notifications show at most five toasts, then all of them, then
   // Newest visible on top; the last two wait their turn.
   await expect(toasts.first()).toContainText('Agent finished');
   await expect(toasts.filter({ hasText: 'Seventh notice' })).toHaveCount(0);
+  // Each toast carries its type's icon, named for screen readers.
+  for (const [title, icon] of [
+    ['Plugin installed', 'Success'],
+    ['Download failed', 'Error'],
+    ['Catalog is stale', 'Warning'],
+    ['Update available', 'Info'],
+    ['Agent finished', 'Agent finished'],
+  ]) {
+    await expect(toasts.filter({ hasText: title }).getByRole('img', { name: icon, exact: true })).toBeVisible();
+  }
   await app.screenshot({ path: join(SCREENSHOTS, 'toasts.png') });
   await app.emulateMedia({ colorScheme: 'dark' });
   await app.screenshot({ path: join(SCREENSHOTS, 'toasts-dark.png') });
@@ -30,6 +40,7 @@ test('seven quick notifications show at most five toasts, then all of them, then
   // As the first five time out, the two waiting ones appear, and then they go too.
   await expect(toasts.filter({ hasText: 'Seventh notice' })).toBeVisible({ timeout: 10_000 });
   await expect(toasts).toHaveCount(2);
+  await expect(toasts.filter({ hasText: 'Agent stopped with an error' }).getByRole('img', { name: 'Agent error', exact: true })).toBeVisible();
   await expect(toasts).toHaveCount(0, { timeout: 10_000 });
   // Toasts leaving does not mark anything read.
   await expect(app.getByTestId('unread-count')).toHaveText('7');
