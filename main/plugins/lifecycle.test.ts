@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, startPluginTest, type PluginTest } from './testing/harness.ts';
+import { startServices } from '../services.ts';
+import { eventually, FAST_TIMING, startPluginTest, type PluginTest } from './testing/harness.ts';
 import type { SupervisorTiming } from './supervisor.ts';
 
 let t: PluginTest | undefined;
@@ -86,6 +87,13 @@ describe('runaway plugins', () => {
     expect(t.audit('plugin_killed')[0]).toMatchObject({ subject: 'spinner', detail: { reason: expect.stringMatching(/did not answer within .* \(unresponsive; it may be stuck in a loop\)/) } });
     await eventually(() => state(t, 'spinner').state === 'running' && state(t, 'spinner').restarts === 1, 'restarted');
     expect(t.core.supervisor.get('spinner').incidents[0]).toMatchObject({ kind: 'killed' });
+  });
+
+  it('a plugin spinning inside a timer misses its heartbeat and is killed as unresponsive', async () => {
+    const t = begin();
+    await t.install({ id: 'timer-spin', source: 'setTimeout(function () { for (;;) {} }, 50);', permissions: [] });
+    const row = await eventually(() => t.audit('plugin_killed').find((r) => r.subject === 'timer-spin'), 'kill row');
+    expect(String(row.detail.reason)).toMatch(/unresponsive/);
   });
 
   it('a memory bomb is killed with the memory reason', async () => {
@@ -194,6 +202,24 @@ describe('controls', () => {
     expect(lines.some((l) => l.text === 'line 0')).toBe(false);
     expect(streamed).toContain('line 0');
     expect(streamed).toContain('line 1499');
+  });
+
+  it('enabled plugins start when the app starts, disabled ones do not', async () => {
+    const t = begin();
+    await t.install({ id: 'on', source: '', permissions: [] });
+    await t.install({ id: 'off', source: '', permissions: [], enabled: false });
+    await t.services.close();
+    const reopened = startServices({ dataDir: t.dataDir, appVersion: '0.1.0', native: t.native, pluginTiming: FAST_TIMING });
+    try {
+      const supervisor = reopened.core().supervisor;
+      await eventually(() => supervisor.isRunning('on'), 'on running after restart');
+      expect(supervisor.list().map((p) => [p.id, p.state])).toEqual([
+        ['off', 'disabled'],
+        ['on', 'running'],
+      ]);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('closing the app stops every plugin process', async () => {
