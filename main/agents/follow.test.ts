@@ -114,7 +114,7 @@ describe('following transcripts live', () => {
     writeFileSync(file, `${line(kit, 1, 'watched prompt')}\n`);
     kit.agents.sources.start(60_000);
     try {
-      expect(texts(kit)).toEqual(['watched prompt']);
+      await expect.poll(() => texts(kit), { timeout: 10_000 }).toEqual(['watched prompt']);
       appendFileSync(file, `${line(kit, 2, 'watched reply')}\n`);
       await expect.poll(() => texts(kit), { timeout: 10_000 }).toEqual(['watched prompt', 'watched reply']);
     } finally {

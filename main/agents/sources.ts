@@ -333,7 +333,11 @@ export class TranscriptSources {
   /** Follows the folders: fs.watch for prompt updates, a poll for what it misses (new roots, network drives). */
   start(pollMs = 2000): void {
     this.stop();
-    this.#safeScan();
+    // The first read of a large transcript folder takes a while; let start-up finish first.
+    this.#debounce = setTimeout(() => {
+      this.#debounce = undefined;
+      this.#safeScan();
+    }, 0);
     this.#watchRoots();
     this.#poll = setInterval(() => {
       if (this.#watchers.length < this.sources.length) this.#watchRoots();
