@@ -85,7 +85,7 @@ export function marketplaceFixture(options: FixtureOptions = {}): MarketplaceFix
     refreshMinutes: () => settings.get().catalogRefreshMinutes,
     control: () => control,
     limits: options.limits,
-    timeoutMs: options.timeoutMs ?? 5000,
+    timeoutMs: options.timeoutMs ?? 15_000,
     afterStep: options.afterStep,
     now: options.now,
   });
