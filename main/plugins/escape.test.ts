@@ -191,6 +191,16 @@ describe('hostile values passed into the API', () => {
   });
 });
 
+describe('flooding the user', () => {
+  it('a plugin may raise at most 10 toasts a minute; the rest are refused and logged', async () => {
+    const before = t.core.notifications.list().items.length;
+    const result = await probe(t, 'toaster', 'const answers = []; for (let i = 0; i < 15; i++) answers.push(await agor.notifications.send("Hi", "toast " + i).then(() => "ok", (e) => e.message)); return answers;', ['notifications']);
+    expect(result).toEqual({ ok: true, value: [...Array(10).fill('ok'), ...Array(5).fill('Too many notifications: at most 10 a minute')] });
+    expect(t.core.notifications.list().items.length - before).toBe(10);
+    expect(t.logText('toaster')).toContain('Too many notifications: at most 10 a minute; this one was dropped');
+  });
+});
+
 describe("other plugins' storage", () => {
   it('keys that look like another plugin\'s prefix stay inside the caller\'s own store', async () => {
     t.core.supervisor.list();

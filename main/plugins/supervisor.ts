@@ -68,6 +68,8 @@ const MAX_INCIDENTS = 50;
 const MAX_COMMANDS = 100;
 const MAX_HOOKS = 20;
 const MAX_SUBSCRIPTIONS = 100;
+/** Toasts one plugin may raise per minute; a chatty plugin must not bury the user's other notifications. */
+const NOTIFICATIONS_PER_MINUTE = 10;
 /** A denial or protocol violation of the same kind is audited once per this window, so a loop cannot flood the log. */
 const AUDIT_REPEAT_MS = 60_000;
 
@@ -151,6 +153,7 @@ interface Entry {
   calls: { windowStart: number; count: number; warned: boolean };
   audited: Map<string, number>;
   grants: { revision: number; set: Set<Permission> };
+  notifiedAt: number[];
 }
 
 /** Resident set size from /proc on Linux; other platforms fall back to what the heartbeat reports. */
@@ -798,6 +801,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       }
       case 'notifications.send': {
         const a = args as ApiArgs<'notifications.send'>;
+        this.#notificationAllowance(entry);
         this.#o.notifications.notify({ type: 'info', title: a.title || this.#name(entry), message: a.body, source: actor });
         return null;
       }
@@ -862,7 +866,19 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     const type = types.find((t) => t === p.type) ?? 'info';
     if (typeof p.message !== 'string' || p.message.length === 0) throw new AppError('invalid_argument', "A notification event needs {message: string, type?: 'info' | 'success' | 'warning' | 'error'}");
     const title = typeof p.title === 'string' && p.title ? p.title : this.#name(entry);
+    this.#notificationAllowance(entry);
     this.#o.notifications.notify({ type, title, message: p.message, source: `plugin:${entry.id}` });
+  }
+
+  #notificationAllowance(entry: Entry): void {
+    const now = this.#now();
+    entry.notifiedAt = entry.notifiedAt.filter((at) => now - at < 60_000);
+    if (entry.notifiedAt.length >= NOTIFICATIONS_PER_MINUTE) {
+      const message = `Too many notifications: at most ${NOTIFICATIONS_PER_MINUTE} a minute`;
+      this.#log(entry, 'warn', 'system', `${message}; this one was dropped`);
+      throw new AppError('conflict', message);
+    }
+    entry.notifiedAt.push(now);
   }
 
   #fanOut(name: string, payload: unknown, depth: number, from: string | null): void {
@@ -911,6 +927,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         calls: { windowStart: 0, count: 0, warned: false },
         audited: new Map(),
         grants: { revision: -1, set: new Set() },
+        notifiedAt: [],
       };
       this.#entries.set(id, entry);
     }
