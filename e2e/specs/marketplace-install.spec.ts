@@ -38,9 +38,14 @@ const shot = (page: Page, name: string) => {
 };
 
 /** A plugin the real runtime can start: one palette command that notifies. */
-function runnablePlugin(server: TestHttpsServer, version: string, extra: Partial<PublishedPlugin> = {}): { entry: PublishedPlugin; archive: Buffer } {
+function runnablePlugin(
+  server: TestHttpsServer,
+  version: string,
+  extra: Partial<PublishedPlugin> = {},
+  permissions = ['palette', 'notifications'],
+): { entry: PublishedPlugin; archive: Buffer } {
   const id = 'hello-palette';
-  const manifest = { ...pluginManifest({ id, version, permissions: ['palette', 'notifications'] }), name: 'Hello Palette' };
+  const manifest = { ...pluginManifest({ id, version, permissions }), name: 'Hello Palette' };
   const archive = tarGz([
     { path: 'plugin.json', body: JSON.stringify(manifest) },
     { path: 'main.js', body: "bt.registerCommand('Say hello', function () { bt.notify('Hello from the marketplace'); });\n" },
@@ -48,7 +53,7 @@ function runnablePlugin(server: TestHttpsServer, version: string, extra: Partial
     { path: 'assets/noise.bin', body: randomBytes(200_000) },
   ]);
   const entry = {
-    ...publish(server, { id, version, name: 'Hello Palette', permissions: ['palette', 'notifications'], archive }),
+    ...publish(server, { id, version, name: 'Hello Palette', permissions, archive }),
     description: 'Adds a "Say hello" command to the palette that sends you a notification.',
     tags: ['palette', 'demo'],
     ...extra,
@@ -161,6 +166,47 @@ test('add a source, browse, filter, consent, install with progress, update, roll
   expect(harness.services.core().supervisor.isRunning('hello-palette')).toBe(false);
   const events = harness.services.core().audit.list({}).map((r) => r.eventType);
   expect(events).toEqual(expect.arrayContaining(['source_added', 'plugin_installed', 'permission_granted', 'plugin_updated', 'plugin_rolled_back', 'plugin_uninstalled']));
+});
+
+test('an update that asks for more waits for approval while the old version runs; sources can be edited and removed', async ({ app, server, harness }) => {
+  test.setTimeout(90_000);
+  const core = harness.services.core();
+  server.put('/approve/catalog.json', catalogV1([runnablePlugin(server, '1.0.0').entry]));
+  const source = core.marketplace.addSource({ name: 'Approvals', url: server.url('/approve/catalog.json') });
+  await core.marketplace.install('hello-palette', source.id, ['palette', 'notifications']);
+  server.put('/approve/catalog.json', catalogV1([runnablePlugin(server, '2.0.0', {}, ['palette', 'notifications', 'tasks']).entry]));
+
+  await app.getByRole('button', { name: 'Marketplace' }).first().click();
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  const card = app.getByRole('listitem', { name: 'Hello Palette from Approvals' });
+  await card.getByRole('button', { name: 'Update to 2.0.0' }).click();
+  const approve = app.getByRole('dialog', { name: 'Hello Palette 2.0.0 asks for more' });
+  await expect(approve.getByText('Version 1.0.0 keeps running until you decide.')).toBeVisible();
+  await expect(approve.getByRole('listitem').filter({ hasText: 'Manage tasks' }).getByText('New')).toBeVisible();
+  await shot(app, 'approve-update');
+  expect(core.plugins.get('hello-palette')!.version).toBe('1.0.0');
+  expect(core.plugins.get('hello-palette')!.grants).toEqual(['notifications', 'palette']);
+  await expect.poll(() => core.supervisor.isRunning('hello-palette')).toBe(true);
+
+  await approve.getByRole('button', { name: 'Allow and update' }).click();
+  await expect(card.getByText('Installed 2.0.0')).toBeVisible({ timeout: 30_000 });
+  expect(core.plugins.get('hello-palette')!.grants).toEqual(['notifications', 'palette', 'tasks']);
+
+  await app.getByRole('button', { name: 'Settings' }).first().click();
+  const sources = app.getByRole('region', { name: 'Catalog sources' });
+  await sources.getByRole('listitem', { name: 'Approvals' }).getByRole('button', { name: 'Edit' }).click();
+  const edit = app.getByRole('dialog', { name: 'Edit Approvals' });
+  await edit.getByLabel('Name').fill('Renamed catalog');
+  await edit.getByLabel('Public key (optional)').fill('not a key');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit.getByText(/must be an ed25519 key/)).toBeVisible();
+  await edit.getByLabel('Public key (optional)').fill('');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(sources.getByRole('listitem', { name: 'Renamed catalog' })).toBeVisible();
+  await sources.getByRole('button', { name: 'Remove Renamed catalog' }).click();
+  await app.getByRole('alertdialog', { name: 'Remove Renamed catalog?' }).getByRole('button', { name: 'Remove' }).click();
+  await expect(sources.getByRole('listitem', { name: 'Renamed catalog' })).toHaveCount(0);
+  expect(core.audit.list({}).map((r) => r.eventType)).toEqual(expect.arrayContaining(['plugin_update_awaiting_approval', 'source_updated', 'source_removed']));
 });
 
 test('opens homepage links in the system browser, https only', async ({ app, server, harness }) => {
