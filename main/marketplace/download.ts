@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { AppError } from '../../app/contract/envelope.ts';
 import type { HttpFetch } from './http.ts';
 
 export const MAX_REDIRECTS = 5;
-const WRITE_BATCH_BYTES = 1024 * 1024;
+/** The largest plugin archive accepted; it is held in memory between download and extraction. */
+export const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 /** Where an archive comes from: the network, or the app's own built-in catalog folder. */
@@ -35,11 +35,15 @@ export interface DownloadOptions {
 export const cancelled = (): AppError => new AppError('cancelled', 'Cancelled. Nothing was changed.');
 
 /**
- * Streams an archive to `destFile`, hashing it on the way. It resolves only
+ * Downloads an archive into memory (at most MAX_ARCHIVE_BYTES, so a plugin
+ * never costs more than that), hashing it on the way. It resolves only
  * when exactly `size` bytes arrived and their SHA-256 equals `checksum`;
- * everything else throws a specific error (the caller deletes the file).
+ * everything else throws a specific error.
  */
-export async function downloadArchive(req: DownloadRequest, destFile: string, options: DownloadOptions): Promise<void> {
+export async function downloadArchive(req: DownloadRequest, options: DownloadOptions): Promise<Buffer> {
+  if (req.size > MAX_ARCHIVE_BYTES) {
+    throw new AppError('refused', `The archive is ${Math.round(req.size / 1024 / 1024)} MB; plugins can be at most ${MAX_ARCHIVE_BYTES / 1024 / 1024} MB.`);
+  }
   const control = new AbortController();
   const onCancel = () => control.abort(cancelled());
   if (options.signal.aborted) throw cancelled();
@@ -55,7 +59,7 @@ export async function downloadArchive(req: DownloadRequest, destFile: string, op
   try {
     armIdle();
     const body = req.location.kind === 'bundled' ? bundledBody(req.location.path) : await openHttps(req, options.fetch, control.signal);
-    await streamToFile(body, req, destFile, control.signal, armIdle, options.onProgress);
+    return await streamToMemory(body, req, control.signal, armIdle, options.onProgress);
   } catch (err) {
     if (control.signal.aborted) throw control.signal.reason;
     throw err;
@@ -142,29 +146,19 @@ export function httpsOnly(raw: string, what: string): URL {
   return url;
 }
 
-async function streamToFile(
+async function streamToMemory(
   body: ReadableStream<Uint8Array>,
   req: DownloadRequest,
-  destFile: string,
   signal: AbortSignal,
   onData: () => void,
   onProgress?: (received: number, total: number) => void,
-): Promise<void> {
+): Promise<Buffer> {
   const hash = createHash('sha256');
-  const file = await open(destFile, 'wx');
   const reader = body.getReader();
   const stop = () => void reader.cancel(signal.reason).catch(() => undefined);
   signal.addEventListener('abort', stop, { once: true });
+  const chunks: Uint8Array[] = [];
   let received = 0;
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const flush = async () => {
-    if (pendingBytes === 0) return;
-    const batch = pending;
-    pending = [];
-    pendingBytes = 0;
-    await file.writev(batch);
-  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -177,20 +171,15 @@ async function streamToFile(
         throw tooLarge(req.size);
       }
       hash.update(value);
-      pending.push(value);
-      pendingBytes += value.byteLength;
-      // Network chunks are small; writing them in batches saves most of the file system round trips.
-      if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
+      chunks.push(value);
       onProgress?.(received, req.size);
     }
-    await flush();
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     if (err instanceof AppError) throw err;
     throw new AppError('network', `The download broke off after ${received} of ${req.size} bytes: ${reasonOf(err)}.`);
   } finally {
     signal.removeEventListener('abort', stop);
-    await file.close();
   }
   if (received < req.size) {
     throw new AppError('network', `The download ended early: ${received} of ${req.size} bytes arrived. Nothing was installed.`);
@@ -202,6 +191,7 @@ async function streamToFile(
       `The downloaded archive does not match the catalog's SHA-256 checksum (expected ${req.checksum.slice(0, 12)}…, got ${actual.slice(0, 12)}…); refused.`,
     );
   }
+  return Buffer.concat(chunks, received);
 }
 
 function tooLarge(size: number): AppError {

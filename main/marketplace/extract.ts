@@ -1,5 +1,5 @@
-import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { AppError } from '../../app/contract/envelope.ts';
@@ -51,7 +51,7 @@ function printable(path: string): string {
 }
 
 /**
- * Unpacks a gzipped tar into `destDir` (a fresh, empty staging folder).
+ * Unpacks a gzipped tar (already downloaded and verified) into `destDir` (a fresh, empty staging folder).
  * tar's Parser reads the headers (pax, long names, checksums); each header
  * is checked before anything of it is written: regular files and folders
  * only, safe relative paths, and limits on count, sizes, depth and
@@ -65,8 +65,8 @@ function printable(path: string): string {
  * several times faster than Unpack's general-purpose path. Afterwards the
  * tree is walked again to prove that only files and folders exist.
  */
-export async function extractArchive(archive: string, destDir: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<{ files: number; bytes: number }> {
-  const archiveBytes = (await stat(archive)).size;
+export async function extractArchive(archive: Buffer, destDir: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<{ files: number; bytes: number }> {
+  const archiveBytes = archive.length;
   let entries = 0;
   let files = 0;
   let total = 0;
@@ -148,15 +148,9 @@ export async function extractArchive(archive: string, destDir: string, limits: E
   }
 
   await new Promise<void>((resolve, reject) => {
-    const input = createReadStream(archive);
-    const fail = (err: unknown) => {
-      input.destroy();
-      reject(err);
-    };
-    parser.on('error', (err: Error) => fail(violation ?? tarError(err)));
+    parser.on('error', (err: Error) => reject(violation ?? tarError(err)));
     parser.on('close', () => resolve());
-    input.on('error', fail);
-    input.pipe(parser);
+    parser.end(archive);
   });
   if (violation) throw violation;
   if (files === 0) throw refuse('it contains no files');

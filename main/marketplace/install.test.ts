@@ -135,6 +135,14 @@ describe('installing a plugin', () => {
     await expectRefused(entry, /larger than the \d+ bytes the catalog declared/);
   });
 
+  it('refuses an archive declared larger than 64 MB before downloading it', async () => {
+    const entry = publish(server, { id: 'huge', version: '1.0.0' });
+    await useCatalog([{ ...entry, size: 65 * 1024 * 1024 }]);
+    const requestsBefore = server.requestsFor(new URL(entry.downloadUrl).pathname).length;
+    await expectRefused(entry, /The archive is 65 MB; plugins can be at most 64 MB/);
+    expect(server.requestsFor(new URL(entry.downloadUrl).pathname)).toHaveLength(requestsBefore);
+  });
+
   it('refuses a truncated body', async () => {
     const archive = pluginArchive({ id: 'short', version: '1.0.0' });
     const entry = publish(server, { id: 'short', version: '1.0.0', archive });

@@ -276,9 +276,8 @@ export class MarketplaceService {
     if (!entry.location) throw new AppError('conflict', `"${entry.name}" has no download.`);
     const staging = this.#placement.newStaging();
     try {
-      const archive = join(staging, 'archive.tgz');
       let reported = 0;
-      await downloadArchive(
+      const archive = await downloadArchive(
         {
           location: entry.location,
           size: entry.size,
@@ -289,7 +288,6 @@ export class MarketplaceService {
               ? `The catalog did not accept the license key for "${entry.name}". Check the key and try again.`
               : `The server refused the download of "${entry.name}". Check the source's token.`,
         },
-        archive,
         {
           fetch: this.#d.fetch,
           signal,
