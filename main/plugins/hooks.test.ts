@@ -23,14 +23,14 @@ describe('runHooks', () => {
 
   it('runs the chain in priority order, each seeing the previous body and the shared metadata', async () => {
     const t = await withHooks([
-      { id: 'late', source: 'agor.hooks.register("pre_flight", function (ctx) { ctx.metadata.order.push("late"); return ctx.body + " [late]"; }, { priority: 200 });' },
+      { id: 'late', source: 'agor.hooks.register("pre_flight", function (ctx) { ctx.metadata.order.push("late"); return ctx.body + " [late]"; }, { priority: 200, timeoutMs: 1000 });' },
       {
         id: 'early',
         source:
-          'agor.hooks.register("pre_flight", function (ctx) { ctx.metadata.order = ["early"]; return { action: "modify", body: ctx.body.toUpperCase() }; }, { priority: 10 });\n' +
+          'agor.hooks.register("pre_flight", function (ctx) { ctx.metadata.order = ["early"]; return { action: "modify", body: ctx.body.toUpperCase() }; }, { priority: 10, timeoutMs: 1000 });\n' +
           'agor.hooks.register("post_flight", function () { return { action: "modify", body: "never for pre_flight" }; });',
       },
-      { id: 'middle', source: 'agor.hooks.register("pre_flight", async function (ctx) { await null; ctx.metadata.order.push("middle"); });' },
+      { id: 'middle', source: 'agor.hooks.register("pre_flight", async function (ctx) { await null; ctx.metadata.order.push("middle"); }, { timeoutMs: 1000 });' },
     ]);
     expect(await t.core.supervisor.runHooks('pre_flight', 'fix the bug')).toEqual({
       action: 'modify',
@@ -41,8 +41,8 @@ describe('runHooks', () => {
 
   it('a block stops the chain and says which plugin blocked', async () => {
     const t = await withHooks([
-      { id: 'guard', source: 'agor.hooks.register("pre_flight", function (ctx) { if (/password/.test(ctx.body)) return { action: "block", status: 422, errorType: "secret_in_prompt", message: "The prompt contains a password" }; }, { priority: 1 });' },
-      { id: 'after', source: 'agor.hooks.register("pre_flight", function () { return "should not run"; }, { priority: 5 });' },
+      { id: 'guard', source: 'agor.hooks.register("pre_flight", function (ctx) { if (/password/.test(ctx.body)) return { action: "block", status: 422, errorType: "secret_in_prompt", message: "The prompt contains a password" }; }, { priority: 1, timeoutMs: 1000 });' },
+      { id: 'after', source: 'agor.hooks.register("pre_flight", function () { return "should not run"; }, { priority: 5, timeoutMs: 1000 });' },
     ]);
     expect(await t.core.supervisor.runHooks('pre_flight', 'my password is hunter2')).toEqual({
       action: 'block',
@@ -58,8 +58,8 @@ describe('runHooks', () => {
   it('a hook that times out or throws is skipped (fail-open) and the log says so', async () => {
     const t = await withHooks([
       { id: 'slow', source: 'agor.hooks.register("post_flight", function () { return new Promise(function (r) { setTimeout(r, 5000); }); }, { timeoutMs: 20 });' },
-      { id: 'broken', source: 'agor.hooks.register("post_flight", function () { throw new Error("bad hook"); });' },
-      { id: 'fine', source: 'agor.hooks.register("post_flight", function (ctx) { return ctx.body + "!"; }, { priority: 500 });' },
+      { id: 'broken', source: 'agor.hooks.register("post_flight", function () { throw new Error("bad hook"); }, { timeoutMs: 1000 });' },
+      { id: 'fine', source: 'agor.hooks.register("post_flight", function (ctx) { return ctx.body + "!"; }, { priority: 500, timeoutMs: 1000 });' },
     ]);
     expect(await t.core.supervisor.runHooks('post_flight', 'done')).toMatchObject({ action: 'modify', body: 'done!' });
     expect(t.logText('slow')).toContain('The post_flight hook timed out after 20 ms; skipped');
@@ -68,7 +68,7 @@ describe('runHooks', () => {
   });
 
   it('a hook whose manifest asks for fail-closed blocks when it fails', async () => {
-    const t = await withHooks([{ id: 'strict', failure: 'closed', source: 'agor.hooks.register("pre_flight", function () { throw new Error("scanner offline"); });' }]);
+    const t = await withHooks([{ id: 'strict', failure: 'closed', source: 'agor.hooks.register("pre_flight", function () { throw new Error("scanner offline"); }, { timeoutMs: 1000 });' }]);
     expect(await t.core.supervisor.runHooks('pre_flight', 'deploy')).toEqual({
       action: 'block',
       status: 503,
