@@ -159,6 +159,17 @@ describe('catalog sources', () => {
     expect(JSON.stringify(m.audit.list({}))).not.toContain('sekrit');
   });
 
+  it('does not trust a server certificate from an unknown CA', async () => {
+    m.close();
+    m = marketplaceFixture({ now: () => now });
+    const path = `${unique()}/catalog.json`;
+    server.put(path, catalogV1([publish(server, { id: 'mitm', version: '1.0.0' })]));
+    const source = m.service.addSource({ name: 'Untrusted', url: server.url(path) });
+    const view = await m.service.fetchCatalog();
+    expect(view.entries).toEqual([]);
+    expect(view.sources.find((s) => s.id === source.id)!.error).toMatch(/could not be fetched from 127\.0\.0\.1:\d+: .*certificate/i);
+  });
+
   it('refuses bad source input and records nothing', async () => {
     expect(() => m.service.addSource({ name: 'Plain', url: 'http://127.0.0.1/catalog.json' })).toThrow(/does not use https:\/\//);
     expect(() => m.service.addSource({ name: 'Key', url: server.url('/x.json'), publicKey: 'not-a-key' })).toThrow(/must be an ed25519 key/);

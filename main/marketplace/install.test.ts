@@ -86,6 +86,14 @@ describe('installing a plugin', () => {
     await expectRefused(entry, /cannot be installed: Its download address uses http:\/\/ instead of https:\/\//, 'conflict');
   });
 
+  for (const address of ['file:///etc/passwd', 'data:application/gzip;base64,H4sI', 'ftp://127.0.0.1/x.tgz']) {
+    it(`refuses a ${address.split(':')[0]}: download address`, async () => {
+      const entry = publish(server, { id: `scheme-${address.split(':')[0]}`, version: '1.0.0' });
+      await useCatalog([{ ...entry, downloadUrl: address }]);
+      await expectRefused(entry, /instead of https:\/\/, so it cannot be installed safely/, 'conflict');
+    });
+  }
+
   it('refuses a redirect to http://', async () => {
     const plain = await startPlainHttp((_req, res) => res.end('never reached'));
     try {
