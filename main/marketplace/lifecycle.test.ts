@@ -151,6 +151,9 @@ describe('paid plugins', () => {
     await m.service.install('pro-tool', sourceId);
     expect(m.registry.get('pro-tool')!.version).toBe('1.0.0');
     expect(m.secrets.get(`marketplace:license:${sourceId}:pro-tool`)).toBe('LIC-123');
+    m.service.removeSource(sourceId);
+    expect(m.secrets.list().map((s) => s.name)).not.toContain(`marketplace:license:${sourceId}:pro-tool`);
+    expect(m.secrets.get(`marketplace:license:${sourceId}:pro-tool`)).toBeNull();
   });
 });
 

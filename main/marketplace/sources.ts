@@ -133,6 +133,10 @@ export class CatalogSources {
   remove(id: string): void {
     const before = this.#remote(id);
     if (before.hasToken) this.#d.secrets.delete(tokenSecretName(id), 'app');
+    // License keys bought through this source are useless without it (a re-added source gets a new id).
+    for (const secret of this.#d.secrets.list()) {
+      if (secret.name.startsWith(`marketplace:license:${id}:`)) this.#d.secrets.delete(secret.name, 'app');
+    }
     this.#d.store.removeSource(id);
     this.#d.audit.append('source_removed', 'user', id, { name: before.name, url: before.url });
   }

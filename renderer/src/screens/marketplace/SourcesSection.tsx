@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ResultOf } from '../../../../app/contract/index.ts';
 import { api } from '../../api.ts';
+import { useNavigation } from '../../stores/navigation.ts';
 import { Badge, Banner, Button, Dialog, Field, IconButton, LockIcon, PlusIcon, TrashIcon, errorMessage } from '../../ui/index.ts';
 import './marketplace.css';
 
@@ -17,6 +18,12 @@ export function SourcesSection() {
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<SourceValue | 'new' | null>(null);
   const [removing, setRemoving] = useState<SourceValue | null>(null);
+  const section = useRef<HTMLElement>(null);
+  const asked = useNavigation((s) => s.params.section === 'sources');
+  useEffect(() => {
+    // "Sources…" in the marketplace opens Settings at this section.
+    if (asked) section.current?.scrollIntoView({ block: 'start' });
+  }, [asked]);
 
   const load = async () => {
     try {
@@ -32,7 +39,7 @@ export function SourcesSection() {
   }, []);
 
   return (
-    <section className="panel" aria-labelledby={headingId} id="catalog-sources">
+    <section ref={section} className="panel" aria-labelledby={headingId} id="catalog-sources">
       <header className="panel-header">
         <div>
           <h2 id={headingId}>Catalog sources</h2>
