@@ -192,8 +192,9 @@ test('an update that asks for more waits for approval while the old version runs
   await expect(card.getByText('Installed 2.0.0')).toBeVisible({ timeout: 30_000 });
   expect(core.plugins.get('hello-palette')!.grants).toEqual(['notifications', 'palette', 'tasks']);
 
-  await app.getByRole('button', { name: 'Settings' }).first().click();
+  await app.getByRole('button', { name: 'Sources…' }).click();
   const sources = app.getByRole('region', { name: 'Catalog sources' });
+  await expect(sources.getByRole('heading', { name: 'Catalog sources' })).toBeInViewport();
   await sources.getByRole('listitem', { name: 'Approvals' }).getByRole('button', { name: 'Edit' }).click();
   const edit = app.getByRole('dialog', { name: 'Edit Approvals' });
   await edit.getByLabel('Name').fill('Renamed catalog');
