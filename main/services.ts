@@ -183,7 +183,10 @@ export function startServices(options: ServiceOptions): AppServices {
       const movedTo = moveDatabaseAside(databasePath);
       log.warn(`moved unreadable database to ${movedTo}`);
       open();
-      (core as Core | undefined)?.audit.append('database_reset', 'user', movedTo);
+      const fresh = core as Core | undefined;
+      fresh?.audit.append('database_reset', 'user', movedTo);
+      // The secrets themselves live in the keyring and survive; only their names were in the old file.
+      fresh?.secrets.adoptKeyringNames();
       events.emit('app.statusChanged', status);
       return { movedTo, status };
     },

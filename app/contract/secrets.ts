@@ -1,7 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { NoArgs } from './app.ts';
 
-export const SecretName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' });
+export const SecretName = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
+  errorMessage: 'A secret name starts with a letter or digit and has at most 128 letters, digits, dots, dashes, underscores or colons',
+});
 
 /** The renderer only ever learns whether a secret is set, never its value. */
 export const SecretInfo = Type.Object({ name: Type.String(), set: Type.Literal(true), updatedAt: Type.String() });

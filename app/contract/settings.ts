@@ -1,15 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import { NoArgs } from './app.ts';
 
-export const Theme = Type.Union([Type.Literal('light'), Type.Literal('dark'), Type.Literal('system')]);
+export const Theme = Type.Union([Type.Literal('light'), Type.Literal('dark'), Type.Literal('system')], {
+  errorMessage: 'Theme must be light, dark or system',
+});
 
 /** Everything the user can change. The data folder is derived and read-only. */
 export const EditableSettings = Type.Object(
   {
     theme: Theme,
-    catalogRefreshMinutes: Type.Integer({ minimum: 5, maximum: 1440 }),
-    desktopNotifications: Type.Boolean(),
-    auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    catalogRefreshMinutes: Type.Integer({ minimum: 5, maximum: 1440, errorMessage: 'Catalog refresh must be a whole number of minutes from 5 to 1440' }),
+    desktopNotifications: Type.Boolean({ errorMessage: 'Desktop notifications must be on or off' }),
+    auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, errorMessage: 'Audit retention must be a whole number of days from 1 to 3650' }),
   },
   { additionalProperties: false },
 );

@@ -53,4 +53,17 @@ describe('browser harness', () => {
     expect((await fetch(`${origin}/..%2f..%2fpackage.json`)).status).toBe(404);
     expect((await fetch(`${origin}/%2e%2e/%2e%2e/package.json`)).status).toBe(404);
   });
+
+  it('answers malformed requests and messages without falling over', async () => {
+    const origin = new URL(harness.url).origin;
+    expect((await fetch(`${origin}/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${origin}/assets`)).status).toBe(404);
+    const ws = `${origin.replace('http', 'ws')}/__harness/ws?token=${harness.token}`;
+    const socket = new WebSocket(ws, { headers: { origin } });
+    await new Promise((r) => socket.on('open', r));
+    for (const junk of ['null', '42', '"text"', '[1,2]', '{"id":"1"}', '{not json']) socket.send(junk);
+    socket.close();
+    expect(await call(ws, origin, { id: 7, channel: 'settings.get', args: {} })).toMatchObject({ id: 7, envelope: { ok: true } });
+    expect((await fetch(harness.url)).status).toBe(200);
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -100,9 +100,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       res.writeHead(200, { ...headers, 'Content-Type': MIME['.js']! }).end(bridge);
       return;
     }
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    let relative: string;
+    try {
+      relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    } catch {
+      res.writeHead(400, headers).end('Bad request');
+      return;
+    }
     const file = normalize(join(RENDERER_DIR, relative));
-    if (!file.startsWith(RENDERER_DIR + sep) || !existsSync(file)) {
+    if (!file.startsWith(RENDERER_DIR + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, headers).end('Not found');
       return;
     }
@@ -128,15 +134,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     });
     ws.on('close', unsubscribe);
     ws.on('message', async (data) => {
-      let message: { id?: unknown; channel?: unknown; args?: unknown };
+      let message: unknown;
       try {
         message = JSON.parse(String(data));
       } catch {
         return;
       }
-      if (typeof message.id !== 'number') return;
-      const envelope = await services.dispatch(String(message.channel), message.args);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, envelope }));
+      if (typeof message !== 'object' || message === null || !('id' in message) || typeof message.id !== 'number') return;
+      const { id, channel, args } = message as { id: number; channel?: unknown; args?: unknown };
+      const envelope = await services.dispatch(String(channel), args);
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, envelope }));
     });
   }
 

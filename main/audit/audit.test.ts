@@ -44,18 +44,18 @@ describe('audit log', () => {
     expect(audit.list({})[0]!.actor).toBe('user');
   });
 
-  it('prunes rows past the retention period at start-up', () => {
+  it('prunes rows past the retention period at start-up', async () => {
     t = startTestServices();
     const { db } = t.services.core();
     const old = new AuditLog(db, new AppEvents(), () => new Date(Date.now() - 100 * 86_400_000));
     old.append('plugin_installed', 'user', 'ancient');
     t.services.core().audit.append('plugin_installed', 'user', 'recent');
     t.services.core().settings.update({ auditRetentionDays: 30 });
-    t.services.close();
+    await t.services.close();
 
-    const again = startServices({ dataDir: t.dataDir, appVersion: 'x', native: new RecordingNotifier() });
+    const again = startServices({ dataDir: t.dataDir, appVersion: 'x', native: new RecordingNotifier(), agentHome: t.dataDir });
     const subjects = again.core().audit.list({ eventType: 'plugin_installed' }).map((e) => e.subject);
-    again.close();
+    await again.close();
     expect(subjects).toEqual(['recent']);
   });
 });

@@ -111,8 +111,9 @@ describe('registerIpc over the real services', () => {
       get: () => null,
       delete: () => false,
       probe: () => {},
+      names: () => [],
     };
-    const services = startServices({ dataDir, appVersion: '9.9.9', native: { isSupported: () => false, show: () => {} }, keyring });
+    const services = startServices({ dataDir, appVersion: '9.9.9', native: { isSupported: () => false, show: () => {} }, keyring, agentHome: dataDir });
     try {
       const ipcMain = fakeIpcMain();
       registerIpc(ipcMain, services, isTrusted);

@@ -14,13 +14,14 @@ describe('dispatch', () => {
   it.each([
     ['an unknown channel', 'settings.drop', {}, 'unknown_channel', /Unknown channel/],
     ['a prototype key as channel', '__proto__', {}, 'unknown_channel', /Unknown channel/],
-    ['a wrong type', 'settings.update', { theme: 42 }, 'invalid_argument', /theme/],
+    ['a wrong type', 'settings.update', { theme: 42 }, 'invalid_argument', /^Invalid argument for settings.update: Theme must be light, dark or system$/],
     ['an unknown field', 'settings.update', { dataFolder: '/etc' }, 'invalid_argument', /"dataFolder" is not accepted/],
-    ['a value out of range', 'settings.update', { catalogRefreshMinutes: 1 }, 'invalid_argument', /catalogRefreshMinutes/],
+    ['a value out of range', 'settings.update', { catalogRefreshMinutes: 1 }, 'invalid_argument', /Catalog refresh must be a whole number of minutes from 5 to 1440$/],
     ['a non-object argument', 'settings.get', 'hello', 'invalid_argument', /must be object/],
     ['null', 'notifications.markRead', null, 'invalid_argument', /must be object/],
     ['an array where ids are numbers', 'notifications.markRead', { ids: ['1'] }, 'invalid_argument', /ids/],
-    ['a secret name with a slash', 'secrets.set', { name: '../x', value: 'v' }, 'invalid_argument', /name/],
+    ['a secret name with a slash', 'secrets.set', { name: '../x', value: 'v' }, 'invalid_argument', /A secret name starts with a letter or digit/],
+    ['a field without plain words', 'notifications.markRead', { ids: [1.5] }, 'invalid_argument', /ids\.0 must be integer/],
   ])('refuses %s with a typed error and changes nothing', async (_what, channel, args, code, message) => {
     t = startTestServices();
     const before = await t.services.dispatch('settings.get', {});

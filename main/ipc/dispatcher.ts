@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { AppError, channels, type ArgsOf, type Channel, type Envelope, type ResultOf } from '../../app/contract/index.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -19,7 +19,7 @@ function isChannel(name: string): name is Channel {
  * failure comes back as a typed error instead of an exception.
  */
 export function createDispatcher(resolveHandlers: () => HandlerTable, log: Logger): Dispatch {
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   const validators = new Map<Channel, ValidateFunction>();
   for (const name of Object.keys(channels) as Channel[]) {
     validators.set(name, ajv.compile(channels[name].args));
@@ -32,14 +32,7 @@ export function createDispatcher(resolveHandlers: () => HandlerTable, log: Logge
     const validate = validators.get(channel)!;
     const value = args === undefined ? {} : args;
     if (!validate(value)) {
-      const problems = (validate.errors ?? [])
-        .slice(0, MAX_ERRORS_SHOWN)
-        .map((e) =>
-          e.keyword === 'additionalProperties'
-            ? `"${String(e.params.additionalProperty)}" is not accepted`
-            : `${e.instancePath || 'argument'} ${e.message ?? 'is invalid'}`.trim(),
-        );
-      return { ok: false, error: { code: 'invalid_argument', message: `Invalid argument for ${channel}: ${problems.join('; ')}` } };
+      return { ok: false, error: { code: 'invalid_argument', message: `Invalid argument for ${channel}: ${describeProblems(validate.errors ?? [])}` } };
     }
     try {
       const handler = resolveHandlers()[channel] as (a: unknown) => unknown;
@@ -50,4 +43,25 @@ export function createDispatcher(resolveHandlers: () => HandlerTable, log: Logge
       return { ok: false, error: { code: 'internal', message: `Something went wrong in ${channel}. Details are in the log.` } };
     }
   };
+}
+
+/**
+ * One sentence per bad field. A schema may carry an `errorMessage` in plain
+ * words (see app/contract/settings.ts); otherwise the validator's own text
+ * names the field.
+ */
+function describeProblems(errors: ErrorObject[]): string {
+  const byField = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const field = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
+    byField.set(field, [...(byField.get(field) ?? []), e]);
+  }
+  const sentences = [...byField.values()].map((group) => {
+    const worded = group.map((e) => (e.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage).find((m) => typeof m === 'string');
+    if (worded) return worded as string;
+    const e = group[0]!;
+    if (e.keyword === 'additionalProperties') return `"${String(e.params.additionalProperty)}" is not accepted`;
+    return `${e.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'argument'} ${e.message ?? 'is invalid'}`;
+  });
+  return sentences.slice(0, MAX_ERRORS_SHOWN).join('; ');
 }

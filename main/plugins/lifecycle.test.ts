@@ -209,7 +209,7 @@ describe('controls', () => {
     await t.install({ id: 'on', source: '', permissions: [] });
     await t.install({ id: 'off', source: '', permissions: [], enabled: false });
     await t.services.close();
-    const reopened = startServices({ dataDir: t.dataDir, appVersion: '0.1.0', native: t.native, pluginTiming: FAST_TIMING });
+    const reopened = startServices({ dataDir: t.dataDir, appVersion: '0.1.0', native: t.native, pluginTiming: FAST_TIMING, agentHome: t.dataDir });
     try {
       const supervisor = reopened.core().supervisor;
       await eventually(() => supervisor.isRunning('on'), 'on running after restart');

@@ -1,4 +1,4 @@
-import { Entry, type EntryOptions } from '@napi-rs/keyring';
+import { Entry, findCredentials, type EntryOptions } from '@napi-rs/keyring';
 
 export const KEYRING_SERVICE = 'switchboard';
 
@@ -9,6 +9,8 @@ export interface KeyringBackend {
   delete(name: string): boolean;
   /** Throws when no usable keyring is reachable. */
   probe(): void;
+  /** The names of every entry this app keeps in the keyring. */
+  names(): string[];
 }
 
 /**
@@ -18,15 +20,21 @@ export interface KeyringBackend {
  */
 const ENTRY_OPTIONS: EntryOptions = { linux: { store: 'secret-service' } };
 
+const PROBE_ENTRY = '__switchboard_probe__';
+
 export function osKeyring(service = KEYRING_SERVICE): KeyringBackend {
   const entry = (name: string) => new Entry(service, name, ENTRY_OPTIONS);
   return {
     set: (name, value) => entry(name).setPassword(value),
     get: (name) => entry(name).getPassword() ?? null,
     delete: (name) => entry(name).deleteCredential(),
+    // Reading a missing entry succeeds even on a locked keyring; only a write proves secrets can be stored.
     probe: () => {
-      entry('__switchboard_probe__').getPassword();
+      const marker = entry(PROBE_ENTRY);
+      marker.setPassword('probe');
+      marker.deleteCredential();
     },
+    names: () => findCredentials(service).map((c) => c.account).filter((name) => name !== PROBE_ENTRY),
   };
 }
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,10 +21,10 @@ beforeAll(() => {
   }
 });
 
-afterEach(() => {
+afterEach(async () => {
   if (!t) return;
   for (const s of t.services.core().secrets.list()) t.services.core().secrets.delete(s.name);
-  t.services.close();
+  await t.services.close();
   t = undefined;
 });
 
@@ -95,6 +95,21 @@ describe('secrets in the OS keyring', () => {
     expect(secrets.delete('token')).toBe(false);
   });
 
+  it('still lists the keyring entries after an unreadable database is moved aside', async () => {
+    const first = use(startTestServices({ keyring }));
+    first.services.core().secrets.store('openai-api-key', 'sk-kept');
+    await first.services.close();
+    t = undefined;
+    writeFileSync(join(first.dataDir, 'switchboard.db'), 'not a database '.repeat(100));
+    for (const suffix of ['-wal', '-shm']) rmSync(join(first.dataDir, `switchboard.db${suffix}`), { force: true });
+
+    const after = use(startTestServices({ keyring, dataDir: first.dataDir }));
+    expect(after.services.status().state).toBe('database_error');
+    expect(await after.services.dispatch('app.resetDatabase', {})).toMatchObject({ ok: true });
+    expect(after.services.core().secrets.list().map((s) => s.name)).toEqual(['openai-api-key']);
+    expect(after.services.core().secrets.get('openai-api-key')).toBe('sk-kept');
+  });
+
   it('reports that the keyring is there', () => {
     const t = use(startTestServices({ keyring }));
     expect(t.services.core().secrets.hasKeyring()).toEqual({ available: true, message: 'The system keyring is available.' });
@@ -108,16 +123,16 @@ describe('without a D-Bus session', () => {
     writeFileSync(
       script,
       `import { startServices } from ${JSON.stringify(join(import.meta.dirname, '..', 'services.ts'))};
-       const s = startServices({ dataDir: ${JSON.stringify(dataDir)}, appVersion: 't', native: { isSupported: () => false, show() {} } });
+       const s = startServices({ dataDir: ${JSON.stringify(dataDir)}, appVersion: 't', native: { isSupported: () => false, show() {} }, agentHome: ${JSON.stringify(dataDir)} });
        const status = await s.dispatch('secrets.status', {});
        const stored = await s.dispatch('secrets.set', { name: 'api-key', value: 'never-stored-value' });
        const list = await s.dispatch('secrets.list', {});
        const audit = await s.dispatch('audit.list', {});
        console.log(JSON.stringify({ status, stored, list, audit }));
-       s.close();`,
+       await s.close();`,
     );
-    const env = { ...process.env };
-    delete env.DBUS_SESSION_BUS_ADDRESS;
+    // A bus address that leads nowhere: an unset one would let the library find $XDG_RUNTIME_DIR/bus.
+    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dataDir, 'no-bus')}` };
     const run = spawnSync(process.execPath, [script], { env, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout.trim().split('\n').pop()!);

@@ -66,6 +66,25 @@ export class SecretsManager {
     return { name, set: true, updatedAt };
   }
 
+  /**
+   * Lists again what the keyring already holds for this app, after the
+   * database that named its entries was moved aside. Values are not read.
+   */
+  adoptKeyringNames(): number {
+    let names: string[];
+    try {
+      names = this.#keyring.names();
+    } catch (err) {
+      this.#log.warn(`could not list the keyring's entries: ${errorText(err)}`);
+      return 0;
+    }
+    const add = this.#db.prepare('INSERT INTO secrets (name, updated_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING');
+    const at = new Date().toISOString();
+    const added = names.reduce((n, name) => n + add.run(name, at).changes, 0);
+    if (added > 0) this.#events.emit('secrets.changed', this.list());
+    return added;
+  }
+
   /** For main only (bearer tokens, API keys for agents); never sent to a window. */
   get(name: string): string | null {
     return this.#withKeyring('read', name, () => this.#keyring.get(name));

@@ -17,7 +17,7 @@ describe('settings', () => {
     });
   });
 
-  it('persists a change across a restart, pushes it to windows and audits it', () => {
+  it('persists a change across a restart, pushes it to windows and audits it', async () => {
     t = startTestServices();
     const pushed: unknown[] = [];
     t.services.events.subscribe((name, payload) => name === 'settings.changed' && pushed.push(payload));
@@ -28,11 +28,11 @@ describe('settings', () => {
       ['catalogRefreshMinutes', { from: 60, to: 30 }],
       ['theme', { from: 'system', to: 'dark' }],
     ]);
-    t.services.close();
+    await t.services.close();
 
-    const again = startServices({ dataDir: t.dataDir, appVersion: 'x', native: new RecordingNotifier() });
+    const again = startServices({ dataDir: t.dataDir, appVersion: 'x', native: new RecordingNotifier(), agentHome: t.dataDir });
     expect(again.core().settings.get()).toMatchObject({ theme: 'dark', catalogRefreshMinutes: 30 });
-    again.close();
+    await again.close();
   });
 
   it.each([

@@ -13,7 +13,7 @@ let services: AppServices | undefined;
 afterEach(() => services?.close());
 
 function start(dataDir = mkdtempSync(join(tmpdir(), 'sb-tasks-'))): { services: AppServices; dataDir: string } {
-  services = startServices({ dataDir, appVersion: '0.1.0-test', native: silentDesktop });
+  services = startServices({ dataDir, appVersion: '0.1.0-test', native: silentDesktop, agentHome: dataDir });
   return { services, dataDir };
 }
 

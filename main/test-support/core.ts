@@ -27,6 +27,7 @@ export interface TestServices {
 export function startTestServices(options: { keyring?: KeyringBackend; dataDir?: string } = {}): TestServices {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sb-main-'));
   const native = new RecordingNotifier();
-  const services = startServices({ dataDir, appVersion: '0.1.0-test', native, ...(options.keyring ? { keyring: options.keyring } : {}) });
+  // Never the developer's own ~/.claude or ~/.codex: agent transcripts are followed in the test's folder.
+  const services = startServices({ dataDir, appVersion: '0.1.0-test', native, agentHome: join(dataDir, 'home'), ...(options.keyring ? { keyring: options.keyring } : {}) });
   return { services, dataDir, native };
 }
