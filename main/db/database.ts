@@ -44,6 +44,8 @@ export function openDatabase(path: string, migrations: readonly Migration[]): Db
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
+    // 32 MB of page cache (default 2 MB): imports update indexes on random keys, and misses dominate otherwise.
+    db.pragma('cache_size = -32000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
     migrate(db, migrations);
