@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import renderer from './renderer/vite.config.ts';
@@ -17,8 +16,7 @@ const NATIVE_DEPENDENCIES = ['better-sqlite3', '@napi-rs/keyring'];
  * `plugin-host` is the entry every plugin process runs (utilityProcess.fork of
  * out/main/plugin-host.js); the plugin runtime provides plugin-host/main.ts.
  */
-const PLUGIN_HOST_ENTRY = resolve(ROOT, 'plugin-host/main.ts');
-const EXTRA_MAIN_ENTRIES: Record<string, string> = existsSync(PLUGIN_HOST_ENTRY) ? { 'plugin-host': PLUGIN_HOST_ENTRY } : {};
+const EXTRA_MAIN_ENTRIES: Record<string, string> = { 'plugin-host': resolve(ROOT, 'plugin-host/main.ts') };
 
 export default defineConfig({
   main: {

@@ -24,7 +24,7 @@ function ensurePrerequisites(): void {
   const install = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
   if (!canInstall) {
-    console.error(`The tests need Debian packages that are not installed: ${missing.join(', ')}.\nInstall them with:\n  sudo ${install}`);
+    console.error(`The tests need Debian packages that are not installed: ${missing.join(', ')}.\nInstall them with:\n  sudo sh -c '${install}'`);
     process.exit(1);
   }
   console.log(`Installing what the tests need: ${missing.join(', ')}`);
@@ -73,6 +73,8 @@ const steps: [string, string, string[], NodeJS.ProcessEnv?][] = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['build renderer', 'npm', ['run', '--silent', 'build:web']],
   ['unit', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]],
+  // The Electron smoke spec launches the built app where an Electron binary exists; elsewhere it reports a skip.
+  ...(existsSync('node_modules/electron/path.txt') ? [['build app', 'npm', ['run', '--silent', 'build']] as [string, string, string[]]] : []),
   ['e2e', 'playwright', ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport }],
 ];
 

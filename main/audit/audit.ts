@@ -45,9 +45,9 @@ function toEntry(row: RawRow): AuditRow {
 }
 
 /**
- * The append-only record of what happened and who did it. There is no
- * channel to change or delete a row; only retention pruning at start-up
- * removes old ones (the trigger above allows DELETE for that alone).
+ * The append-only record of what happened and who did it. The trigger above
+ * refuses every UPDATE; no channel deletes, and the only DELETE is the
+ * retention pruning at start-up.
  */
 export class AuditLog {
   readonly #db: Db;

@@ -75,4 +75,15 @@ describe('electronNotifier', () => {
     expect(warnings.filter((w) => w.includes('no desktop notification service'))).toHaveLength(1);
     expect(notifications.list().items.map((n) => n.title)).toEqual(['Two', 'One']);
   });
+
+  it('stops trying after the desktop refuses a notification, and says so once', () => {
+    const { notifications, shown, warnings } = service(true);
+    notifications.notify({ type: 'info', title: 'First' });
+    shown[0]!.emit('failed');
+    notifications.notify({ type: 'info', title: 'Second' });
+    notifications.notify({ type: 'info', title: 'Third' });
+    expect(shown.map((s) => s.options.title)).toEqual(['First']);
+    expect(warnings.filter((w) => w.includes('no desktop notification service'))).toHaveLength(1);
+    expect(notifications.list().items.map((n) => n.title)).toEqual(['Third', 'Second', 'First']);
+  });
 });

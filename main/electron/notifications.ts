@@ -25,8 +25,11 @@ const MAX_HELD = 50;
  */
 export function electronNotifier(NotificationClass: DesktopNotificationClass, onClick: () => void): NativeNotifier {
   const onScreen = new Set<DesktopNotification>();
+  // isSupported() only says the library is there; on Linux a missing notification
+  // server shows up as 'failed'. After one, the app stops trying and says so once.
+  let serverFailed = false;
   return {
-    isSupported: () => NotificationClass.isSupported(),
+    isSupported: () => !serverFailed && NotificationClass.isSupported(),
     show: (notification) => {
       const desktop = new NotificationClass({
         title: notification.title,
@@ -41,7 +44,10 @@ export function electronNotifier(NotificationClass: DesktopNotificationClass, on
         onClick();
       });
       desktop.on('close', release);
-      desktop.on('failed', release);
+      desktop.on('failed', () => {
+        release();
+        serverFailed = true;
+      });
       desktop.show();
     },
   };

@@ -15,6 +15,8 @@ function Toast({ notification, onDismiss }: { notification: Notification; onDism
   const remaining = useRef(TOAST_DISMISS_MS);
   const startedAt = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Hover and focus pause independently: leaving one while the other holds must not restart the timer.
+  const held = useRef({ hover: false, focus: false });
 
   const pause = () => {
     if (!timer.current) return;
@@ -28,6 +30,12 @@ function Toast({ notification, onDismiss }: { notification: Notification; onDism
     timer.current = setTimeout(() => onDismiss(notification.id), Math.max(0, remaining.current));
   };
 
+  const hold = (by: 'hover' | 'focus', on: boolean) => {
+    held.current[by] = on;
+    if (held.current.hover || held.current.focus) pause();
+    else resume();
+  };
+
   useEffect(() => {
     resume();
     return pause;
@@ -37,10 +45,10 @@ function Toast({ notification, onDismiss }: { notification: Notification; onDism
   return (
     <li
       className={`toast toast-${notification.type}`}
-      onMouseEnter={pause}
-      onMouseLeave={resume}
-      onFocus={pause}
-      onBlur={resume}
+      onMouseEnter={() => hold('hover', true)}
+      onMouseLeave={() => hold('hover', false)}
+      onFocus={() => hold('focus', true)}
+      onBlur={() => hold('focus', false)}
       aria-label={`${notificationTypeLabel(notification.type)}: ${notification.title}`}
     >
       <NotificationIcon type={notification.type} size={18} />

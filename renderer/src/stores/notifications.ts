@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Static } from '@sinclair/typebox';
-import { MAX_VISIBLE_TOASTS, type AppNotification } from '../../../app/contract/notifications.ts';
+import { MAX_VISIBLE_TOASTS, NOTIFICATION_HISTORY_LIMIT, type AppNotification } from '../../../app/contract/notifications.ts';
 import { api } from '../api.ts';
 
 export type Notification = Static<typeof AppNotification>;
@@ -60,7 +60,7 @@ export function followNotifications(): () => void {
     const { items, toasts } = useNotifications.getState();
     if (items.some((n) => n.id === notification.id)) return;
     useNotifications.setState({
-      items: [notification, ...items].slice(0, 100),
+      items: [notification, ...items].slice(0, NOTIFICATION_HISTORY_LIMIT),
       toasts: [...toasts, notification],
     });
   });
