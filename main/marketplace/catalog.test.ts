@@ -239,6 +239,35 @@ describe('signed catalogs', () => {
     expect(view.entries.map((e) => e.id)).toEqual(['signed']);
   });
 
+  it('stops trusting a saved signed copy once it expires, whether the server answers 304 or not at all', async () => {
+    const path = `${unique()}/catalog.json`;
+    sign(path, doc(3, '2026-12-01T00:00:00Z'));
+    const source = m.service.addSource({ name: 'Frozen', url: server.url(path), publicKey });
+    const first = await m.service.fetchCatalog();
+    const confirmed = first.sources.find((s) => s.id === source.id)!.lastUpdated;
+    const expired =
+      'This catalog expired on 2026-12-01T00:00:00Z and the source has not published a newer one; its plugins cannot be installed or updated until it does.';
+
+    now = new Date('2026-12-02T00:00:00Z');
+    const notModified = await m.service.fetchCatalog(true);
+    expect(server.requestsFor(path).at(-1)!.ifNoneMatch).toMatch(/^".+"$/);
+    const status = notModified.sources.find((s) => s.id === source.id)!;
+    expect(status).toMatchObject({ error: expired, lastUpdated: confirmed });
+    expect(notModified.entries.map((e) => [e.id, e.unavailableReason])).toEqual([['signed', expired]]);
+    await expect(m.service.install('signed', source.id, [])).rejects.toThrow(expired);
+    expect(m.registry.list()).toEqual([]);
+
+    server.handle(path, (req) => req.socket.destroy());
+    const unreachable = await m.service.fetchCatalog(true);
+    expect(unreachable.sources.find((s) => s.id === source.id)).toMatchObject({ error: expired, lastUpdated: confirmed });
+    await expect(m.service.install('signed', source.id, [])).rejects.toThrow(expired);
+
+    m = m.restart();
+    const afterRestart = await m.service.fetchCatalog();
+    expect(afterRestart.sources.find((s) => s.id === source.id)!.error).toBe(expired);
+    await expect(m.service.install('signed', source.id, [])).rejects.toThrow(expired);
+  });
+
   it('refuses a rolled-back catalog version', async () => {
     const path = `${unique()}/catalog.json`;
     sign(path, doc(5, '2026-12-31T00:00:00Z'));

@@ -238,6 +238,16 @@ export class CatalogSources {
     try {
       const key = current.publicKey ? parsePublicKey(current.publicKey) : null;
       const parsed = this.#judge(current, current.body, current.signature, key, { cached: true });
+      // A signed copy is only good until its own expiry, however it is kept: a server that answers
+      // 304 forever, or stops answering, must not freeze the user on an old catalog.
+      const expired = key ? expiredOn(current.body, this.#d.now()) : null;
+      if (expired) {
+        const error = expiredMessage(expired);
+        return {
+          status: { ...base, verified: true, stale: true, error, entryCount: parsed.entries.length, skipped: parsed.skipped },
+          entries: parsed.entries.map((e) => ({ ...e, unavailableReason: error })),
+        };
+      }
       return {
         status: { ...base, verified: key !== null, stale: fetchError !== null, entryCount: parsed.entries.length, skipped: parsed.skipped },
         entries: parsed.entries,
@@ -257,6 +267,9 @@ export class CatalogSources {
     const res = await this.#guard(signal, () => httpsGet(this.#d.fetch, row.url, { headers, authorization, signal, what: 'The catalog' }));
     const at = this.#d.now().toISOString();
     if (res.status === 304 && row.body) {
+      // "Not modified" must not make an expired signed copy look freshly confirmed (a freeze attack).
+      const expired = row.publicKey ? expiredOn(row.body, this.#d.now()) : null;
+      if (expired) throw new AppError('refused', expiredMessage(expired));
       this.#d.store.markNotModified(row.id, at);
       return;
     }
@@ -339,6 +352,22 @@ async function readCapped(res: Response, cap: number): Promise<Buffer> {
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/** The `expires` time of a saved signed copy once it has passed, else null. */
+function expiredOn(body: Buffer, now: Date): string | null {
+  try {
+    const expires = (JSON.parse(body.toString('utf8')) as { expires?: unknown }).expires;
+    if (typeof expires !== 'string') return null;
+    const at = Date.parse(expires);
+    return Number.isNaN(at) || at > now.getTime() ? null : expires;
+  } catch {
+    return null;
+  }
+}
+
+function expiredMessage(expires: string): string {
+  return `This catalog expired on ${expires} and the source has not published a newer one; its plugins cannot be installed or updated until it does.`;
 }
 
 export function errorText(err: unknown): string {
