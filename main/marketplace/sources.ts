@@ -107,38 +107,55 @@ export class CatalogSources {
       publicKey: input.publicKey === undefined ? before.publicKey : input.publicKey,
     };
     const clean = this.#validate(merged);
+    // Credentials were given for one server: a new origin must not receive them.
+    const movedOrigin = new URL(clean.url).origin !== new URL(before.url).origin;
+    const newToken = input.token?.trim() || null;
     let hasToken = before.hasToken;
-    if (input.token !== undefined) {
-      const token = input.token?.trim();
-      if (token) {
-        this.#d.secrets.store(tokenSecretName(id), token, 'app');
-        hasToken = true;
-      } else if (before.hasToken) {
-        this.#d.secrets.delete(tokenSecretName(id), 'app');
-        hasToken = false;
-      }
+    if (newToken) {
+      this.#d.secrets.store(tokenSecretName(id), newToken, 'app');
+      hasToken = true;
+    } else if ((input.token !== undefined || movedOrigin) && before.hasToken) {
+      hasToken = false;
     }
     const resetCache = clean.url !== before.url || clean.publicKey !== before.publicKey;
     this.#d.store.editSource(id, { name: clean.name, url: clean.url, publicKey: clean.publicKey, hasToken }, resetCache);
+    // The row no longer points at the old credentials, so a failure from here on cannot leak them.
+    if (before.hasToken && !hasToken) this.#d.secrets.delete(tokenSecretName(id), 'app');
+    const droppedLicenses = movedOrigin ? this.#deleteLicenseKeys(id) : 0;
     const changed = [
       ...(clean.name !== before.name ? ['name'] : []),
       ...(clean.url !== before.url ? ['url'] : []),
       ...(clean.publicKey !== before.publicKey ? ['publicKey'] : []),
-      ...(input.token !== undefined ? ['token'] : []),
+      ...(input.token !== undefined || hasToken !== before.hasToken ? ['token'] : []),
     ];
-    this.#d.audit.append('source_updated', 'user', id, { changed, url: clean.url, signed: clean.publicKey !== null, token: hasToken });
+    this.#d.audit.append('source_updated', 'user', id, {
+      changed,
+      url: clean.url,
+      signed: clean.publicKey !== null,
+      token: hasToken,
+      ...(movedOrigin ? { credentialsDropped: { token: before.hasToken && !newToken, licenseKeys: droppedLicenses } } : {}),
+    });
     return this.#info(this.#d.store.source(id)!);
   }
 
   remove(id: string): void {
     const before = this.#remote(id);
+    this.#d.store.removeSource(id);
     if (before.hasToken) this.#d.secrets.delete(tokenSecretName(id), 'app');
     // License keys bought through this source are useless without it (a re-added source gets a new id).
-    for (const secret of this.#d.secrets.list()) {
-      if (secret.name.startsWith(`marketplace:license:${id}:`)) this.#d.secrets.delete(secret.name, 'app');
-    }
-    this.#d.store.removeSource(id);
+    this.#deleteLicenseKeys(id);
     this.#d.audit.append('source_removed', 'user', id, { name: before.name, url: before.url });
+  }
+
+  #deleteLicenseKeys(id: string): number {
+    let count = 0;
+    for (const secret of this.#d.secrets.list()) {
+      if (secret.name.startsWith(`marketplace:license:${id}:`)) {
+        this.#d.secrets.delete(secret.name, 'app');
+        count++;
+      }
+    }
+    return count;
   }
 
   name(id: string): string | null {
