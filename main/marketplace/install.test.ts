@@ -262,6 +262,24 @@ describe('manifest checks', () => {
     await expectRefused(entry, /entry file "missing.js" is not in the archive/);
   });
 
+  // Each of these passed the old, looser check and would then have been refused by the plugin runtime.
+  const runtimeRule = async (id: string, manifest: Record<string, unknown>, message: RegExp) => {
+    const entry = publish(server, { id, version: '1.0.0', manifest: { ...pluginManifest({ id, version: '1.0.0' }), ...manifest } });
+    await useCatalog([entry]);
+    await expectRefused(entry, message);
+  };
+  it('refuses a version that is not strict semver ("v1.0.0")', () =>
+    runtimeRule('vee', { version: 'v1.0.0' }, /not a valid manifest: "version" must be a semantic version such as 1\.0\.0/));
+  it('refuses a manifest without a name', () => runtimeRule('nameless', { name: undefined }, /not a valid manifest: plugin\.json needs "name"/));
+  it('refuses "main" and "entry" naming different scripts', () =>
+    runtimeRule('two-mains', { entry: 'other.js' }, /"main" \(main\.js\) and "entry" \(other\.js\) name different scripts/));
+  it('refuses an invalid settings form (ui_schema)', () =>
+    runtimeRule('bad-form', { ui_schema: [{ key: 'colour', type: 'color', label: 'Colour' }] }, /"ui_schema\[0\]\.type" must be one of: text, number/));
+  it('refuses a manifest that itself needs a newer app (minAppVersion)', () =>
+    runtimeRule('too-new', { minAppVersion: '9.0.0' }, /Needs Switchboard 9\.0\.0 or newer \(this is 1\.0\.0\)/));
+  it('refuses a permission the runtime does not know', () =>
+    runtimeRule('unknown-permission', { permissions: ['root'] }, /"permissions\[0\]" must be one of/));
+
   it('accepts an archive whose files sit in one top-level folder, and "name" and "entry" spellings', async () => {
     const manifest = { name: 'foldered', version: '1.0.0', entry: 'index.js', permissions: [] };
     const archive = tarGz([

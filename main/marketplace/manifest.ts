@@ -2,7 +2,8 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
 import { AppError } from '../../app/contract/envelope.ts';
-import { isPermission, type Permission } from '../../app/permissions.ts';
+import type { Permission } from '../../app/permissions.ts';
+import { MAX_SCRIPT_BYTES, parseManifest } from '../plugins/manifest.ts';
 import { unsafePathReason } from './extract.ts';
 
 export const MANIFEST_FILE = 'plugin.json';
@@ -32,11 +33,18 @@ export async function findPluginRoot(extracted: string): Promise<string> {
 }
 
 /**
- * Checks `plugin.json` against what the catalog promised: same id, same
- * version, an entry file that exists, and no permission the catalog (and so
- * the consent dialog) did not show.
+ * Checks `plugin.json` first by the very rules the plugin runtime applies
+ * when it loads the folder (schema, id/name and main/entry folding, its own
+ * minAppVersion), so nothing is installed that would then refuse to run;
+ * then against what the catalog promised: same id, same version, an entry
+ * file that exists, and no permission the catalog (and so the consent
+ * dialog) did not show.
  */
-export async function checkManifest(root: string, expected: { id: string; version: string; permissions: readonly Permission[] }): Promise<CheckedManifest> {
+export async function checkManifest(
+  root: string,
+  expected: { id: string; version: string; permissions: readonly Permission[] },
+  appVersion: string,
+): Promise<CheckedManifest> {
   const file = join(root, MANIFEST_FILE);
   const info = await lstat(file);
   if (!info.isFile()) throw refuse(`${MANIFEST_FILE} is not a file`);
@@ -47,35 +55,25 @@ export async function checkManifest(root: string, expected: { id: string; versio
   } catch (err) {
     throw refuse(`${MANIFEST_FILE} is not valid JSON (${(err as Error).message})`);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw refuse(`${MANIFEST_FILE} is not a JSON object`);
-  const m = doc as Record<string, unknown>;
+  const parsed = parseManifest(doc, appVersion);
+  if (!parsed.ok) throw refuse(`${MANIFEST_FILE} is not a valid manifest: ${parsed.errors.join('; ')}`);
+  const m = parsed.manifest;
 
-  const id = typeof m.id === 'string' ? m.id : typeof m.name === 'string' ? m.name : undefined;
-  if (id === undefined) throw refuse(`${MANIFEST_FILE} has neither "id" nor "name"`);
-  if (id !== expected.id) throw refuse(`${MANIFEST_FILE} says its id is "${id.slice(0, 80)}", but the catalog lists "${expected.id}"`);
-
-  if (typeof m.version !== 'string' || !semver.valid(m.version)) throw refuse(`${MANIFEST_FILE} has no valid "version"`);
+  if (m.id !== expected.id) throw refuse(`${MANIFEST_FILE} says its id is "${m.id.slice(0, 80)}", but the catalog lists "${expected.id}"`);
   if (semver.clean(m.version) !== semver.clean(expected.version)) {
     throw refuse(`${MANIFEST_FILE} says version ${m.version.slice(0, 40)}, but the catalog lists ${expected.version}`);
   }
 
-  const entry = typeof m.main === 'string' ? m.main : typeof m.entry === 'string' ? m.entry : undefined;
-  if (entry === undefined) throw refuse(`${MANIFEST_FILE} names no entry file ("main" or "entry")`);
-  const entryProblem = unsafePathReason(entry, 32);
+  const entryProblem = unsafePathReason(m.entry, 32);
   if (entryProblem) throw refuse(`its entry file ${entryProblem}`);
-  const entryInfo = await lstat(join(root, entry)).catch(() => undefined);
-  if (!entryInfo?.isFile()) throw refuse(`its entry file "${entry.slice(0, 120)}" is not in the archive`);
+  const entryInfo = await lstat(join(root, m.entry)).catch(() => undefined);
+  if (!entryInfo?.isFile()) throw refuse(`its entry file "${m.entry.slice(0, 120)}" is not in the archive`);
+  if (entryInfo.size > MAX_SCRIPT_BYTES) throw refuse(`its entry file is larger than ${MAX_SCRIPT_BYTES / 1024 / 1024} MB`);
 
-  const asked = m.permissions ?? [];
-  if (!Array.isArray(asked)) throw refuse(`"permissions" in ${MANIFEST_FILE} is not a list`);
-  const permissions: Permission[] = [];
-  for (const p of asked) {
-    if (!isPermission(p)) throw refuse(`${MANIFEST_FILE} asks for an unknown permission "${String(p).slice(0, 40)}"`);
+  for (const p of m.permissions) {
     if (!expected.permissions.includes(p)) {
       throw refuse(`${MANIFEST_FILE} asks for the "${p}" permission, which the catalog did not declare (and you were not asked about)`);
     }
-    if (!permissions.includes(p)) permissions.push(p);
   }
-  const name = typeof m.name === 'string' && m.name.trim() ? m.name.trim().slice(0, 120) : id;
-  return { id, name, version: expected.version, permissions };
+  return { id: m.id, name: m.name.trim().slice(0, 120) || m.id, version: m.version, permissions: [...m.permissions] };
 }

@@ -309,7 +309,7 @@ export class MarketplaceService {
       this.#placement.step('extracted', entry.id);
       progress('verifying', entry.size);
       const root = await findPluginRoot(unpacked);
-      const manifest = await checkManifest(root, entry);
+      const manifest = await checkManifest(root, entry, this.#d.appVersion);
       this.#placement.step('validated', entry.id);
       if (signal.aborted) throw signal.reason;
       return { staging, root, manifest };
