@@ -129,4 +129,46 @@ describe('importing transcripts', () => {
     kit.agents.store.removeProject(api.id);
     expect(kit.agents.store.getSession(CODEX_SESSION)!.projectId).toBe(shop.id);
   });
+
+  it('stores an id repeated in one batch once, and a rolled-back batch leaves nothing behind and tells no one', () => {
+    const kit = agentKit({ now: new Date() });
+    const at = new Date().toISOString();
+    const msg = (id: string, content: string) => ({ id, sessionId: 's1', provider: 'claude', timestamp: at, type: 'text' as const, role: 'assistant' as const, content, raw: '{}' });
+    kit.agents.pipeline.write((w) => {
+      w.session({ id: 's1', provider: 'claude', timestamp: at }, 'transcript');
+      w.messages([msg('a', 'first alpha'), msg('a', 'second alpha'), msg('b', 'bravo')]);
+    });
+    expect(kit.agents.store.messages('s1').map((m) => m.content)).toEqual(['first alpha', 'bravo']);
+    expect(kit.agents.store.getSession('s1')!.messageCount).toBe(2);
+    expect(kit.search.all('alpha').messages.map((h) => h.messageId)).toEqual(['a']);
+    const delivered = kit.bus.messages.length;
+
+    expect(() =>
+      kit.agents.pipeline.batch(() => {
+        kit.agents.pipeline.write((w) => w.messages([msg('c', 'charlie')]));
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(kit.agents.store.messages('s1')).toHaveLength(2);
+    expect(kit.search.all('charlie').messages).toEqual([]);
+    expect(kit.bus.messages).toHaveLength(delivered);
+
+    // A failed write inside a batch is undone alone; the others commit, are indexed and delivered after the commit, in order.
+    kit.agents.pipeline.batch(() => {
+      kit.agents.pipeline.write((w) => w.messages([msg('d', 'delta')]));
+      expect(() =>
+        kit.agents.pipeline.write((w) => {
+          w.messages([msg('e', 'echo')]);
+          throw new Error('bad record');
+        }),
+      ).toThrow('bad record');
+      kit.agents.pipeline.write((w) => w.messages([msg('f', 'foxtrot')]));
+      expect(kit.bus.messages).toHaveLength(delivered);
+    });
+    expect(kit.agents.store.messages('s1').map((m) => m.id)).toEqual(['a', 'b', 'd', 'f']);
+    expect(kit.search.all('foxtrot').messages.map((h) => h.messageId)).toEqual(['f']);
+    expect(kit.search.all('echo').messages).toEqual([]);
+    expect(kit.search.status().messages).toBe(4);
+    expect(kit.bus.messages.slice(delivered).map((m) => m.id)).toEqual(['d', 'f']);
+  });
 });

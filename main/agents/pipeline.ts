@@ -42,6 +42,10 @@ export class SessionPipeline {
   readonly #now: () => Date;
   /** Sessions whose start plugins have been told about; their end is announced too. */
   readonly #announced = new Set<string>();
+  /** Inside `batch`: what each write does after the commit, in order, until the batch commits. */
+  #deferred: (() => void)[] | undefined;
+  /** Inside `batch`: the seqs its writes stored, indexed together just before it commits. */
+  #unindexed: { first: number; last: number } | undefined;
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
@@ -50,6 +54,33 @@ export class SessionPipeline {
 
   isAnnounced(id: string): boolean {
     return this.#announced.has(id);
+  }
+
+  /**
+   * Runs several writes as one transaction (each write a savepoint in it):
+   * a bulk import commits, merges its search segments and checkpoints once
+   * per batch instead of once per file. Plugins, windows and toasts hear
+   * about every write after the batch commits, in the order of the writes;
+   * nothing is announced for a batch that rolls back.
+   */
+  batch<T>(work: () => T): T {
+    if (this.#deferred) return work();
+    const deferred: (() => void)[] = [];
+    this.#deferred = deferred;
+    let result: T;
+    try {
+      result = this.#d.store.db.transaction(() => {
+        const value = work();
+        // FTS5 writes a segment whenever a savepoint ends; indexing the batch at once keeps it to one.
+        if (this.#unindexed) this.#d.search.indexStored(this.#unindexed.first, this.#unindexed.last);
+        return value;
+      })();
+    } finally {
+      this.#deferred = undefined;
+      this.#unindexed = undefined;
+    }
+    for (const announce of deferred) announce();
+    return result;
   }
 
   write(work: (writer: PipelineWriter) => void): (AgentMessage & { index: number })[] {
@@ -69,8 +100,11 @@ export class SessionPipeline {
           touched.add(facts.id);
         },
         messages: (messages) => {
-          for (const m of store.insertMessages(messages)) {
-            search.indexMessage(m);
+          const stored = store.insertMessages(messages);
+          if (!stored.length) return;
+          // New rows take consecutive seqs above every stored one (nothing else writes inside this transaction).
+          if (!this.#deferred) search.indexStored(stored[0]!.seq, stored[stored.length - 1]!.seq);
+          for (const m of stored) {
             inserted.push(m);
             touched.add(m.sessionId);
           }
@@ -81,7 +115,15 @@ export class SessionPipeline {
         },
       });
     })();
-    this.#afterCommit(touched, inserted);
+    if (this.#deferred) {
+      // Only a write that succeeded counts; a failed one rolled back its rows and its seqs are handed out again.
+      if (inserted.length) {
+        const first = this.#unindexed?.first ?? inserted[0]!.seq;
+        this.#unindexed = { first, last: inserted[inserted.length - 1]!.seq };
+      }
+      this.#deferred.push(() => this.#afterCommit(touched, inserted));
+    }
+    else this.#afterCommit(touched, inserted);
     return inserted.map(({ seq: _seq, ...m }) => m);
   }
 

@@ -11,6 +11,8 @@ import type { NewMessage, NormalizedRecord } from './types.ts';
 
 /** Bytes read per step; each step is one transaction, cursor included. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** A scan groups files into one transaction until about this much was read (see SessionPipeline.batch). */
+const BATCH_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
 const MAX_DEPTH = 6;
 
@@ -99,6 +101,8 @@ function fingerprint(text: string): string {
 }
 
 export interface FileReport {
+  /** Bytes of the file read this time. */
+  bytes: number;
   messages: number;
   malformed: number;
   unknown: number;
@@ -134,17 +138,36 @@ export class TranscriptSource {
     const root = this.#root();
     const report: ScanSummary = { filesRead: 0, messagesAdded: 0, malformedLines: 0, unknownRecords: 0, filesRemoved: 0 };
     const found = new Set(this.format.discover(root));
-    for (const path of found) {
+    const paths = [...found];
+    let next = 0;
+    while (next < paths.length) {
+      const group: ScanSummary = { filesRead: 0, messagesAdded: 0, malformedLines: 0, unknownRecords: 0, filesRemoved: 0 };
       try {
-        const r = this.scanFile(path);
-        if (!r) continue;
-        report.filesRead += 1;
-        report.messagesAdded += r.messages;
-        report.malformedLines += r.malformed;
-        report.unknownRecords += r.unknown;
+        this.#pipeline.batch(() => {
+          let bytes = 0;
+          while (next < paths.length && bytes < BATCH_BYTES) {
+            const path = paths[next++]!;
+            try {
+              const r = this.scanFile(path);
+              if (!r) continue;
+              bytes += r.bytes;
+              group.filesRead += 1;
+              group.messagesAdded += r.messages;
+              group.malformedLines += r.malformed;
+              group.unknownRecords += r.unknown;
+            } catch (err) {
+              this.#log.warn(`agents: could not read ${path}`, err);
+            }
+          }
+        });
       } catch (err) {
-        this.#log.warn(`agents: could not read ${path}`, err);
+        this.#log.warn(`agents: could not store what was read from ${root}`, err);
+        continue;
       }
+      report.filesRead += group.filesRead;
+      report.messagesAdded += group.messagesAdded;
+      report.malformedLines += group.malformedLines;
+      report.unknownRecords += group.unknownRecords;
     }
     for (const path of this.#store.cursorPaths(this.format.provider)) {
       if (!found.has(path) && !existsSync(path)) {
@@ -191,7 +214,7 @@ export class TranscriptSource {
       this.#store.saveCursor({ ...cursor, skipped: true, size: st.size, offset: st.size, mtimeMs: st.mtimeMs });
       return undefined;
     }
-    const report: FileReport = { messages: 0, malformed: 0, unknown: 0 };
+    const report: FileReport = { bytes: 0, messages: 0, malformed: 0, unknown: 0 };
     const fallbackTime = new Date(st.mtimeMs).toISOString();
     const fd = openSync(path, 'r');
     try {
@@ -203,6 +226,7 @@ export class TranscriptSource {
         const read = readSync(fd, chunk, 0, length, position);
         if (read <= 0) break;
         position += read;
+        report.bytes += read;
         const data = pending.length ? Buffer.concat([pending, chunk.subarray(0, read)]) : chunk.subarray(0, read);
         const lastNewline = data.lastIndexOf(NEWLINE);
         if (lastNewline < 0) {

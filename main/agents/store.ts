@@ -177,6 +177,9 @@ export interface SessionCompletion {
   errorMessage?: string | null;
 }
 
+/** Messages per INSERT statement: 13 columns each stays under SQLite's 32,766 bound parameters. */
+const INSERT_ROWS = 100;
+
 const SESSION_SELECT = `
   SELECT s.*, p.name AS project_name FROM sessions s LEFT JOIN projects p ON p.id = s.project_id`;
 
@@ -202,7 +205,6 @@ function usageTotal(u: TokenUsage): number {
 export class SessionStore {
   readonly #db: Db;
   readonly #estimate: CostEstimator;
-  readonly #insertMessage;
   /** The last API call whose usage was counted, per session: its other content blocks follow it directly. */
   readonly #lastUsageKey = new Map<string, string | null>();
   readonly #sessionAggregate;
@@ -223,10 +225,6 @@ export class SessionStore {
   constructor(db: Db, estimate: CostEstimator = () => null) {
     this.#db = db;
     this.#estimate = estimate;
-    this.#insertMessage = db.prepare(`
-      INSERT INTO messages (id, session_id, timestamp, type, role, content, tool_call, tool_result, usage, usage_key, cost_usd, error, raw)
-      VALUES (@id, @session_id, @timestamp, @type, @role, @content, @tool_call, @tool_result, @usage, @usage_key, @cost_usd, @error, @raw)
-      ON CONFLICT(id) DO NOTHING`);
     this.#sessionAggregate = db.prepare(`
       UPDATE sessions SET
         message_count = message_count + @messages,
@@ -419,29 +417,16 @@ export class SessionStore {
     const positions = new Map<string, number>();
     // Session totals change once per session per batch, not once per message.
     const totals = new Map<string, { id: string; messages: number; toolCalls: number; turns: number; input: number; output: number; cacheRead: number; cacheWrite: number; peak: number; cost: number | null; last: string }>();
-    for (const m of messages) {
-      const result = this.#insertMessage.run({
-        id: m.id,
-        session_id: m.sessionId,
-        timestamp: m.timestamp,
-        type: m.type,
-        role: m.role,
-        content: m.content,
-        tool_call: m.tool_call ? JSON.stringify(m.tool_call) : null,
-        tool_result: m.tool_result ? JSON.stringify(m.tool_result) : null,
-        usage: m.usage ? JSON.stringify(m.usage) : null,
-        usage_key: m.usage ? (m.usageKey ?? null) : null,
-        cost_usd: m.cost_usd ?? null,
-        error: m.error ?? null,
-        raw: m.raw,
-      });
-      if (result.changes === 0) continue;
+    const seqs = this.#insertRows(messages);
+    messages.forEach((m, i) => {
+      const seq = seqs[i];
+      if (seq === undefined) return;
       let usage = m.usage;
       if (usage && m.usageKey) {
         // Claude Code writes one record per content block, each repeating the call's usage: count it once.
         let last = this.#lastUsageKey.get(m.sessionId);
         if (last === undefined) {
-          last = (this.#q('SELECT usage_key FROM messages WHERE session_id = ? AND usage_key IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1').pluck().get(m.sessionId, result.lastInsertRowid) as string | undefined) ?? null;
+          last = (this.#q('SELECT usage_key FROM messages WHERE session_id = ? AND usage_key IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1').pluck().get(m.sessionId, seq) as string | undefined) ?? null;
         }
         if (last === m.usageKey) usage = undefined;
         this.#lastUsageKey.set(m.sessionId, m.usageKey);
@@ -473,10 +458,68 @@ export class SessionStore {
       else index += 1;
       positions.set(m.sessionId, index);
       const { raw: _raw, usageKey: _key, ...message } = m;
-      inserted.push({ ...message, projectId, index, seq: Number(result.lastInsertRowid) });
-    }
+      inserted.push({ ...message, projectId, index, seq });
+    });
     for (const total of totals.values()) this.#sessionAggregate.run(total);
     return inserted;
+  }
+
+  /**
+   * Inserts the rows many to a statement (one call into SQLite per
+   * INSERT_ROWS messages rather than per message) and returns, by position,
+   * the row each new message got; a known id (or one repeated in the batch)
+   * gets none. New rows take ascending seqs, so they are returned in order.
+   */
+  #insertRows(messages: readonly NewMessage[]): (number | undefined)[] {
+    const seqs: (number | undefined)[] = new Array(messages.length);
+    for (let start = 0; start < messages.length; start += INSERT_ROWS) {
+      const end = Math.min(messages.length, start + INSERT_ROWS);
+      const params: unknown[] = [];
+      for (let i = start; i < end; i++) {
+        const m = messages[i]!;
+        params.push(
+          m.id,
+          m.sessionId,
+          m.timestamp,
+          m.type,
+          m.role,
+          m.content,
+          m.tool_call ? JSON.stringify(m.tool_call) : null,
+          m.tool_result ? JSON.stringify(m.tool_result) : null,
+          m.usage ? JSON.stringify(m.usage) : null,
+          m.usage ? (m.usageKey ?? null) : null,
+          m.cost_usd ?? null,
+          m.error ?? null,
+          m.raw,
+        );
+      }
+      const rows = this.#insertStatement(end - start).all(params) as { seq: number; id: string }[];
+      if (rows.length === end - start) {
+        // RETURNING promises no order; seqs are handed out in VALUES order.
+        rows.sort((a, b) => a.seq - b.seq);
+        for (let i = start; i < end; i++) seqs[i] = rows[i - start]!.seq;
+        continue;
+      }
+      // Some were known: match what was inserted by id, the first of repeated ids winning.
+      const byId = new Map(rows.map((r) => [r.id, r.seq]));
+      for (let i = start; i < end; i++) {
+        const id = messages[i]!.id;
+        const seq = byId.get(id);
+        if (seq !== undefined) {
+          seqs[i] = seq;
+          byId.delete(id);
+        }
+      }
+    }
+    return seqs;
+  }
+
+  #insertStatement(rows: number): Statement {
+    return this.#q(
+      `INSERT INTO messages (id, session_id, timestamp, type, role, content, tool_call, tool_result, usage, usage_key, cost_usd, error, raw)
+       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+       ON CONFLICT(id) DO NOTHING RETURNING seq, id`,
+    );
   }
 
   messages(sessionId: string): MessageInfo[] {

@@ -111,6 +111,12 @@ interface TaskRow {
   score: number;
 }
 
+/** Stored messages into the index, marks removed and text capped as `indexable` does. */
+const INDEX_STORED_SQL = `
+  INSERT INTO search_messages (rowid, content, session_id, project_id, message_id)
+  SELECT m.seq, substr(replace(replace(m.content, char(57344), ''), char(57345), ''), 1, ${INDEXED_CHARS}), m.session_id, s.project_id, m.id
+  FROM messages m JOIN sessions s ON s.id = m.session_id`;
+
 export const MESSAGE_SEARCH_SQL = `
   SELECT h.seq, h.message_id, h.session_id, h.snip, h.score, s.title, s.project_id, m.role, m.timestamp
   FROM (
@@ -135,6 +141,7 @@ export const TASK_SEARCH_SQL = `
 export class SearchService {
   readonly #db: Db;
   readonly #insertMessage;
+  readonly #indexRange;
   readonly #messageSearch;
   readonly #taskSearch;
   #tasks: TaskFeed | undefined;
@@ -143,6 +150,7 @@ export class SearchService {
   constructor(db: Db) {
     this.#db = db;
     this.#insertMessage = db.prepare('INSERT INTO search_messages (rowid, content, session_id, project_id, message_id) VALUES (?, ?, ?, ?, ?)');
+    this.#indexRange = db.prepare(`${INDEX_STORED_SQL} WHERE m.seq BETWEEN ? AND ? AND m.type <> 'cost'`);
     this.#messageSearch = db.prepare(MESSAGE_SEARCH_SQL);
     this.#taskSearch = db.prepare(TASK_SEARCH_SQL);
   }
@@ -163,6 +171,16 @@ export class SearchService {
   indexMessage(message: Pick<AgentMessage, 'id' | 'sessionId' | 'projectId' | 'type' | 'content'> & { seq: number }): void {
     if (!searchable(message)) return;
     this.#insertMessage.run(message.seq, indexable(message.content), message.sessionId, message.projectId, message.id);
+  }
+
+  /**
+   * Indexes the stored messages with `seq` from `first` to `last` in one
+   * statement: the text is read from `messages` inside SQLite instead of
+   * crossing into JavaScript and back once per message. Real time: the
+   * pipeline calls it for each batch it stores, in the same transaction.
+   */
+  indexStored(first: number, last: number): void {
+    this.#indexRange.run(first, last);
   }
 
   indexTask(task: IndexableTask): void {
@@ -193,10 +211,7 @@ export class SearchService {
   rebuild(): { messages: number; tasks: number } {
     this.#db.transaction(() => {
       this.#db.exec('DELETE FROM search_messages');
-      this.#db.exec(`
-        INSERT INTO search_messages (rowid, content, session_id, project_id, message_id)
-        SELECT m.seq, substr(replace(replace(m.content, char(57344), ''), char(57345), ''), 1, ${INDEXED_CHARS}), m.session_id, s.project_id, m.id
-        FROM messages m JOIN sessions s ON s.id = m.session_id WHERE m.type <> 'cost'`);
+      this.#db.exec(`${INDEX_STORED_SQL} WHERE m.type <> 'cost'`);
       this.#db.exec('DELETE FROM search_tasks');
       for (const task of this.#tasks?.list() ?? []) this.indexTask(task);
     })();
