@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../db/database.ts';
+import { MIGRATIONS } from '../db/migrations.ts';
+import { MarketplaceStore } from './store.ts';
 import { catalogV1, marketplaceFixture, publish, type MarketplaceFixture } from './testing/fixture.ts';
 import { TestHttpsServer } from './testing/https-server.ts';
 
@@ -44,7 +47,14 @@ function stateOf(m: MarketplaceFixture, id: string): State {
   };
 }
 
-async function crashAt(op: string, step: string, setup: (m: MarketplaceFixture, sourceId: string) => Promise<void>, id: string): Promise<{ before: State; after: State; m: MarketplaceFixture }> {
+async function crashAt(
+  op: string,
+  step: string,
+  setup: (m: MarketplaceFixture, sourceId: string) => Promise<void>,
+  id: string,
+  /** Also kill the first start-up's recovery after this step. */
+  recoveryStep?: string,
+): Promise<{ before: State; after: State; m: MarketplaceFixture }> {
   const m = marketplaceFixture({ ca: server.certificates.ca });
   const path = `/k${Math.random().toString(36).slice(2)}/catalog.json`;
   server.put(path, catalogV1([publish(server, { id, version: '1.0.0' })]));
@@ -58,10 +68,18 @@ async function crashAt(op: string, step: string, setup: (m: MarketplaceFixture, 
   await publishVersion('3.0.0');
   const before = stateOf(m, id);
   m.db.close();
+  await killedAt(m.dataDir, op, step, id, sourceId);
+  if (recoveryStep) await killedAt(m.dataDir, 'recover', recoveryStep, id, sourceId);
+  const restarted = m.restart();
+  return { before, after: stateOf(restarted, id), m: restarted };
+}
+
+/** Runs `op` in a child process that SIGKILLs itself right after `step`. */
+async function killedAt(dataDir: string, op: string, step: string, id: string, sourceId: string): Promise<void> {
   // Asynchronous on purpose: the HTTPS server the child downloads from lives in this process.
   const child = await new Promise<{ signal: NodeJS.Signals | null; output: string }>((resolve) => {
     const proc = spawn(process.execPath, [CHILD], {
-      env: { ...process.env, CRASH_DATA_DIR: m.dataDir, CRASH_CA: server.certificates.ca, CRASH_STEP: step, CRASH_OP: op, CRASH_PLUGIN: id, CRASH_SOURCE: sourceId },
+      env: { ...process.env, CRASH_DATA_DIR: dataDir, CRASH_CA: server.certificates.ca, CRASH_STEP: step, CRASH_OP: op, CRASH_PLUGIN: id, CRASH_SOURCE: sourceId },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 30_000,
     });
@@ -71,8 +89,6 @@ async function crashAt(op: string, step: string, setup: (m: MarketplaceFixture, 
     proc.on('close', (_code, signal) => resolve({ signal, output }));
   });
   expect(child.signal, `the child should die at ${step}: ${child.output}`).toBe('SIGKILL');
-  const restarted = m.restart();
-  return { before, after: stateOf(restarted, id), m: restarted };
 }
 
 function expectTidy(m: MarketplaceFixture): void {
@@ -96,7 +112,7 @@ const updatedTwice = async (m: MarketplaceFixture, sourceId: string) => {
   await m.service.update('crashy');
 };
 
-const STEPS_BEFORE_COMMIT = ['downloaded', 'extracted', 'validated', 'journal-opened', 'renamed-1'];
+const STEPS_BEFORE_COMMIT = ['downloaded', 'extracted', 'validated', 'journal-opened', 'rename-started-1', 'renamed-1'];
 
 describe('a crash during install', () => {
   for (const step of [...STEPS_BEFORE_COMMIT, 'committed', 'cleaned']) {
@@ -114,7 +130,7 @@ describe('a crash during install', () => {
 });
 
 describe('a crash during update (with an older backup already kept)', () => {
-  const before = [...STEPS_BEFORE_COMMIT, 'stopped', 'renamed-2', 'renamed-3'];
+  const before = [...STEPS_BEFORE_COMMIT, 'stopped', 'rename-started-2', 'renamed-2', 'rename-started-3', 'renamed-3'];
   for (const step of [...before, 'committed', 'cleaned']) {
     it(`after "${step}" leaves ${before.includes(step) ? 'version 2 running with version 1 kept' : 'version 3 with version 2 kept'}`, async () => {
       const { after, m } = await crashAt('update', step, updatedTwice, 'crashy');
@@ -130,7 +146,7 @@ describe('a crash during update (with an older backup already kept)', () => {
 });
 
 describe('a crash during rollback', () => {
-  const before = ['stopped', 'journal-opened', 'renamed-1', 'renamed-2', 'renamed-3'];
+  const before = ['stopped', 'journal-opened', 'rename-started-1', 'renamed-1', 'rename-started-2', 'renamed-2', 'rename-started-3', 'renamed-3'];
   for (const step of [...before, 'committed', 'cleaned']) {
     it(`after "${step}" leaves a consistent ${before.includes(step) ? 'version 2' : 'version 1'}`, async () => {
       const { after, m } = await crashAt('rollback', step, updatedTwice, 'crashy');
@@ -146,7 +162,7 @@ describe('a crash during rollback', () => {
 });
 
 describe('a crash during uninstall', () => {
-  const before = ['stopped', 'journal-opened', 'renamed-1', 'renamed-2'];
+  const before = ['stopped', 'journal-opened', 'rename-started-1', 'renamed-1', 'rename-started-2', 'renamed-2'];
   for (const step of [...before, 'committed', 'cleaned']) {
     it(`after "${step}" leaves the plugin ${before.includes(step) ? 'fully installed' : 'fully gone'}`, async () => {
       const { after, m } = await crashAt('uninstall', step, updatedTwice, 'crashy');
@@ -162,4 +178,61 @@ describe('a crash during uninstall', () => {
       }
     });
   }
+});
+
+describe('a crash during recovery itself', () => {
+  const cases: [string, string, string][] = [
+    ['update', 'renamed-3', 'undone-3'],
+    ['update', 'renamed-3', 'undone-2'],
+    ['rollback', 'renamed-3', 'undone-2'],
+    ['rollback', 'rename-started-3', 'undone-1'],
+    ['uninstall', 'renamed-2', 'undone-2'],
+  ];
+  for (const [op, step, undoStep] of cases) {
+    it(`${op} killed after "${step}", then recovery killed after "${undoStep}": the next start still restores version 2`, async () => {
+      const { after, m } = await crashAt(op, step, updatedTwice, 'crashy', undoStep);
+      try {
+        expect(after).toEqual({ version: '2.0.0', folder: '2.0.0', backup: '1.0.0', previous: '1.0.0', kv: '"kept"' });
+        expectTidy(m);
+      } finally {
+        m.close();
+      }
+    });
+  }
+});
+
+describe('a journal row that cannot be undone', () => {
+  it('is logged and kept for the next start, and the other interrupted operation is still restored', async () => {
+    const m = marketplaceFixture({ ca: server.certificates.ca });
+    const path = `/k${Math.random().toString(36).slice(2)}/catalog.json`;
+    server.put(path, catalogV1([publish(server, { id: 'crashy', version: '1.0.0' })]));
+    const sourceId = m.service.addSource({ name: 'Crash', url: server.url(path) }).id;
+    await updatedTwice(m, sourceId);
+    server.put(path, catalogV1([publish(server, { id: 'crashy', version: '3.0.0' })]));
+    await m.service.fetchCatalog(true);
+    m.db.close();
+    await killedAt(m.dataDir, 'update', 'renamed-2', 'crashy', sourceId);
+
+    // A row whose folder cannot go back: its old parent folder no longer exists.
+    const stuck = join(m.dataDir, 'plugin-staging', 'stuck-op');
+    mkdirSync(join(stuck, 'moved'), { recursive: true });
+    const db = openDatabase(join(m.dataDir, 'switchboard.db'), MIGRATIONS);
+    new MarketplaceStore(db).openJournal({ pluginId: 'stuck', operation: 'update', staging: stuck, renames: [[join(m.dataDir, 'vanished', 'stuck'), join(stuck, 'moved')]] });
+    new MarketplaceStore(db).markStarted('stuck', 1);
+    db.close();
+
+    const restarted = m.restart();
+    try {
+      expect(stateOf(restarted, 'crashy')).toEqual({ version: '2.0.0', folder: '2.0.0', backup: '1.0.0', previous: '1.0.0', kv: '"kept"' });
+      expect(restarted.db.prepare('SELECT plugin_id FROM marketplace_journal').pluck().all()).toEqual(['stuck']);
+      expect(existsSync(join(stuck, 'moved'))).toBe(true);
+      expect(readdirSync(join(restarted.dataDir, 'plugin-staging'))).toEqual(['stuck-op']);
+      const audit = restarted.audit.list({}).map((r) => `${r.eventType} ${r.subject}`);
+      expect(audit).toContain('plugin_operation_recovered crashy');
+      expect(audit).toContain('plugin_operation_recovery_failed stuck');
+      expect(readFileSync(join(restarted.dataDir, 'logs', 'main.log'), 'utf8')).toMatch(/interrupted update of stuck could not be undone/);
+    } finally {
+      restarted.close();
+    }
+  });
 });

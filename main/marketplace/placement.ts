@@ -12,7 +12,9 @@ export type Step =
   | 'validated'
   | 'stopped'
   | 'journal-opened'
+  | `rename-started-${number}`
   | `renamed-${number}`
+  | `undone-${number}`
   | 'committed'
   | 'cleaned';
 
@@ -105,14 +107,20 @@ export class PluginPlacement {
     try {
       for (const [from, to] of plan.renames) {
         this.#store.markStarted(plan.pluginId, done + 1);
+        this.step(`rename-started-${done + 1}`, plan.pluginId);
         renameSync(from, to);
         done += 1;
         this.step(`renamed-${done}`, plan.pluginId);
       }
       commit();
     } catch (err) {
-      this.#undo({ ...plan, started: done }, done);
-      this.#store.closeJournal(plan.pluginId);
+      try {
+        this.#undo({ ...plan, started: done });
+        this.#store.closeJournal(plan.pluginId);
+      } catch (undoErr) {
+        // The journal row stays, so the next start-up tries the undo again.
+        this.#log.error(`marketplace: could not undo the ${plan.operation} of ${plan.pluginId}: ${(undoErr as Error).message}`);
+      }
       throw err;
     }
     this.step('committed', plan.pluginId);
@@ -120,38 +128,60 @@ export class PluginPlacement {
     this.step('cleaned', plan.pluginId);
   }
 
-  /** Undoes the first `started` renames, newest first; the newest may or may not have happened. */
-  #undo(row: JournalRow, known: number): void {
+  /**
+   * Undoes the first `started` renames, newest first, lowering `started` in
+   * the journal after each so that a crash during the undo resumes where it
+   * stopped (re-running a finished step of a swap would move a folder
+   * again). The one step that may be half-known, forward or backward, moves
+   * a folder back only when it is at the rename's target and its old place
+   * is free.
+   */
+  #undo(row: JournalRow): void {
     for (let i = row.started - 1; i >= 0; i--) {
       const [from, to] = row.renames[i]!;
-      const happened = i < known || (existsSync(to) && !existsSync(from));
-      if (happened) renameSync(to, from);
+      if (existsSync(to) && !existsSync(from)) {
+        renameSync(to, from);
+        this.step(`undone-${i + 1}`, row.pluginId);
+      }
+      this.#store.markStarted(row.pluginId, i);
     }
   }
 
   /**
    * Start-up: puts back the files of every uncommitted operation, then
-   * empties the staging folder and drops backups nobody owns.
+   * empties the staging folder and drops backups nobody owns. A row that
+   * cannot be undone is logged and kept for the next start, with its
+   * staging folder and backup, and never stops the others or the app.
    */
-  recover(installedIds: ReadonlySet<string>): { rolledBack: string[]; cleaned: number } {
+  recover(installedIds: ReadonlySet<string>): { rolledBack: string[]; failed: { id: string; message: string }[]; cleaned: number } {
     const rolledBack: string[] = [];
+    const failed: { id: string; message: string }[] = [];
+    const keep = new Set<string>();
     for (const row of this.#store.journal()) {
-      this.#undo(row, row.started - 1);
-      this.#store.closeJournal(row.pluginId);
-      rolledBack.push(row.pluginId);
-      this.#log.warn(`marketplace: ${row.operation} of ${row.pluginId} was interrupted; the previous state was restored`);
+      try {
+        this.#undo(row);
+        this.#store.closeJournal(row.pluginId);
+        rolledBack.push(row.pluginId);
+        this.#log.warn(`marketplace: ${row.operation} of ${row.pluginId} was interrupted; the previous state was restored`);
+      } catch (err) {
+        failed.push({ id: row.pluginId, message: (err as Error).message });
+        keep.add(row.staging);
+        keep.add(join(this.#paths.backups, row.pluginId));
+        this.#log.error(`marketplace: the interrupted ${row.operation} of ${row.pluginId} could not be undone; it is tried again at the next start: ${(err as Error).message}`);
+      }
     }
     let cleaned = 0;
     for (const name of readdirSync(this.#paths.staging)) {
+      if (keep.has(join(this.#paths.staging, name))) continue;
       rmSync(join(this.#paths.staging, name), { recursive: true, force: true });
       cleaned += 1;
     }
     for (const name of readdirSync(this.#paths.backups)) {
-      if (!installedIds.has(name)) {
+      if (!installedIds.has(name) && !keep.has(join(this.#paths.backups, name))) {
         rmSync(join(this.#paths.backups, name), { recursive: true, force: true });
         cleaned += 1;
       }
     }
-    return { rolledBack, cleaned };
+    return { rolledBack, failed, cleaned };
   }
 }

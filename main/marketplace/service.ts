@@ -96,9 +96,18 @@ export class MarketplaceService {
   }
 
   /** Start-up: finish or undo what a crash interrupted, before any plugin starts. */
-  recover(): { rolledBack: string[]; cleaned: number } {
+  recover(): { rolledBack: string[]; failed: { id: string; message: string }[]; cleaned: number } {
     const result = this.#placement.recover(new Set(this.#d.registry.list().map((r) => r.id)));
     for (const id of result.rolledBack) this.#d.audit.append('plugin_operation_recovered', 'app', id, {});
+    for (const { id, message } of result.failed) {
+      this.#d.audit.append('plugin_operation_recovery_failed', 'app', id, { reason: message });
+      this.#d.notifications.notify({
+        type: 'warning',
+        title: `${id} may be incomplete`,
+        message: `An interrupted install or update of ${id} could not be undone (${message}). Switchboard tries again at the next start.`,
+        source: 'app',
+      });
+    }
     return result;
   }
 

@@ -14,7 +14,8 @@ const m = marketplaceFixture({
     if (step === CRASH_STEP) process.kill(process.pid, 'SIGKILL');
   },
 });
-await m.service.fetchCatalog();
+// Building the fixture already ran start-up recovery, which is all the "recover" operation does.
+if (CRASH_OP !== 'recover') await m.service.fetchCatalog();
 if (CRASH_OP === 'install') await m.service.install(CRASH_PLUGIN, CRASH_SOURCE);
 if (CRASH_OP === 'update') await m.service.update(CRASH_PLUGIN);
 if (CRASH_OP === 'rollback') await m.service.rollback(CRASH_PLUGIN);
