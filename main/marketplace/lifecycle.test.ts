@@ -109,6 +109,38 @@ describe('updates', () => {
 });
 
 describe('uninstall', () => {
+  it('an uninstall that finishes while an update waits for the catalog is not undone by that update', async () => {
+    let clock = new Date('2026-11-21T12:00:00Z');
+    m.close();
+    m = marketplaceFixture({ ca: server.certificates.ca, now: () => clock });
+    await serve([publish(server, { id: 'racer', version: '1.0.0' })]);
+    await m.service.install('racer', sourceId);
+    const v2 = publish(server, { id: 'racer', version: '2.0.0' });
+    await serve([v2]);
+    const newer = catalogV1([v2]);
+
+    // The cached catalog is now too old, so the update must ask the server, which answers only when told.
+    clock = new Date(clock.getTime() + 2 * 60 * 60_000);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const asked = new Promise<void>((resolve) =>
+      server.handle(path, (_req, res) => {
+        resolve();
+        void released.then(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end(newer));
+      }),
+    );
+    const updating = m.service.update('racer');
+    await asked;
+    expect(await m.service.uninstall('racer')).toBe(true);
+    release();
+
+    await expect(updating).rejects.toThrow('"racer" was uninstalled while its update was being prepared; nothing was installed.');
+    expect(m.registry.get('racer')).toBeUndefined();
+    expect(existsSync(join(m.dataDir, 'plugins', 'racer'))).toBe(false);
+    expect(existsSync(join(m.dataDir, 'plugin-backups', 'racer'))).toBe(false);
+    expect(server.requestsFor('/archives/racer-2.0.0.tgz')).toEqual([]);
+  });
+
   it('stops the plugin, deletes its folders, purges its stored state and grants, and audits it', async () => {
     await serve([publish(server, { id: 'gone', version: '1.0.0', permissions: ['tasks'] })]);
     await m.service.install('gone', sourceId, ['tasks']);

@@ -378,9 +378,12 @@ export class MarketplaceService {
   // ── update, rollback, uninstall ───────────────────────────────────────
 
   async update(pluginId: string, approved: readonly Permission[] | null = null): Promise<UpdateResultData> {
-    const row = this.#d.registry.get(pluginId);
-    if (!row) throw new AppError('not_found', `"${pluginId}" is not installed.`);
+    if (!this.#d.registry.get(pluginId)) throw new AppError('not_found', `"${pluginId}" is not installed.`);
     const entries = (await this.#load(false)).flatMap((s) => s.entries);
+    // Read only after the catalog wait (an uninstall, rollback or other update may have finished
+    // meanwhile); from here to #exclusive taking the lock there is no await, so nothing can change it.
+    const row = this.#d.registry.get(pluginId);
+    if (!row) throw new AppError('not_found', `"${pluginId}" was uninstalled while its update was being prepared; nothing was installed.`);
     const latest = latestFor(row, entries);
     if (!latest) {
       return { status: 'up_to_date', plugin: this.#installed(row, entries), newPermissions: [] };
