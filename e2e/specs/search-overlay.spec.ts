@@ -56,3 +56,47 @@ test('Ctrl+Shift+F finds messages and tasks, moves with the keyboard and opens t
   const focused = app.locator('.message.is-focused');
   await expect(focused).toContainText('Why does the websocket drop after a minute?');
 });
+
+test('Enter on a task result opens the Tasks screen at that task: scrolled into view, focused and marked', async ({ app, harness }) => {
+  // Enough cards above it that the task would be out of sight without scrolling.
+  for (let n = 1; n <= 14; n++) {
+    expect((await harness.services.dispatch('tasks.create', { title: `Routine chore ${n}`, description: 'Tidy up one more thing that nobody will remember doing' })).ok).toBe(true);
+  }
+  const created = await harness.services.dispatch('tasks.create', { title: 'Rotate the signing certificate', description: 'It expires next week' });
+  if (!created.ok) throw new Error(created.error.message);
+  const taskId = (created.value as { id: number }).id;
+
+  await expect(app.getByRole('heading', { level: 1 })).toBeVisible();
+  await app.keyboard.press('Control+Shift+F');
+  const overlay = app.getByRole('dialog', { name: 'Search' });
+  await overlay.getByRole('combobox', { name: 'Search messages and tasks' }).fill('certificate');
+  const hit = overlay.getByRole('group', { name: 'Tasks' }).getByRole('option');
+  await expect(hit).toHaveCount(1);
+  await expect(hit).toHaveAttribute('aria-selected', 'true');
+  await app.keyboard.press('Enter');
+
+  await expect(overlay).toBeHidden();
+  await expect(app.getByRole('heading', { level: 1, name: 'Tasks' })).toBeVisible();
+  const card = app.locator(`[data-task-id="${taskId}"]`);
+  await expect(card).toContainText('Rotate the signing certificate');
+  await expect(card).toBeFocused();
+  await expect(card).toHaveClass(/is-highlighted/);
+  await expect(card).toHaveAttribute('aria-current', 'true');
+  await expect(card).toBeInViewport();
+  // Only that card is marked.
+  await expect(app.locator('.task-card.is-highlighted')).toHaveCount(1);
+  await screenshotScreen(app, 'tasks-opened-from-search');
+
+  // The keyboard is really on the card: Enter opens its edit dialog.
+  await app.keyboard.press('Enter');
+  const dialog = app.getByRole('dialog', { name: `Edit task #${taskId}` });
+  await expect(dialog.getByLabel('Title')).toHaveValue('Rotate the signing certificate');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+
+  // Moving on to another card takes the mark away.
+  await card.focus();
+  await app.keyboard.press('ArrowUp');
+  await expect(card).not.toBeFocused();
+  await expect(app.locator('.task-card.is-highlighted')).toHaveCount(0);
+});

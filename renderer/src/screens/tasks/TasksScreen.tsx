@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 
 import { TASK_STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../../../../app/contract/tasks.ts';
 import { api } from '../../api.ts';
 import { Badge, Banner, Button, EmptyState, errorMessage, formatRelative, IconButton, PlusIcon, PuzzleIcon, Spinner, TasksIcon } from '../../ui/index.ts';
+import type { ScreenParams } from '../../stores/navigation.ts';
 import type { ScreenProps } from '../types.ts';
 import { MoveMenu, type MoveChoice } from './MoveMenu.tsx';
 import { TaskDialog, type TaskDialogMode } from './TaskDialog.tsx';
@@ -11,7 +12,7 @@ import './tasks.css';
 const DRAG_TYPE = 'application/x-switchboard-task';
 
 /** The task board shared by you and your plugins: five columns, live as anyone changes a task. */
-export function TasksScreen(_props: ScreenProps) {
+export function TasksScreen({ params }: ScreenProps) {
   const { tasks, loaded, loadError } = useTasks();
   const [dialog, setDialog] = useState<TaskDialogMode | null>(null);
   const [moveError, setMoveError] = useState<string | null>(null);
@@ -19,6 +20,9 @@ export function TasksScreen(_props: ScreenProps) {
   const focusAfterMove = useRef<number | null>(null);
   const board = useRef<HTMLDivElement>(null);
   const columns = columnsOf(tasks);
+  const [highlighted, setHighlighted] = useState<number | null>(null);
+  /** The navigation that last asked for a task; each one is answered once, not again on every board change. */
+  const answered = useRef<ScreenParams | null>(null);
 
   useEffect(() => followTasks(), []);
 
@@ -32,6 +36,19 @@ export function TasksScreen(_props: ScreenProps) {
       focusAfterMove.current = null;
     }
   }, [tasks]);
+
+  // Opened with a task (a search result, a link): bring its card into view, give it the keyboard focus and mark it.
+  useEffect(() => {
+    const wanted = params.taskId;
+    if (!loaded || wanted === undefined || answered.current === params) return;
+    answered.current = params;
+    // Search results only name tasks that exist (tasks are never deleted), so the card is there.
+    const card = board.current?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(wanted)}"]`);
+    if (!card) return;
+    card.scrollIntoView({ block: 'center', inline: 'center' });
+    card.focus();
+    setHighlighted(Number(wanted));
+  }, [loaded, tasks, params]);
 
   const move = async (task: Task, status: TaskStatus, index?: number, keepFocus = false) => {
     setMoveError(null);
@@ -165,7 +182,7 @@ export function TasksScreen(_props: ScreenProps) {
               </header>
               <ol className="task-list">
                 {columns[status].map((task) => (
-                  <TaskCard key={task.id} task={task} choices={choicesFor(task)} onEdit={() => setDialog({ kind: 'edit', task })} onKeyDown={(e) => onCardKey(e, task)} />
+                  <TaskCard key={task.id} task={task} highlighted={highlighted === task.id} onBlur={() => setHighlighted(null)} choices={choicesFor(task)} onEdit={() => setDialog({ kind: 'edit', task })} onKeyDown={(e) => onCardKey(e, task)} />
                 ))}
               </ol>
             </section>
@@ -178,12 +195,13 @@ export function TasksScreen(_props: ScreenProps) {
   );
 }
 
-function TaskCard({ task, choices, onEdit, onKeyDown }: { task: Task; choices: MoveChoice[]; onEdit(): void; onKeyDown(e: KeyboardEvent<HTMLElement>): void }) {
+function TaskCard({ task, highlighted, choices, onEdit, onKeyDown, onBlur }: { task: Task; highlighted: boolean; choices: MoveChoice[]; onEdit(): void; onKeyDown(e: KeyboardEvent<HTMLElement>): void; onBlur(): void }) {
   const byPlugin = task.createdBy.startsWith('plugin:');
   return (
     <li
-      className="task-card"
+      className={`task-card${highlighted ? ' is-highlighted' : ''}`}
       data-task-id={task.id}
+      aria-current={highlighted ? 'true' : undefined}
       tabIndex={0}
       aria-label={`${task.title}, ${TASK_STATUS_LABELS[task.status]}, created by ${task.createdByName}`}
       draggable
@@ -192,6 +210,10 @@ function TaskCard({ task, choices, onEdit, onKeyDown }: { task: Task; choices: M
         e.dataTransfer.effectAllowed = 'move';
       }}
       onKeyDown={onKeyDown}
+      onBlur={(e) => {
+        // The mark stays while the focus is on the card or inside it (its buttons), and goes once it leaves.
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) onBlur();
+      }}
       onDoubleClick={onEdit}
     >
       <div className="task-card-title">{task.title}</div>
