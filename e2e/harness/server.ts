@@ -159,7 +159,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     nativeLog,
     close: async () => {
       for (const client of sockets.clients) client.terminate();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // A browser keeps idle keep-alive connections open; close() alone would wait for them.
+      server.closeAllConnections();
+      await closed;
       await services.close();
     },
   };
