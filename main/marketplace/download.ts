@@ -29,7 +29,18 @@ export interface DownloadOptions {
   signal: AbortSignal;
   /** Gives up when no byte arrives for this long (and for the response headers). */
   idleTimeoutMs: number;
+  /** Gives up when the whole download takes longer than this, however steadily bytes trickle in. */
+  deadlineMs: number;
   onProgress?: (received: number, total: number) => void;
+}
+
+/**
+ * The overall time a download of `size` bytes may take: a minute to get
+ * going plus the time at 50 KB/s, slow enough for a poor connection, so only
+ * a server that drips bytes to hold the install open ever reaches it.
+ */
+export function downloadDeadlineMs(size: number): number {
+  return 60_000 + Math.ceil(size / (50 * 1024)) * 1000;
 }
 
 export const cancelled = (): AppError => new AppError('cancelled', 'Cancelled. Nothing was changed.');
@@ -52,10 +63,17 @@ export async function downloadArchive(req: DownloadRequest, options: DownloadOpt
   const armIdle = () => {
     clearTimeout(timer);
     timer = setTimeout(
-      () => control.abort(new AppError('network', `The download timed out: nothing arrived for ${Math.round(options.idleTimeoutMs / 1000)} s.`)),
+      () => control.abort(new AppError('network', `The download timed out: nothing arrived for ${durationText(options.idleTimeoutMs)}.`)),
       options.idleTimeoutMs,
     );
   };
+  const deadline = setTimeout(
+    () =>
+      control.abort(
+        new AppError('network', `The download took longer than ${durationText(options.deadlineMs)} in all and was stopped. Nothing was installed.`),
+      ),
+    options.deadlineMs,
+  );
   try {
     armIdle();
     const body = req.location.kind === 'bundled' ? bundledBody(req.location.path) : await openHttps(req, options.fetch, control.signal);
@@ -65,6 +83,7 @@ export async function downloadArchive(req: DownloadRequest, options: DownloadOpt
     throw err;
   } finally {
     clearTimeout(timer);
+    clearTimeout(deadline);
     options.signal.removeEventListener('abort', onCancel);
   }
 }
@@ -192,6 +211,10 @@ async function streamToMemory(
     );
   }
   return Buffer.concat(chunks, received);
+}
+
+function durationText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function tooLarge(size: number): AppError {

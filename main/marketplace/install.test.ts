@@ -164,7 +164,8 @@ describe('installing a plugin', () => {
 
   it('gives up on a server that stops sending', async () => {
     m.close();
-    m = marketplaceFixture({ ca: server.certificates.ca, timeoutMs: 300 });
+    // Only the download's idle limit is short; the catalog request keeps its own generous one.
+    m = marketplaceFixture({ ca: server.certificates.ca, downloadIdleTimeoutMs: 300 });
     const archive = pluginArchive({ id: 'stall', version: '1.0.0' });
     const entry = publish(server, { id: 'stall', version: '1.0.0', archive });
     server.handle(new URL(entry.downloadUrl).pathname, (_req, res) => {
@@ -172,7 +173,35 @@ describe('installing a plugin', () => {
       res.write(archive.subarray(0, 100));
     });
     await useCatalog([entry]);
-    await expectRefused(entry, /timed out/, 'network');
+    await expectRefused(entry, /timed out: nothing arrived for 300 ms/, 'network');
+  });
+
+  it('gives up on a server that keeps sending a byte at a time, at the overall deadline', async () => {
+    m.close();
+    const asked: number[] = [];
+    m = marketplaceFixture({
+      ca: server.certificates.ca,
+      downloadIdleTimeoutMs: 10_000,
+      downloadDeadlineMs: (size) => {
+        asked.push(size);
+        return 600;
+      },
+    });
+    const archive = pluginArchive({ id: 'drip', version: '1.0.0' });
+    const entry = publish(server, { id: 'drip', version: '1.0.0', archive });
+    server.handle(new URL(entry.downloadUrl).pathname, (_req, res) => {
+      res.writeHead(200, { 'Content-Length': String(archive.length) });
+      let sent = 0;
+      // Never idle for long, never done: one byte every 20 ms, at most until the archive ends.
+      const drip = setInterval(() => {
+        if (sent >= archive.length - 1 || res.destroyed) return void clearInterval(drip);
+        res.write(archive.subarray(sent, ++sent));
+      }, 20);
+      res.on('close', () => clearInterval(drip));
+    });
+    await useCatalog([entry]);
+    await expectRefused(entry, /took longer than 600 ms in all and was stopped/, 'network');
+    expect(asked).toEqual([archive.length]);
   });
 
   it('cancels a download in progress', async () => {
@@ -184,8 +213,16 @@ describe('installing a plugin', () => {
     });
     await useCatalog([entry]);
     const before = treeDigest(m.dataDir);
+    const receiving = new Promise<void>((resolve) => {
+      const stop = m.events.subscribe((name, payload) => {
+        if (name === 'marketplace.progress' && (payload as { received: number }).received > 0) {
+          stop();
+          resolve();
+        }
+      });
+    });
     const install = m.service.install('slow', sourceId);
-    await waitFor(() => m.emitted.some((e) => e.name === 'marketplace.progress'));
+    await receiving;
     expect(m.service.cancel('slow')).toBe(true);
     await expect(install).rejects.toMatchObject({ code: 'cancelled' });
     expect(treeDigest(m.dataDir)).toBe(before);
@@ -296,9 +333,4 @@ describe('manifest checks', () => {
 
 function readdir(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];
-}
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!condition()) throw new Error('condition never became true');
 }

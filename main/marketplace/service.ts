@@ -16,7 +16,7 @@ import { isSafePluginId, type PluginPaths } from '../plugins/paths.ts';
 import type { PluginRegistry, RegistryRow } from '../plugins/registry.ts';
 import type { SecretsManager } from '../secrets/secrets.ts';
 import { publicEntry, type MarketplaceEntry } from './catalog.ts';
-import { cancelled, downloadArchive } from './download.ts';
+import { cancelled, downloadArchive, downloadDeadlineMs } from './download.ts';
 import { DEFAULT_EXTRACT_LIMITS, extractArchive, type ExtractLimits } from './extract.ts';
 import type { HttpFetch } from './http.ts';
 import { checkManifest, findPluginRoot, MANIFEST_FILE, type CheckedManifest } from './manifest.ts';
@@ -47,8 +47,12 @@ export interface MarketplaceDeps {
   /** The plugin runtime, read at call time: it may be wired after the marketplace. */
   control: () => PluginProcessControl | undefined;
   limits?: Partial<ExtractLimits>;
-  /** Download idle timeout and catalog request timeout. */
+  /** Per catalog request (headers and body). */
   timeoutMs?: number;
+  /** A download gives up when no byte arrives for this long. */
+  downloadIdleTimeoutMs?: number;
+  /** The most a download of `size` bytes may take in all. */
+  downloadDeadlineMs?: (size: number) => number;
   afterStep?: StepHook;
   now?: () => Date;
 }
@@ -71,6 +75,8 @@ export class MarketplaceService {
   readonly #placement: PluginPlacement;
   readonly #limits: ExtractLimits;
   readonly #timeoutMs: number;
+  readonly #downloadIdleTimeoutMs: number;
+  readonly #downloadDeadlineMs: (size: number) => number;
   readonly #busy = new Map<string, AbortController>();
   #loaded: LoadedSource[] | null = null;
   #loading: Promise<LoadedSource[]> | null = null;
@@ -81,6 +87,8 @@ export class MarketplaceService {
     this.#placement = new PluginPlacement(deps.paths, this.#store, deps.log, deps.afterStep);
     this.#limits = { ...DEFAULT_EXTRACT_LIMITS, ...deps.limits };
     this.#timeoutMs = deps.timeoutMs ?? 30_000;
+    this.#downloadIdleTimeoutMs = deps.downloadIdleTimeoutMs ?? 30_000;
+    this.#downloadDeadlineMs = deps.downloadDeadlineMs ?? downloadDeadlineMs;
     this.sources = new CatalogSources({
       store: this.#store,
       secrets: deps.secrets,
@@ -300,7 +308,8 @@ export class MarketplaceService {
         {
           fetch: this.#d.fetch,
           signal,
-          idleTimeoutMs: this.#timeoutMs,
+          idleTimeoutMs: this.#downloadIdleTimeoutMs,
+          deadlineMs: this.#downloadDeadlineMs(entry.size),
           onProgress: (received, total) => {
             // About fifty updates per download, never more than one per 256 KB.
             if (received - reported >= Math.min(PROGRESS_STEP_BYTES, total / 50) || received === total) {

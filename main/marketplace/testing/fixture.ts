@@ -51,7 +51,9 @@ export interface MarketplaceFixture {
   close(): void;
 }
 
-export type FixtureOptions = Partial<Pick<MarketplaceDeps, 'limits' | 'timeoutMs' | 'afterStep' | 'builtinDir' | 'appVersion' | 'now'>> & {
+export type FixtureOptions = Partial<
+  Pick<MarketplaceDeps, 'limits' | 'timeoutMs' | 'downloadIdleTimeoutMs' | 'downloadDeadlineMs' | 'afterStep' | 'builtinDir' | 'appVersion' | 'now'>
+> & {
   ca?: string;
   dataDir?: string;
 };
@@ -86,6 +88,8 @@ export function marketplaceFixture(options: FixtureOptions = {}): MarketplaceFix
     control: () => control,
     limits: options.limits,
     timeoutMs: options.timeoutMs ?? 15_000,
+    downloadIdleTimeoutMs: options.downloadIdleTimeoutMs ?? 15_000,
+    downloadDeadlineMs: options.downloadDeadlineMs,
     afterStep: options.afterStep,
     now: options.now,
   });
