@@ -1,4 +1,5 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire, stripTypeScriptTypes } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -39,7 +40,7 @@ export interface PluginLauncher {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The host's TypeScript entry (electron.vite.config.ts bundles it for the app). */
 export const PLUGIN_HOST_ENTRY = join(ROOT, 'plugin-host', 'main.ts');
-const HOST_SOURCES = ['runtime.ts', 'transport.ts', 'main.ts'].map((f) => join(ROOT, 'plugin-host', f)).concat(join(ROOT, 'app', 'plugin-limits.ts'));
+const HOST_SOURCES = ['runtime.ts', 'transport.ts', 'host.ts', 'main.ts'].map((f) => join(ROOT, 'plugin-host', f)).concat(join(ROOT, 'app', 'plugin-limits.ts'));
 /** Where the harness keeps the host as plain JavaScript (out/ is build output). */
 export const COMPILED_HOST_DIR = join(ROOT, 'out', 'plugin-host');
 const MAX_OUTPUT_LINE = 4000;
@@ -68,11 +69,69 @@ export function compiledHostEntry(): string {
   return compiledEntry;
 }
 
-/** What the host itself must read: its own code and `ses` with its dependencies. */
-function hostReadPaths(hostEntry: string): string[] {
+/** What the module-built host must read besides the plugin: its own code and `ses` with its dependencies. */
+function moduleHostReadPaths(hostEntry: string): string[] {
   const require = createRequire(import.meta.url);
   const sesDir = dirname(require.resolve('ses/package.json'));
   return [dirname(hostEntry), sesDir, join(dirname(sesDir), '@endo')];
+}
+
+/** How the harness starts a plugin process: the script to fork, flags before the sandbox flags, and what it must read. */
+export interface HostImage {
+  entry: string;
+  flags: string[];
+  readPaths: string[];
+  /** Shown in each plugin's log on start. */
+  describe: string;
+}
+
+const SNAPSHOT_BUILDER = join(ROOT, 'main', 'plugins', 'build-host-snapshot.ts');
+const SNAPSHOT = {
+  entry: join(ROOT, 'plugin-host', 'snapshot.ts'),
+  script: join(COMPILED_HOST_DIR, 'host-snapshot.cjs'),
+  blob: join(COMPILED_HOST_DIR, 'host-snapshot.blob'),
+  inputs: join(COMPILED_HOST_DIR, 'host-snapshot.json'),
+};
+
+/** Whether the blob on disk was built by this Node from the files as they are now. */
+function snapshotIsCurrent(): boolean {
+  if (!existsSync(SNAPSHOT.blob) || !existsSync(SNAPSHOT.inputs)) return false;
+  try {
+    const built = JSON.parse(readFileSync(SNAPSHOT.inputs, 'utf8')) as { node: string; execPath: string; inputs: Record<string, string> };
+    if (built.node !== process.version || built.execPath !== process.execPath) return false;
+    return Object.entries(built.inputs).every(([path, hash]) => existsSync(path) && createHash('sha256').update(readFileSync(path)).digest('hex') === hash);
+  } catch {
+    return false;
+  }
+}
+
+let image: HostImage | undefined;
+
+/**
+ * The host as a Node startup snapshot: ses and the host evaluated once, so a
+ * plugin process skips parsing and running about 400 KB of JavaScript (most
+ * of a cold start, bench/plugins.bench.ts). Every process still calls
+ * `lockdown()` and builds a fresh Compartment. Built on first use (well under
+ * a second) and again whenever the host, ses or Node changes. If it cannot be
+ * built, plugins start from the compiled modules and their logs say why.
+ */
+export function hostImage(): HostImage {
+  if (image) return image;
+  let problem: string;
+  try {
+    mkdirSync(COMPILED_HOST_DIR, { recursive: true });
+    if (!snapshotIsCurrent()) {
+      const built = spawnSync(process.execPath, [SNAPSHOT_BUILDER, SNAPSHOT.entry, SNAPSHOT.script, SNAPSHOT.blob, SNAPSHOT.inputs], { encoding: 'utf8' });
+      if (built.status !== 0) throw new Error((built.stderr || built.error?.message || `exit ${built.status}`).trim().split('\n').slice(-3).join(' '));
+    }
+    image = { entry: SNAPSHOT.script, flags: ['--snapshot-blob', SNAPSHOT.blob], readPaths: [COMPILED_HOST_DIR], describe: 'startup snapshot' };
+    return image;
+  } catch (err) {
+    problem = err instanceof Error ? err.message : String(err);
+  }
+  const entry = compiledHostEntry();
+  image = { entry, flags: [], readPaths: moduleHostReadPaths(entry), describe: `modules; the startup snapshot could not be built: ${problem.slice(0, 300)}` };
+  return image;
 }
 
 /**
@@ -80,10 +139,10 @@ function hostReadPaths(hostEntry: string): string[] {
  * plugin's folder and the host's own code only; no writes, no child
  * processes, no worker threads, no native addons, no WASI.
  */
-export function nodeSandboxFlags(spec: LaunchSpec, hostEntry: string): string[] {
+export function nodeSandboxFlags(spec: LaunchSpec, hostReadPaths: string[]): string[] {
   return [
     '--permission',
-    ...[spec.folder, ...hostReadPaths(hostEntry)].map((p) => `--allow-fs-read=${p}`),
+    ...[spec.folder, ...hostReadPaths].map((p) => `--allow-fs-read=${p}`),
     `--max-old-space-size=${spec.memoryLimitMb}`,
     '--disable-warning=ExperimentalWarning',
     '--disable-warning=SecurityWarning',
@@ -92,12 +151,15 @@ export function nodeSandboxFlags(spec: LaunchSpec, hostEntry: string): string[] 
 
 /** `hostEntry` defaults to the compiled host; tests pass a stand-in (a compromised host). */
 export function childProcessLauncher(hostEntry?: string): PluginLauncher {
+  const host = (): HostImage => (hostEntry ? { entry: hostEntry, flags: [], readPaths: moduleHostReadPaths(hostEntry), describe: 'modules' } : hostImage());
   return {
-    kind: 'child_process (Node permission model)',
+    get kind() {
+      return `child_process (Node permission model; host from ${host().describe})`;
+    },
     launch(spec) {
-      const entry = hostEntry ?? compiledHostEntry();
+      const { entry, flags, readPaths } = host();
       const child = fork(entry, [], {
-        execArgv: nodeSandboxFlags(spec, entry),
+        execArgv: [...flags, ...nodeSandboxFlags(spec, readPaths)],
         // Nothing from main's environment (tokens, proxies, paths) reaches the plugin.
         env: {},
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
