@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -31,6 +33,8 @@ async function useCatalog(plugins: unknown[], path = `/c${Math.random().toString
 /** Installs and expects a refusal with `message`, the plugin folders untouched and nothing registered. */
 async function expectRefused(entry: PublishedPlugin, message: RegExp, code = 'refused'): Promise<void> {
   const before = treeDigest(m.dataDir);
+  const registryBefore = m.registry.list();
+  const callsBefore = [...m.control.calls];
   const error = await m.service.install(entry.id, sourceId, entry.permissions as never).then(
     () => undefined,
     (err: unknown) => err,
@@ -39,8 +43,9 @@ async function expectRefused(entry: PublishedPlugin, message: RegExp, code = 're
   expect((error as AppError).message).toMatch(message);
   expect((error as AppError).code).toBe(code);
   expect(treeDigest(m.dataDir)).toBe(before);
+  expect(m.registry.list()).toEqual(registryBefore);
   expect(m.registry.get(entry.id)).toBeUndefined();
-  expect(m.control.calls).toEqual([]);
+  expect(m.control.calls).toEqual(callsBefore);
 }
 
 describe('installing a plugin', () => {
@@ -233,14 +238,34 @@ describe('installing a plugin', () => {
 describe('hostile archives', () => {
   const manifestEntry = (id: string): TestEntry => ({ path: 'plugin.json', body: JSON.stringify(pluginManifest({ id, version: '1.0.0' })) });
   const mainEntry: TestEntry = { path: 'main.js', body: 'export default {};' };
+  /** A plugin already installed, so the digest covers a real plugin folder, its registry row and its state. */
+  const withResident = async (entry: PublishedPlugin) => {
+    const resident = publish(server, { id: 'resident', version: '1.0.0' });
+    await useCatalog([resident, entry]);
+    await m.service.install('resident', sourceId);
+    m.db.prepare('INSERT INTO plugin_kv (key, value) VALUES (?, ?)').run('plugin:resident:state', '"kept"');
+  };
   const hostile = async (id: string, entries: TestEntry[], message: RegExp) => {
     const entry = publish(server, { id, version: '1.0.0', archive: tarGz([manifestEntry(id), mainEntry, ...entries]) });
-    await useCatalog([entry]);
+    await withResident(entry);
     await expectRefused(entry, message);
+    expect(existsSync(join(m.dataDir, 'plugins', 'resident', 'plugin.json'))).toBe(true);
+    expect(m.db.prepare("SELECT value FROM plugin_kv WHERE key = 'plugin:resident:state'").pluck().get()).toBe('"kept"');
   };
+  const escapeTarget = () => join(tmpdir(), `switchboard-escaped-${randomBytes(6).toString('hex')}.txt`);
 
-  it('refuses ../ paths', () => hostile('dotdot', [{ path: '../../escaped.txt', body: 'x' }], /climbs out of the plugin folder/));
-  it('refuses absolute paths', () => hostile('absolute', [{ path: '/tmp/switchboard-escaped.txt', body: 'x' }], /is an absolute path/));
+  it('refuses ../ paths, and nothing lands where they point', async () => {
+    const target = escapeTarget();
+    const climb = `${'../'.repeat(30)}${target.replace(/^\//, '')}`;
+    await hostile('dotdot', [{ path: climb, body: 'x' }], /climbs out of the plugin folder/);
+    expect(existsSync(target)).toBe(false);
+  });
+  it('refuses ../ paths that stay inside the data folder', () => hostile('dotdot-near', [{ path: '../../../plugins/resident/main.js', body: 'x' }], /climbs out of the plugin folder/));
+  it('refuses absolute paths, and nothing lands there', async () => {
+    const target = escapeTarget();
+    await hostile('absolute', [{ path: target, body: 'x' }], /is an absolute path/);
+    expect(existsSync(target)).toBe(false);
+  });
   it('refuses drive prefixes', () => hostile('drive', [{ path: 'C:/Windows/evil.dll', body: 'x' }], /drive prefix/));
   it('refuses a symlink pointing outside', () =>
     hostile('symlink', [{ path: 'link', type: 'SymbolicLink', linkpath: '/etc/passwd' }], /"link" is a symbolic link; only files and folders/));
@@ -252,10 +277,26 @@ describe('hostile archives', () => {
     hostile('many', Array.from({ length: 10_000 }, (_, i) => ({ path: `f/${i}.txt`, body: 'x' })), /more than 2000 entries/));
   it('refuses deep nesting', () => hostile('deep', [{ path: `${'d/'.repeat(40)}x.txt`, body: 'x' }], /nested deeper than 24 folders/));
 
+  describe('with small size limits', () => {
+    beforeEach(() => {
+      m.close();
+      m = marketplaceFixture({ ca: server.certificates.ca, limits: { maxFileBytes: 64 * 1024, maxTotalBytes: 128 * 1024 } });
+    });
+    // Random bytes do not compress, so only the size limits (not the bomb ratio) can refuse these.
+    it('refuses one file larger than the per-file limit', () =>
+      hostile('big-file', [{ path: 'big.bin', body: randomBytes(64 * 1024 + 1) }], /"big\.bin" unpacks to 65537 bytes, more than the 65536-byte limit per file/));
+    it('refuses files that are each allowed but together exceed the total limit', () =>
+      hostile(
+        'big-total',
+        [0, 1, 2].map((i) => ({ path: `part-${i}.bin`, body: randomBytes(60 * 1024) })),
+        /it unpacks to more than 131072 bytes/,
+      ));
+  });
+
   it('refuses a gzip bomb', async () => {
     const bomb = gzipSync(tarBytes([manifestEntry('bomb'), mainEntry, { path: 'zeros.bin', body: Buffer.alloc(48 * 1024 * 1024) }]), { level: 9 });
     const entry = publish(server, { id: 'bomb', version: '1.0.0', archive: bomb });
-    await useCatalog([entry]);
+    await withResident(entry);
     await expectRefused(entry, /times its compressed size \(a compression bomb\)/);
     expect(existsSync(join(m.dataDir, 'plugin-staging'))).toBe(true);
     expect(readdir(join(m.dataDir, 'plugin-staging'))).toEqual([]);
@@ -263,7 +304,7 @@ describe('hostile archives', () => {
 
   it('refuses something that is not a tar.gz', async () => {
     const entry = publish(server, { id: 'garbage', version: '1.0.0', archive: Buffer.from('this is not an archive at all, just text') });
-    await useCatalog([entry]);
+    await withResident(entry);
     await expectRefused(entry, /not a readable \.tar\.gz archive|contains no files/);
   });
 });

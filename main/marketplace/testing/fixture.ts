@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../audit/audit.ts';
@@ -117,19 +117,19 @@ export function marketplaceFixture(options: FixtureOptions = {}): MarketplaceFix
 }
 
 /**
- * A digest of everything under the plugin folders (names, kinds, modes,
- * contents, link targets), to prove a refused install changed nothing.
+ * A digest of everything in the data folder (names, kinds, modes, contents,
+ * link targets), to prove a refused install changed nothing. The database
+ * files and the logs are left out because they change legitimately (a log
+ * line, a WAL checkpoint); tests compare the registry rows for those.
  */
 export function treeDigest(dataDir: string): string {
   const hash = createHash('sha256');
+  const skipped = (rel: string) => rel === '/logs' || /^\/switchboard\.db(-wal|-shm|-journal)?$/.test(rel);
   const walk = (dir: string, rel: string) => {
-    if (!existsSync(dir)) {
-      hash.update(`missing ${rel}\n`);
-      return;
-    }
     for (const name of readdirSync(dir).sort()) {
       const full = join(dir, name);
       const path = `${rel}/${name}`;
+      if (skipped(path)) continue;
       const info = lstatSync(full);
       if (info.isSymbolicLink()) hash.update(`link ${path} ${readlinkSync(full)}\n`);
       else if (info.isDirectory()) {
@@ -138,8 +138,7 @@ export function treeDigest(dataDir: string): string {
       } else hash.update(`file ${path} ${info.mode} ${sha256(readFileSync(full))}\n`);
     }
   };
-  walk(join(dataDir, 'plugins'), 'plugins');
-  walk(join(dataDir, 'plugin-backups'), 'plugin-backups');
+  walk(dataDir, '');
   return hash.digest('hex');
 }
 
