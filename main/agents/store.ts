@@ -211,6 +211,7 @@ export class SessionStore {
   readonly #sessionProject;
 
   readonly #statements = new Map<string, Statement>();
+  #insertFull: Statement | undefined;
 
   /** Prepared once, reused: preparing is far dearer than running. */
   #q(sql: string): Statement {
@@ -329,12 +330,10 @@ export class SessionStore {
       const at = facts.timestamp ?? fallbackTime;
       // A record without a time (a summary) says nothing about activity; the first message will.
       const lastActivity = facts.timestamp ?? '';
-      this.#db
-        .prepare(
-          `INSERT INTO sessions (id, project_id, provider, origin, model, title, status, started_at, last_activity_at, cwd, git_branch, external_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(facts.id, this.projectFor(facts.cwd), facts.provider, origin, facts.model ?? null, facts.title ?? '', status, at, lastActivity, facts.cwd ?? null, facts.gitBranch || null, facts.externalId ?? null);
+      this.#q(
+        `INSERT INTO sessions (id, project_id, provider, origin, model, title, status, started_at, last_activity_at, cwd, git_branch, external_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(facts.id, this.projectFor(facts.cwd), facts.provider, origin, facts.model ?? null, facts.title ?? '', status, at, lastActivity, facts.cwd ?? null, facts.gitBranch || null, facts.externalId ?? null);
       return true;
     }
     // Records can arrive out of order (a summary first, subagent files later): the session starts at its earliest one.
@@ -468,7 +467,7 @@ export class SessionStore {
    * Inserts the rows many to a statement (one call into SQLite per
    * INSERT_ROWS messages rather than per message) and returns, by position,
    * the row each new message got; a known id (or one repeated in the batch)
-   * gets none. New rows take ascending seqs, so they are returned in order.
+   * gets none. No RETURNING: it costs more than the rare look-up it spares.
    */
   #insertRows(messages: readonly NewMessage[]): (number | undefined)[] {
     const seqs: (number | undefined)[] = new Array(messages.length);
@@ -493,14 +492,17 @@ export class SessionStore {
           m.raw,
         );
       }
-      const rows = this.#insertStatement(end - start).all(params) as { seq: number; id: string }[];
-      if (rows.length === end - start) {
-        // RETURNING promises no order; seqs are handed out in VALUES order.
-        rows.sort((a, b) => a.seq - b.seq);
-        for (let i = start; i < end; i++) seqs[i] = rows[i - start]!.seq;
+      const count = end - start;
+      const result = this.#insertStatement(count).run(params);
+      if (result.changes === 0) continue;
+      // New rows take ascending seqs, one above the last, in VALUES order (the table has no AUTOINCREMENT).
+      const last = Number(result.lastInsertRowid);
+      if (result.changes === count) {
+        for (let i = 0; i < count; i++) seqs[start + i] = last - count + 1 + i;
         continue;
       }
-      // Some were known: match what was inserted by id, the first of repeated ids winning.
+      // Some were known: the new rows are the highest seqs; match them by id, the first of repeated ids winning.
+      const rows = this.#q('SELECT id, seq FROM messages WHERE seq > ? AND seq <= ?').all(last - result.changes, last) as { id: string; seq: number }[];
       const byId = new Map(rows.map((r) => [r.id, r.seq]));
       for (let i = start; i < end; i++) {
         const id = messages[i]!.id;
@@ -515,10 +517,16 @@ export class SessionStore {
   }
 
   #insertStatement(rows: number): Statement {
+    // The full-size statement is kept aside: looking it up by its long SQL text costs more than running it.
+    if (rows === INSERT_ROWS) return (this.#insertFull ??= this.#buildInsert(rows));
+    return this.#buildInsert(rows);
+  }
+
+  #buildInsert(rows: number): Statement {
     return this.#q(
       `INSERT INTO messages (id, session_id, timestamp, type, role, content, tool_call, tool_result, usage, usage_key, cost_usd, error, raw)
        VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-       ON CONFLICT(id) DO NOTHING RETURNING seq, id`,
+       ON CONFLICT(id) DO NOTHING`,
     );
   }
 
@@ -559,15 +567,13 @@ export class SessionStore {
   }
 
   saveCursor(c: FileCursor, now = new Date()): void {
-    this.#db
-      .prepare(
-        `INSERT INTO import_files (path, provider, offset, size, inode, mtime_ms, line_count, malformed_count, unknown_count, session_id, skipped, updated_at)
-         VALUES (@path, @provider, @offset, @size, @inode, @mtimeMs, @lineCount, @malformedCount, @unknownCount, @sessionId, @skipped, @updatedAt)
-         ON CONFLICT(path) DO UPDATE SET offset = excluded.offset, size = excluded.size, inode = excluded.inode, mtime_ms = excluded.mtime_ms,
-           line_count = excluded.line_count, malformed_count = excluded.malformed_count, unknown_count = excluded.unknown_count,
-           session_id = excluded.session_id, skipped = excluded.skipped, updated_at = excluded.updated_at`,
-      )
-      .run({ ...c, skipped: c.skipped ? 1 : 0, updatedAt: now.toISOString() });
+    this.#q(
+      `INSERT INTO import_files (path, provider, offset, size, inode, mtime_ms, line_count, malformed_count, unknown_count, session_id, skipped, updated_at)
+       VALUES (@path, @provider, @offset, @size, @inode, @mtimeMs, @lineCount, @malformedCount, @unknownCount, @sessionId, @skipped, @updatedAt)
+       ON CONFLICT(path) DO UPDATE SET offset = excluded.offset, size = excluded.size, inode = excluded.inode, mtime_ms = excluded.mtime_ms,
+         line_count = excluded.line_count, malformed_count = excluded.malformed_count, unknown_count = excluded.unknown_count,
+         session_id = excluded.session_id, skipped = excluded.skipped, updated_at = excluded.updated_at`,
+    ).run({ ...c, skipped: c.skipped ? 1 : 0, updatedAt: now.toISOString() });
   }
 
   cursorPaths(provider: string): string[] {

@@ -45,7 +45,12 @@ export function titleFrom(text: string): string {
 }
 
 /** Timestamps in the store are always `toISOString()` so they sort as text. */
+/** A time already written as `toISOString()` writes it, with fields no calendar can reject (days up to 28). */
+const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 export function isoTime(value: unknown, fallback: string): string {
+  // Agents write canonical times; taking them as they are spares a Date and a new string per record.
+  if (typeof value === 'string' && CANONICAL_ISO.test(value)) return value;
   if (typeof value === 'string' || typeof value === 'number') {
     const at = new Date(value);
     if (!Number.isNaN(at.getTime())) return at.toISOString();
