@@ -91,7 +91,6 @@ export const CatalogV2 = Type.Object(
 );
 
 export type CatalogV1Document = Static<typeof CatalogV1>;
-export type CatalogV2Document = Static<typeof CatalogV2>;
 export type CatalogV1Item = Static<typeof CatalogV1Entry>;
 export type CatalogV2Item = Static<typeof CatalogV2Entry>;
 

@@ -9,14 +9,14 @@
 // main/marketplace/builtin.ts (BUILTIN_CATALOG_PUBLIC_KEY); then build again.
 // Archives are reproducible (sorted entries, fixed times and owners), so a
 // rebuild without changes yields the same bytes and checksums.
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CatalogV1Document } from '../app/catalog.ts';
 import { BUILTIN_CATALOG_PUBLIC_KEY } from '../main/marketplace/builtin.ts';
 import { publicKeyBase64, signDetached, verifyDetached, parsePublicKey } from '../main/marketplace/signing.ts';
-import { sha256, tarGz, type TestEntry } from '../main/marketplace/testing/archives.ts';
+import { folderArchive } from './folder-archive.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SOURCE = join(ROOT, 'resources', 'catalog-src');
@@ -51,23 +51,12 @@ interface Listing {
 }
 const listing = JSON.parse(readFileSync(join(SOURCE, 'catalog.json'), 'utf8')) as { version: number; updatedAt: string; expires: string; plugins: Listing[] };
 
-function entriesOf(dir: string, prefix = ''): TestEntry[] {
-  const out: TestEntry[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    const path = prefix + name;
-    if (statSync(full).isDirectory()) out.push({ path: `${path}/`, type: 'Directory' }, ...entriesOf(full, `${path}/`));
-    else out.push({ path, body: readFileSync(full) });
-  }
-  return out;
-}
-
 rmSync(join(OUT, 'archives'), { recursive: true, force: true });
 mkdirSync(join(OUT, 'archives'), { recursive: true });
 const plugins: CatalogV1Document['plugins'] = listing.plugins.map((item) => {
   const folder = join(SOURCE, item.id);
   const manifest = JSON.parse(readFileSync(join(folder, 'plugin.json'), 'utf8')) as { name: string; version: string; description: string; permissions: string[] };
-  const archive = tarGz(entriesOf(folder));
+  const archive = folderArchive(folder);
   const file = `archives/${item.id}-${manifest.version}.tgz`;
   writeFileSync(join(OUT, file), archive);
   return {
@@ -78,7 +67,7 @@ const plugins: CatalogV1Document['plugins'] = listing.plugins.map((item) => {
     author: item.author,
     tier: item.tier,
     downloadUrl: file,
-    checksum: sha256(archive),
+    checksum: createHash('sha256').update(archive).digest('hex'),
     size: archive.length,
     permissions: manifest.permissions as CatalogV1Document['plugins'][number]['permissions'],
     minVersion: item.minVersion,

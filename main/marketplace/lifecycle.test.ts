@@ -108,6 +108,71 @@ describe('updates', () => {
   });
 });
 
+describe('smaller guarantees', () => {
+  it('audits permission_revoked when an update drops a grant, and both changes when rolling back', async () => {
+    await serve([publish(server, { id: 'slimmer', version: '1.0.0', permissions: ['palette', 'notifications'] })]);
+    await m.service.install('slimmer', sourceId, ['palette', 'notifications']);
+    const lastAuditId = () => Math.max(...m.audit.list({}).map((r) => r.id));
+    const installed = lastAuditId();
+    await serve([publish(server, { id: 'slimmer', version: '1.1.0', permissions: ['palette', 'messages'] })]);
+    await m.service.update('slimmer', ['palette', 'messages']);
+    const changes = (after: number) =>
+      m.audit
+        .list({})
+        .filter((r) => r.id > after && (r.eventType === 'permission_granted' || r.eventType === 'permission_revoked'))
+        .map((r) => `${r.eventType} ${(r.detail as { permission: string }).permission}`)
+        .sort();
+    expect(m.registry.get('slimmer')!.grants).toEqual(['messages', 'palette']);
+    expect(changes(installed)).toEqual(['permission_granted messages', 'permission_revoked notifications']);
+    const updated = lastAuditId();
+    await m.service.rollback('slimmer');
+    expect(changes(updated)).toEqual(['permission_granted notifications', 'permission_revoked messages']);
+  });
+
+  it('does not claim to cancel a rollback or an uninstall, which run to the end', async () => {
+    await serve([publish(server, { id: 'steady', version: '1.0.0' })]);
+    await m.service.install('steady', sourceId);
+    await serve([publish(server, { id: 'steady', version: '1.1.0' })]);
+    await m.service.update('steady');
+    const rolling = m.service.rollback('steady');
+    expect(m.service.cancel('steady')).toBe(false);
+    expect(await rolling).toMatchObject({ version: '1.0.0' });
+    const removing = m.service.uninstall('steady');
+    expect(m.service.cancel('steady')).toBe(false);
+    expect(await removing).toBe(true);
+    expect(m.registry.get('steady')).toBeUndefined();
+  });
+
+  it('a refresh asked for while a plain load is under way still goes to the server', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const asked = new Promise<void>((resolve) =>
+      server.handle(path, (_req, res) => {
+        resolve();
+        void released.then(() => res.writeHead(200).end(catalogV1([publish(server, { id: 'old', version: '1.0.0' })])));
+      }),
+    );
+    sourceId = m.service.addSource({ name: 'Lifecycle', url: server.url(path) }).id;
+    const plain = m.service.fetchCatalog();
+    await asked;
+    const refreshed = m.service.fetchCatalog(true);
+    server.put(path, catalogV1([publish(server, { id: 'new', version: '1.0.0' })]));
+    release();
+    expect((await plain).entries.map((e) => e.id)).toEqual(['old']);
+    expect((await refreshed).entries.map((e) => e.id)).toEqual(['new']);
+    expect(server.requestsFor(path)).toHaveLength(2);
+  });
+
+  it('logs a failing source by origin and path, never its query string', async () => {
+    sourceId = m.service.addSource({ name: 'Keyed', url: server.url('/nowhere/catalog.json?key=very-secret-key') }).id;
+    const view = await m.service.fetchCatalog();
+    expect(view.sources.find((s) => s.id === sourceId)!.error).toMatch(/HTTP 404/);
+    const log = readFileSync(join(m.dataDir, 'logs', 'main.log'), 'utf8');
+    expect(log).toContain(`${server.origin}/nowhere/catalog.json`);
+    expect(log).not.toContain('very-secret-key');
+  });
+});
+
 describe('uninstall', () => {
   it('an uninstall that finishes while an update waits for the catalog is not undone by that update', async () => {
     let clock = new Date('2026-11-21T12:00:00Z');

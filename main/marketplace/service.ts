@@ -77,9 +77,10 @@ export class MarketplaceService {
   readonly #timeoutMs: number;
   readonly #downloadIdleTimeoutMs: number;
   readonly #downloadDeadlineMs: (size: number) => number;
-  readonly #busy = new Map<string, AbortController>();
+  /** Plugins with an operation under way; the controller is null where the operation cannot be cancelled. */
+  readonly #busy = new Map<string, AbortController | null>();
   #loaded: LoadedSource[] | null = null;
-  #loading: Promise<LoadedSource[]> | null = null;
+  #loading: { promise: Promise<LoadedSource[]>; refresh: boolean } | null = null;
 
   constructor(deps: MarketplaceDeps) {
     this.#d = deps;
@@ -135,18 +136,23 @@ export class MarketplaceService {
   }
 
   async #load(refresh: boolean): Promise<LoadedSource[]> {
-    if (this.#loading) return this.#loading;
-    this.#loading = this.sources.load(refresh);
+    // A refresh must reach the servers: a load already under way only counts if it is one too.
+    while (this.#loading) {
+      if (this.#loading.refresh || !refresh) return this.#loading.promise;
+      await this.#loading.promise.catch(() => undefined);
+    }
+    const loading = { promise: this.sources.load(refresh), refresh };
+    this.#loading = loading;
     try {
-      this.#loaded = await this.#loading;
+      this.#loaded = await loading.promise;
       return this.#loaded;
     } finally {
-      this.#loading = null;
+      if (this.#loading === loading) this.#loading = null;
     }
   }
 
   async #entries(): Promise<MarketplaceEntry[]> {
-    if (this.#loading) await this.#loading;
+    if (this.#loading) await this.#loading.promise;
     return (this.#loaded ?? (await this.#load(false))).flatMap((s) => s.entries);
   }
 
@@ -277,6 +283,7 @@ export class MarketplaceService {
   }
 
   cancel(pluginId: string): boolean {
+    // Rollback and uninstall are a few renames that must not stop half-way, so they have nothing to cancel.
     const op = this.#busy.get(pluginId);
     if (!op) return false;
     op.abort(cancelled());
@@ -434,9 +441,7 @@ export class MarketplaceService {
             this.#store.setBackup(pluginId, row.grants, row.sourceId);
             this.#store.setPending(pluginId, null, null);
             this.#d.audit.append('plugin_updated', 'user', pluginId, { from: row.version, to: manifest.version, source: latest.sourceId });
-            for (const permission of manifest.permissions.filter((p) => !row.grants.includes(p))) {
-              this.#d.audit.append('permission_granted', 'user', pluginId, { permission });
-            }
+            auditGrantChanges(this.#d.audit, pluginId, row.grants, manifest.permissions);
             this.#store.closeJournal(pluginId);
           })(),
         );
@@ -478,7 +483,7 @@ export class MarketplaceService {
     const backupName = manifestName(backup) ?? row.name;
     const backupGrants = meta.backupGrants ?? row.grants;
     if (this.#busy.has(pluginId)) throw new AppError('conflict', `"${pluginId}" is already being installed or changed; wait for it to finish.`);
-    this.#busy.set(pluginId, new AbortController());
+    this.#busy.set(pluginId, null);
     const control = this.#d.control();
     try {
       if (control?.isRunning(pluginId)) await control.stop(pluginId, 'rollback');
@@ -498,6 +503,7 @@ export class MarketplaceService {
           this.#store.setBackup(pluginId, row.grants, row.sourceId);
           this.#store.setPending(pluginId, null, null);
           this.#d.audit.append('plugin_rolled_back', 'user', pluginId, { from: row.version, to: row.previousVersion });
+          auditGrantChanges(this.#d.audit, pluginId, row.grants, backupGrants);
           this.#store.closeJournal(pluginId);
         })(),
       );
@@ -517,7 +523,7 @@ export class MarketplaceService {
     const row = this.#d.registry.get(pluginId);
     if (!row) throw new AppError('not_found', `"${pluginId}" is not installed.`);
     if (this.#busy.has(pluginId)) throw new AppError('conflict', `"${pluginId}" is already being installed or changed; wait for it to finish.`);
-    this.#busy.set(pluginId, new AbortController());
+    this.#busy.set(pluginId, null);
     try {
       const control = this.#d.control();
       if (control?.isRunning(pluginId)) await control.stop(pluginId, 'uninstall');
@@ -573,6 +579,12 @@ function requireConsent(entry: CatalogEntryData, asked: readonly Permission[], a
     const words = missing.map((p) => PERMISSION_TEXT[p].title.toLowerCase()).join(', ');
     throw new AppError('permission_denied', `"${entry.name}" needs your consent to: ${words}. Nothing was installed.`);
   }
+}
+
+/** One audit row per permission a version change adds or takes away. */
+function auditGrantChanges(audit: AuditLog, pluginId: string, before: readonly Permission[], after: readonly Permission[]): void {
+  for (const permission of after.filter((p) => !before.includes(p))) audit.append('permission_granted', 'user', pluginId, { permission });
+  for (const permission of before.filter((p) => !after.includes(p))) audit.append('permission_revoked', 'user', pluginId, { permission });
 }
 
 function manifestName(folder: string): string | null {

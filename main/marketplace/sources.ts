@@ -242,7 +242,7 @@ export class CatalogSources {
       } catch (err) {
         fetchError = errorText(err);
         this.#d.store.markFailed(row.id, fetchError);
-        this.#d.log.warn(`marketplace: source ${row.id} (${row.url}): ${fetchError}`);
+        this.#d.log.warn(`marketplace: source ${row.id} (${logSafeUrl(row.url)}): ${fetchError}`);
       }
     } else if (row.lastError) {
       fetchError = row.lastError;
@@ -369,6 +369,12 @@ async function readCapped(res: Response, cap: number): Promise<Buffer> {
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/** Origin and path only: a query string may carry a key, and logs are shared in bug reports. */
+function logSafeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
 }
 
 /** The `expires` time of a saved signed copy once it has passed, else null. */
