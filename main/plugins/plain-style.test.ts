@@ -107,3 +107,25 @@ describe('its settings form', () => {
     expect(t.audit('plugin_settings_changed')[0]).toMatchObject({ actor: 'user', subject: 'plain-style', detail: { keys: ['prefix', 'mode'] } });
   });
 });
+
+// Last, because the other plugins above count the messages and events they see.
+describe('data a plugin receives', () => {
+  it('comes as messages and event payloads frozen at every level, however deeply nested', async () => {
+    await t.install({
+      id: 'freeze-probe',
+      permissions: ['messages', 'events'],
+      source: [
+        'function deepFrozen(v) { return v === null || typeof v !== "object" || (Object.isFrozen(v) && Object.keys(v).every(function (k) { return deepFrozen(v[k]); })); }',
+        'function tryWrite(v) { try { v.tool_call.input.options[0].flag = false; return "written"; } catch (e) { return "refused"; } }',
+        'agor.messages.onMessage(function (msg) { console.log("message deep-frozen=" + deepFrozen(msg) + " write=" + tryWrite(msg) + " flag=" + msg.tool_call.input.options[0].flag); });',
+        'agor.events.on("session.start", function (payload, info) { console.log("event deep-frozen=" + deepFrozen(payload) + " info-frozen=" + Object.isFrozen(info)); });',
+      ].join('\n'),
+    });
+    const nested = message('m-nested', 'tool_call', 'nested');
+    t.core.supervisor.deliverMessage({ ...nested, tool_call: { id: 'tc2', name: 'Edit', input: { options: [{ flag: true, path: ['a', 'b'] }] } } });
+    t.core.supervisor.emitHostEvent('session.start', { session: { id: 'sess-2', tags: [{ name: 'x' }] } });
+    await eventually(() => t.logText('freeze-probe').includes('event deep-frozen='), 'event heard');
+    expect(t.logText('freeze-probe')).toContain('message deep-frozen=true write=refused flag=true');
+    expect(t.logText('freeze-probe')).toContain('event deep-frozen=true info-frozen=true');
+  });
+});
