@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pluginArchive } from './testing/archives.ts';
@@ -161,6 +161,21 @@ describe('smaller guarantees', () => {
     expect((await plain).entries.map((e) => e.id)).toEqual(['old']);
     expect((await refreshed).entries.map((e) => e.id)).toEqual(['new']);
     expect(server.requestsFor(path)).toHaveLength(2);
+  });
+
+  it('a failed uninstall says so, keeps the plugin and starts it again', async () => {
+    await serve([publish(server, { id: 'sticky', version: '1.0.0' })]);
+    await m.service.install('sticky', sourceId);
+    const staging = join(m.dataDir, 'plugin-staging');
+    rmSync(staging, { recursive: true });
+    writeFileSync(staging, 'not a folder');
+    m.control.calls.length = 0;
+    await expect(m.service.uninstall('sticky')).rejects.toThrow(/^"sticky" could not be removed \(.+\); it is still installed\.$/);
+    expect(m.control.calls).toEqual(['stop sticky (uninstall)', 'start sticky']);
+    expect(m.registry.get('sticky')?.version).toBe('1.0.0');
+    expect(installedVersion('sticky')).toBe('1.0.0');
+    rmSync(staging);
+    mkdirSync(staging);
   });
 
   it('logs a failing source by origin and path, never its query string', async () => {

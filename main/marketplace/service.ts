@@ -524,9 +524,10 @@ export class MarketplaceService {
     if (!row) throw new AppError('not_found', `"${pluginId}" is not installed.`);
     if (this.#busy.has(pluginId)) throw new AppError('conflict', `"${pluginId}" is already being installed or changed; wait for it to finish.`);
     this.#busy.set(pluginId, null);
+    const control = this.#d.control();
+    const wasRunning = control?.isRunning(pluginId) ?? false;
     try {
-      const control = this.#d.control();
-      if (control?.isRunning(pluginId)) await control.stop(pluginId, 'uninstall');
+      if (control && wasRunning) await control.stop(pluginId, 'uninstall');
       this.#placement.step('stopped', pluginId);
       const staging = this.#placement.newStaging();
       this.#placement.remove(pluginId, staging, () =>
@@ -537,6 +538,12 @@ export class MarketplaceService {
           this.#store.closeJournal(pluginId);
         })(),
       );
+    } catch (err) {
+      // Nothing was removed, so the plugin goes back to running as it was.
+      if (wasRunning) await this.#start(pluginId);
+      this.#d.log.warn(`marketplace: uninstall of ${pluginId} failed: ${errorText(err)}`);
+      if (err instanceof AppError) throw err;
+      throw new AppError('internal', `"${row.name}" could not be removed (${errorText(err)}); it is still installed.`);
     } finally {
       this.#busy.delete(pluginId);
     }
