@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -261,3 +261,72 @@ function readLog(file: string): string {
     return '';
   }
 }
+
+test('errors fit on their card, the detail stays open when uninstall fails, and a failed save keeps the token', async ({ app, server, harness }) => {
+  test.setTimeout(90_000);
+  const core = harness.services.core();
+  const { entry } = runnablePlugin(server, '1.0.0');
+  // Same size, different bytes: the install fails on the checksum with a long message.
+  const tampered = { ...publish(server, { id: 'tampered', version: '1.0.0', name: 'Tampered Tool' }), description: 'Its archive does not match the catalog.' };
+  server.put(new URL(tampered.downloadUrl).pathname, Buffer.alloc(tampered.size, 1));
+  server.put('/errors/catalog.json', catalogV1([tampered, entry]));
+  const source = core.marketplace.addSource({ name: 'Errors', url: server.url('/errors/catalog.json'), token: 'first-token' });
+  await core.marketplace.install('hello-palette', source.id, ['palette', 'notifications']);
+
+  await app.getByRole('button', { name: 'Marketplace' }).first().click();
+  const list = app.getByRole('list', { name: 'Plugins' });
+  const card = list.getByRole('listitem', { name: 'Tampered Tool from Errors' });
+  await card.getByRole('button', { name: 'Install' }).click();
+  await app.getByRole('dialog', { name: 'Install Tampered Tool?' }).getByRole('button', { name: /install/i }).click();
+  const alert = card.getByRole('alert');
+  await expect(alert).toHaveText(/does not match the catalog's SHA-256 checksum/);
+  const cardBox = (await card.boundingBox())!;
+  const alertBox = (await alert.boundingBox())!;
+  expect(alertBox.y + alertBox.height).toBeLessThanOrEqual(cardBox.y + cardBox.height);
+  await shot(app, 'card-error');
+  // No other card may overlap the taller one (a fixed row height would put the next row on top of it).
+  for (const other of await list.getByRole('listitem').all()) {
+    const box = await other.boundingBox();
+    if (!box || (await other.getAttribute('aria-label')) === 'Tampered Tool from Errors') continue;
+    const overlaps = box.x < cardBox.x + cardBox.width && cardBox.x < box.x + box.width && box.y < cardBox.y + cardBox.height && cardBox.y < box.y + box.height;
+    expect(overlaps, `${await other.getAttribute('aria-label')} overlaps the card with the error`).toBe(false);
+  }
+
+  const badgeColour = (locator: ReturnType<Page['getByText']>) => locator.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const onCard = await badgeColour(card.getByText('Unverified', { exact: true }));
+
+  const staging = core.pluginPaths.staging;
+  rmSync(staging, { recursive: true, force: true });
+  // A file where the staging folder should be: the uninstall cannot make its working folder and fails.
+  writeFileSync(staging, 'not a folder');
+  await list.getByRole('listitem', { name: 'Hello Palette from Errors' }).getByRole('button', { name: 'Hello Palette' }).click();
+  const detail = app.getByRole('dialog', { name: /Hello Palette/ });
+  expect(await badgeColour(detail.getByText('Unverified', { exact: true }))).toBe(onCard);
+  await detail.getByRole('button', { name: 'Uninstall…' }).click();
+  await detail.getByRole('button', { name: 'Uninstall', exact: true }).click();
+  await expect(detail.getByRole('alert')).toHaveText(/"Hello Palette" could not be removed \(.+\); it is still installed\./);
+  await expect(detail).toBeVisible();
+  await expect.poll(() => core.supervisor.isRunning('hello-palette')).toBe(true);
+  await shot(app, 'uninstall-failed');
+  expect(core.plugins.get('hello-palette')?.version).toBe('1.0.0');
+  rmSync(staging, { force: true });
+  mkdirSync(staging);
+  await app.keyboard.press('Escape');
+
+  await app.getByRole('button', { name: 'Sources…' }).click();
+  const sources = app.getByRole('region', { name: 'Catalog sources' });
+  await expect(sources.getByRole('heading', { name: 'Catalog sources' })).toBeInViewport();
+  // Only the screen scrolls to the section; the window itself stays put.
+  expect(await app.evaluate(() => document.scrollingElement!.scrollTop)).toBe(0);
+  await expect(app.getByRole('button', { name: 'Marketplace' }).first()).toBeInViewport();
+  const row = sources.getByRole('listitem', { name: 'Errors' });
+  expect(await badgeColour(row.getByText('Unverified', { exact: true }))).toBe(onCard);
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const edit = app.getByRole('dialog', { name: 'Edit Errors' });
+  await edit.getByLabel('Bearer token (optional)').fill('second-token');
+  await edit.getByLabel('Catalog address').fill('http://127.0.0.1/catalog.json');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit.getByText(/does not use https:\/\//)).toBeVisible();
+  await expect(edit.getByLabel('Bearer token (optional)')).toHaveValue('second-token');
+  await shot(app, 'source-save-failed');
+});

@@ -12,6 +12,7 @@ import { formatBytes, PermissionIcons } from './permissions.tsx';
 import { entryKey, followMarketplace, useMarketplace, type InstalledValue, type ProgressValue } from './useMarketplace.ts';
 import './marketplace.css';
 
+/** The usual row; a card showing an error is taller, and rows measure themselves. */
 const ROW_HEIGHT = 176;
 const TWO_COLUMNS_FROM = 720;
 
@@ -242,7 +243,7 @@ function EntryGrid({ entries, installedById, onOpen, onInstall, onUpdate }: Grid
     <div ref={scroller} className="market-scroller" role="list" aria-label="Plugins">
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((row) => (
-          <div key={row.key} className="market-row" style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
+          <div key={row.key} ref={virtualizer.measureElement} data-index={row.index} className="market-row" style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
             {entries.slice(row.index * columns, row.index * columns + columns).map((entry) => (
               <EntryCard
                 key={entryKey(entry)}
@@ -287,7 +288,7 @@ function EntryCard({
         </button>
         <span className="market-card-version">v{entry.version}</span>
         {entry.tier === 'paid' ? <Badge tone="accent">Pro</Badge> : null}
-        {entry.verified ? <Badge tone="success" label="Verified source">Verified</Badge> : <Badge label="Unverified source">Unverified</Badge>}
+        {entry.verified ? <Badge tone="success" label="Verified source">Verified</Badge> : <Badge tone="warning" label="Unverified source">Unverified</Badge>}
       </header>
       <p className="market-card-meta">
         {entry.author === entry.sourceName ? entry.author : `${entry.author} · ${entry.sourceName}`} · {formatBytes(entry.size)}

@@ -12,6 +12,17 @@ type SourceValue = ResultOf<'marketplace.listSources'>[number];
  * the keyring) from an uncontrolled field; the window only learns whether
  * one is set.
  */
+/**
+ * Scrolls only the screen's own scroller. scrollIntoView also scrolls every
+ * ancestor that can move, which shifted the whole window up and left a blank
+ * band under the app.
+ */
+function scrollToTop(el: HTMLElement): void {
+  let scroller = el.parentElement;
+  while (scroller && !/(auto|scroll)/.test(getComputedStyle(scroller).overflowY)) scroller = scroller.parentElement;
+  if (scroller) scroller.scrollTop += el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+}
+
 export function SourcesSection() {
   const headingId = useId();
   const [sources, setSources] = useState<SourceValue[]>([]);
@@ -22,7 +33,7 @@ export function SourcesSection() {
   const asked = useNavigation((s) => s.params.section === 'sources');
   useEffect(() => {
     // "Sources…" in the marketplace opens Settings at this section.
-    if (asked) section.current?.scrollIntoView({ block: 'start' });
+    if (asked && section.current) scrollToTop(section.current);
   }, [asked]);
 
   const load = async () => {
@@ -132,9 +143,9 @@ function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null
       onSaved();
       onClose();
     } catch (err) {
+      // The token stays in its field so the user can fix the address and save again.
       setError(errorMessage(err));
     } finally {
-      if (token.current) token.current.value = '';
       setSaving(false);
     }
   };
@@ -156,7 +167,14 @@ function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null
         <Field label="Name">
           <input className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={60} data-autofocus />
         </Field>
-        <Field label="Catalog address" hint="An https:// address of a catalog.json.">
+        <Field
+          label="Catalog address"
+          hint={
+            source
+              ? 'An https:// address of a catalog.json. Moving to another server removes the saved token and license keys, unless you type a new token below.'
+              : 'An https:// address of a catalog.json.'
+          }
+        >
           <input className="input" value={url} onChange={(e) => setUrl(e.target.value)} spellCheck={false} />
         </Field>
         <Field label="Public key (optional)" hint="The catalog’s ed25519 key in base64. With a key, only catalogs signed with it are accepted.">

@@ -89,18 +89,19 @@ export function DetailDialog({
   const licenseInput = useRef<HTMLInputElement>(null);
   const fromHere = installed?.sourceId === entry.sourceId;
 
-  const run = async (what: string, action: () => Promise<unknown>) => {
+  /** Resolves to whether the action succeeded; a failure is already shown in the dialog. */
+  const run = async (what: string, action: () => Promise<boolean>): Promise<boolean> => {
     setBusy(what);
-    await action();
+    const ok = await action();
     setBusy(null);
+    return ok;
   };
 
   const submitLicense = async (event: FormEvent) => {
     event.preventDefault();
     const value = licenseInput.current?.value.trim() ?? '';
     if (!value) return;
-    await run('license', () => saveLicenseKey(entry, value));
-    if (licenseInput.current) licenseInput.current.value = '';
+    if ((await run('license', () => saveLicenseKey(entry, value))) && licenseInput.current) licenseInput.current.value = '';
   };
 
   const facts: [string, string][] = [
@@ -196,7 +197,7 @@ export function DetailDialog({
             confirmRemove ? (
               <span className="market-confirm">
                 Remove {installed.name} and everything it stored?
-                <Button variant="danger" busy={busy === 'remove'} onClick={() => void run('remove', () => uninstallPlugin(key, installed.id)).then(onClose)}>
+                <Button variant="danger" busy={busy === 'remove'} onClick={() => void run('remove', () => uninstallPlugin(key, installed.id)).then((ok) => ok && onClose())}>
                   Uninstall
                 </Button>
                 <Button variant="ghost" onClick={() => setConfirmRemove(false)}>
