@@ -283,6 +283,10 @@ test('errors fit on their card, the detail stays open when uninstall fails, and 
   const cardBox = (await card.boundingBox())!;
   const alertBox = (await alert.boundingBox())!;
   expect(alertBox.y + alertBox.height).toBeLessThanOrEqual(cardBox.y + cardBox.height);
+  // Nothing of the message or the card is cut off (no ellipsis, no hidden overflow).
+  const fits = (el: Element) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight;
+  expect(await alert.evaluate(fits)).toBe(true);
+  expect(await card.evaluate(fits)).toBe(true);
   await shot(app, 'card-error');
   // No other card may overlap the taller one (a fixed row height would put the next row on top of it).
   for (const other of await list.getByRole('listitem').all()) {
