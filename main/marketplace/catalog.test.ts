@@ -268,6 +268,20 @@ describe('signed catalogs', () => {
     await expect(m.service.install('signed', source.id, [])).rejects.toThrow(expired);
   });
 
+  it('refuses to update from a signed catalog that has expired, and keeps the installed version', async () => {
+    const path = `${unique()}/catalog.json`;
+    sign(path, catalogV1([publish(server, { id: 'kept', version: '1.0.0' })], { version: 1, expires: '2026-12-01T00:00:00Z' }));
+    const source = m.service.addSource({ name: 'Frozen', url: server.url(path), publicKey });
+    await m.service.fetchCatalog();
+    await m.service.install('kept', source.id);
+    sign(path, catalogV1([publish(server, { id: 'kept', version: '1.1.0' })], { version: 2, expires: '2026-12-01T00:00:00Z' }));
+    await m.service.fetchCatalog(true);
+
+    now = new Date('2026-12-02T00:00:00Z');
+    await expect(m.service.update('kept')).rejects.toThrow(/Version 1\.1\.0 of "kept" cannot be installed: This catalog expired on 2026-12-01T00:00:00Z/);
+    expect(m.registry.get('kept')!.version).toBe('1.0.0');
+  });
+
   it('refuses a rolled-back catalog version', async () => {
     const path = `${unique()}/catalog.json`;
     sign(path, doc(5, '2026-12-31T00:00:00Z'));
