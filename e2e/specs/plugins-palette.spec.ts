@@ -3,6 +3,8 @@ import type { Page } from '@playwright/test';
 import { expect, SCREENSHOTS, test } from '../fixtures/harness.ts';
 
 async function openPalette(app: Page) {
+  // The shortcut is heard once the shell is up; a key pressed during start-up goes nowhere.
+  await expect(app.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await app.keyboard.press('Control+Shift+P');
   const palette = app.getByRole('dialog', { name: 'Command palette' });
   await expect(palette).toBeVisible();

@@ -17,6 +17,8 @@ function installFixture(harness: Harness): void {
 }
 
 async function runFromPalette(app: Page, query: string, argument?: string): Promise<void> {
+  // The shortcut is heard once the shell is up; a key pressed during start-up goes nowhere.
+  await expect(app.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await app.keyboard.press('Control+Shift+P');
   const palette = app.getByRole('dialog', { name: 'Command palette' });
   await expect(palette.getByText(/plugin commands?$/)).toBeVisible();
