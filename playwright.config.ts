@@ -9,7 +9,8 @@ export default defineConfig({
   outputDir: 'test-results/playwright',
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry in CI, where the two cores are shared with the build; a retried test is reported as flaky, not hidden.
+  retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   reporter: [['list']],
   use: {

@@ -59,6 +59,7 @@ function vitestCount(file: string): Count {
 
 function playwrightCount(file: string): Count {
   const r = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  if (r.stats.flaky > 0) console.log(`\ne2e: ${r.stats.flaky} test(s) passed only on retry; the list above names them as flaky.`);
   return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
 }
 
