@@ -118,6 +118,25 @@ function agentMessage(i: number): AgentMessage {
   };
 }
 
+/**
+ * The same measurement for the raw baseline and for plugins: one warm-up
+ * message, then LATENCY_ROUNDS single-message round trips, then a burst of
+ * BURST_MESSAGES. `round` resolves once every receiver has answered.
+ */
+async function measureFanout(round: (messages: AgentMessage[]) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+  await round([agentMessage(-1)]);
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_ROUNDS; i++) {
+    const started = performance.now();
+    await round([agentMessage(i)]);
+    latencies.push(performance.now() - started);
+  }
+  const burst = Array.from({ length: BURST_MESSAGES }, (_, i) => agentMessage(i));
+  const started = performance.now();
+  await round(burst);
+  return { perSecond: BURST_MESSAGES / ((performance.now() - started) / 1000), latencies };
+}
+
 /** Plain Node children answering every message at once: the floor any plugin runtime pays for a process hop. */
 const RAW_CHILD = "process.on('message', (m) => process.send(m.id));";
 
@@ -141,17 +160,7 @@ async function rawFanout(): Promise<{ perSecond: number; latencies: number[] }> 
         }),
         'raw children to answer',
       );
-    await round([agentMessage(-1)]);
-    const latencies: number[] = [];
-    for (let i = 0; i < LATENCY_ROUNDS; i++) {
-      const started = performance.now();
-      await round([agentMessage(i)]);
-      latencies.push(performance.now() - started);
-    }
-    const burst = Array.from({ length: BURST_MESSAGES }, (_, i) => agentMessage(i));
-    const started = performance.now();
-    await round(burst);
-    return { perSecond: BURST_MESSAGES / ((performance.now() - started) / 1000), latencies };
+    return await measureFanout(round);
   } finally {
     for (const child of children) child.kill('SIGKILL');
   }
@@ -181,17 +190,7 @@ async function pluginFanout(): Promise<{ perSecond: number; latencies: number[] 
         }),
         'plugins to acknowledge',
       );
-    await round([agentMessage(-1)]);
-    const latencies: number[] = [];
-    for (let i = 0; i < LATENCY_ROUNDS; i++) {
-      const started = performance.now();
-      await round([agentMessage(i)]);
-      latencies.push(performance.now() - started);
-    }
-    const burst = Array.from({ length: BURST_MESSAGES }, (_, i) => agentMessage(i));
-    const started = performance.now();
-    await round(burst);
-    return { perSecond: BURST_MESSAGES / ((performance.now() - started) / 1000), latencies };
+    return await measureFanout(round);
   } finally {
     await close(r);
   }
