@@ -1,34 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { pluginManifest, tarGz } from '../../main/marketplace/testing/archives.ts';
 import { catalogV1, publish, type PublishedPlugin } from '../../main/marketplace/testing/fixture.ts';
 import { TestHttpsServer } from '../../main/marketplace/testing/https-server.ts';
-import { SCREENSHOTS } from '../fixtures/harness.ts';
-import { startHarness, type Harness } from '../harness/server.ts';
+import { expect, SCREENSHOTS, test as base } from '../fixtures/harness.ts';
 
 /**
  * The marketplace in Chromium through the harness, against a real HTTPS
  * server on 127.0.0.1 whose test CA only the marketplace's client trusts.
  */
-const test = base.extend<{ server: TestHttpsServer; harness: Harness; app: Page }>({
+const test = base.extend<{ server: TestHttpsServer }>({
   server: async ({}, use) => {
     const server = await TestHttpsServer.start();
     await use(server);
     await server.close();
   },
-  harness: async ({ server }, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-market-'));
-    const harness = await startHarness({ dataDir, extraCa: [server.certificates.ca] });
-    await use(harness);
-    await harness.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  },
-  app: async ({ page, harness }, use) => {
-    await page.goto(harness.url);
-    await use(page);
+  extraCa: async ({ server }, use) => {
+    await use([server.certificates.ca]);
   },
 });
 
