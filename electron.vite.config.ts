@@ -15,8 +15,12 @@ const NATIVE_DEPENDENCIES = ['better-sqlite3', '@napi-rs/keyring'];
  * Main-side entries besides the app itself, each bundled to out/main/<name>.js.
  * `plugin-host` is the entry every plugin process runs (utilityProcess.fork of
  * out/main/plugin-host.js); the plugin runtime provides plugin-host/main.ts.
+ * `search-index` is the worker thread that writes the message search index.
  */
-const EXTRA_MAIN_ENTRIES: Record<string, string> = { 'plugin-host': resolve(ROOT, 'plugin-host/main.ts') };
+const EXTRA_MAIN_ENTRIES: Record<string, string> = {
+  'plugin-host': resolve(ROOT, 'plugin-host/main.ts'),
+  'search-index': resolve(ROOT, 'main/search/index-worker.ts'),
+};
 
 export default defineConfig({
   main: {

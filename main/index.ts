@@ -19,6 +19,8 @@ const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
 const RENDERER_DIR = join(import.meta.dirname, '../renderer');
 /** Bundled next to this file by electron.vite.config.ts; every plugin process runs it. */
 const PLUGIN_HOST = join(import.meta.dirname, 'plugin-host.js');
+/** Bundled the same way: the worker thread that writes the message search index. */
+const SEARCH_INDEX_WORKER = join(import.meta.dirname, 'search-index.js');
 /** Set by `electron-vite dev`; a packaged app always loads its own files. */
 const DEV_SERVER_URL = (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) || undefined;
 
@@ -62,6 +64,7 @@ function start(): void {
       httpFetch: electronNetFetch((options) => net.request(options)),
       openExternal: (url) => shell.openExternal(url),
       pluginLauncher: utilityProcessLauncher(utilityProcess, PLUGIN_HOST),
+      searchWorkerEntry: SEARCH_INDEX_WORKER,
       // Bundled into out/main, the services cannot find the catalog relative to their source; it ships
       // as an extra resource (electron-builder.yml) and sits in resources/ of the checkout in development.
       builtinCatalogDir: app.isPackaged ? join(process.resourcesPath, 'catalog') : join(app.getAppPath(), 'resources', 'catalog'),

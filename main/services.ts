@@ -53,6 +53,8 @@ export interface ServiceOptions {
   openExternal?: (url: string) => Promise<void> | void;
   /** Marketplace limits, timeouts and fault injection, for tests. */
   marketplace?: Pick<MarketplaceDeps, 'limits' | 'timeoutMs' | 'afterStep'>;
+  /** The search index worker's entry: Electron's bundled file; by default the source file (index-worker.ts). */
+  searchWorkerEntry?: string;
   /** The home folder whose ~/.claude and ~/.codex are followed by default (the harness uses one in its data folder). */
   agentHome?: string;
   /** How the runner waits between retries; tests pass one that returns at once. */
@@ -148,7 +150,7 @@ export function startServices(options: ServiceOptions): AppServices {
       // Before any plugin starts: put back whatever a crash interrupted.
       marketplace.recover();
       const metrics = new MetricsService(db);
-      const search = new SearchService(db);
+      const search = new SearchService(db, { log, ...(options.searchWorkerEntry ? { workerEntry: options.searchWorkerEntry } : {}) });
       search.attachTasks(tasks);
       const agents = new AgentService({
         db, events, notifications, log, search, metrics,
@@ -158,7 +160,7 @@ export function startServices(options: ServiceOptions): AppServices {
         ...(options.agentRetrySleep ? { sleep: options.agentRetrySleep } : {}),
       });
       core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, marketplace, agents, search, metrics };
-      search.init();
+      search.start();
       agents.start();
       supervisor.startAll().catch((err: unknown) => log.error('starting plugins failed', err));
       status = { state: 'ready', version: options.appVersion, dataFolder: options.dataDir };
@@ -252,8 +254,7 @@ export function startServices(options: ServiceOptions): AppServices {
       core = undefined;
       if (!closing) return;
       closing.agents.close();
-      closing.search.detach();
-      await closing.supervisor.stopAll();
+      await Promise.all([closing.search.close(), closing.supervisor.stopAll()]);
       closing.db.close();
     },
   };

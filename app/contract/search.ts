@@ -44,7 +44,7 @@ export const SearchResults = Type.Object({
 export const SearchIndexStatus = Type.Object({ messages: Type.Integer(), tasks: Type.Integer() });
 
 export const searchChannels = {
-  /** Makes sure the index exists and covers what is stored (rebuilds it when it is empty but data is not). */
+  /** Waits until the message index covers every stored message (it catches up on its own thread), then reports its size. */
   'search.init': { args: NoArgs, result: SearchIndexStatus },
   'search.all': {
     args: Type.Object(

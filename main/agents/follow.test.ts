@@ -31,7 +31,7 @@ function setup() {
 const texts = (kit: AgentKit, id = S) => kit.agents.store.messages(id).map((m) => m.content);
 
 describe('following transcripts live', () => {
-  it('holds a partial last line until it is complete, then delivers it to the window and to plugins', () => {
+  it('holds a partial last line until it is complete, then delivers it to the window and to plugins', async () => {
     const { kit, file } = setup();
     const second = line(kit, 2, 'Looking at the live file now.');
     writeFileSync(file, `${line(kit, 1, 'Follow this file')}\n${second.slice(0, 40)}`);
@@ -49,7 +49,7 @@ describe('following transcripts live', () => {
     expect(pushed.map((p) => [p.index, p.content])).toEqual([[0, 'Follow this file'], [1, 'Looking at the live file now.']]);
     expect(kit.agents.store.getSession(S)!.status).toBe('running');
     // Search sees it at once.
-    expect(kit.search.all('live file').messages.map((h) => h.sessionId)).toEqual([S]);
+    expect((await kit.search.all('live file')).messages.map((h) => h.sessionId)).toEqual([S]);
   });
 
   it('picks up files and subagent transcripts that appear later', () => {

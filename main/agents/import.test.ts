@@ -104,7 +104,7 @@ describe('importing transcripts', () => {
     expect(cursor).toMatchObject({ malformedCount: 1, unknownCount: 1, sessionId: CODEX_SESSION });
   });
 
-  it('adds nothing when the same files are imported again, even from scratch', () => {
+  it('adds nothing when the same files are imported again, even from scratch', async () => {
     const kit = agentKit({ copyFixtures: true });
     const first = kit.agents.sources.scan();
     expect(first.messagesAdded).toBe(25);
@@ -115,7 +115,7 @@ describe('importing transcripts', () => {
     expect(again.filesRead).toBe(3);
     expect(again.messagesAdded).toBe(0);
     expect(kit.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(25);
-    expect(kit.search.status().messages).toBe(23);
+    expect((await kit.search.init()).messages).toBe(23);
     expect(kit.agents.store.getSession(CLAUDE_SESSION)!.inputTokens).toBe(2180 + 32800 + 300);
   });
 
@@ -130,7 +130,7 @@ describe('importing transcripts', () => {
     expect(kit.agents.store.getSession(CODEX_SESSION)!.projectId).toBe(shop.id);
   });
 
-  it('stores an id repeated in one batch once, and a rolled-back batch leaves nothing behind and tells no one', () => {
+  it('stores an id repeated in one batch once, and a rolled-back batch leaves nothing behind and tells no one', async () => {
     const kit = agentKit({ now: new Date() });
     const at = new Date().toISOString();
     const msg = (id: string, content: string) => ({ id, sessionId: 's1', provider: 'claude', timestamp: at, type: 'text' as const, role: 'assistant' as const, content, raw: '{}' });
@@ -140,7 +140,7 @@ describe('importing transcripts', () => {
     });
     expect(kit.agents.store.messages('s1').map((m) => m.content)).toEqual(['first alpha', 'bravo']);
     expect(kit.agents.store.getSession('s1')!.messageCount).toBe(2);
-    expect(kit.search.all('alpha').messages.map((h) => h.messageId)).toEqual(['a']);
+    expect((await kit.search.all('alpha')).messages.map((h) => h.messageId)).toEqual(['a']);
     const delivered = kit.bus.messages.length;
 
     expect(() =>
@@ -150,7 +150,7 @@ describe('importing transcripts', () => {
       }),
     ).toThrow('disk full');
     expect(kit.agents.store.messages('s1')).toHaveLength(2);
-    expect(kit.search.all('charlie').messages).toEqual([]);
+    expect((await kit.search.all('charlie')).messages).toEqual([]);
     expect(kit.bus.messages).toHaveLength(delivered);
 
     // A failed write inside a batch is undone alone; the others commit, are indexed and delivered after the commit, in order.
@@ -166,9 +166,9 @@ describe('importing transcripts', () => {
       expect(kit.bus.messages).toHaveLength(delivered);
     });
     expect(kit.agents.store.messages('s1').map((m) => m.id)).toEqual(['a', 'b', 'd', 'f']);
-    expect(kit.search.all('foxtrot').messages.map((h) => h.messageId)).toEqual(['f']);
-    expect(kit.search.all('echo').messages).toEqual([]);
-    expect(kit.search.status().messages).toBe(4);
+    expect((await kit.search.all('foxtrot')).messages.map((h) => h.messageId)).toEqual(['f']);
+    expect((await kit.search.all('echo')).messages).toEqual([]);
+    expect((await kit.search.init()).messages).toBe(4);
     expect(kit.bus.messages.slice(delivered).map((m) => m.id)).toEqual(['d', 'f']);
   });
 });

@@ -34,8 +34,9 @@ export const TRANSCRIPT_IDLE_MS = 5 * 60_000;
 /**
  * DESIGN §5, one way: source → normalizer → sessions store → search index →
  * plugin fan-out → windows. Sources hand normalized records to `write`;
- * the store and the index change in one transaction, and only after it
- * commits do plugins, windows and toasts hear about it.
+ * the store changes in one transaction, and only after it commits do the
+ * search index (on its worker thread), plugins, windows and toasts hear
+ * about it.
  */
 export class SessionPipeline {
   readonly #d: PipelineDeps;
@@ -44,8 +45,6 @@ export class SessionPipeline {
   readonly #announced = new Set<string>();
   /** Inside `batch`: what each write does after the commit, in order, until the batch commits. */
   #deferred: (() => void)[] | undefined;
-  /** Inside `batch`: the seqs its writes stored, indexed together just before it commits. */
-  #unindexed: { first: number; last: number } | undefined;
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
@@ -58,8 +57,8 @@ export class SessionPipeline {
 
   /**
    * Runs several writes as one transaction (each write a savepoint in it):
-   * a bulk import commits, merges its search segments and checkpoints once
-   * per batch instead of once per file. Plugins, windows and toasts hear
+   * a bulk import commits and checkpoints once per batch instead of once
+   * per file. Plugins, windows and toasts hear
    * about every write after the batch commits, in the order of the writes;
    * nothing is announced for a batch that rolls back.
    */
@@ -69,22 +68,16 @@ export class SessionPipeline {
     this.#deferred = deferred;
     let result: T;
     try {
-      result = this.#d.store.db.transaction(() => {
-        const value = work();
-        // FTS5 writes a segment whenever a savepoint ends; indexing the batch at once keeps it to one.
-        if (this.#unindexed) this.#d.search.indexStored(this.#unindexed.first, this.#unindexed.last);
-        return value;
-      })();
+      result = this.#d.store.db.transaction(work)();
     } finally {
       this.#deferred = undefined;
-      this.#unindexed = undefined;
     }
     for (const announce of deferred) announce();
     return result;
   }
 
   write(work: (writer: PipelineWriter) => void): (AgentMessage & { index: number })[] {
-    const { store, search } = this.#d;
+    const { store } = this.#d;
     const touched = new Set<string>();
     const inserted: StoredMessage[] = [];
     const seenFacts = new Map<string, SessionFacts>();
@@ -101,9 +94,6 @@ export class SessionPipeline {
         },
         messages: (messages) => {
           const stored = store.insertMessages(messages);
-          if (!stored.length) return;
-          // New rows take consecutive seqs above every stored one (nothing else writes inside this transaction).
-          if (!this.#deferred) search.indexStored(stored[0]!.seq, stored[stored.length - 1]!.seq);
           for (const m of stored) {
             inserted.push(m);
             touched.add(m.sessionId);
@@ -115,20 +105,15 @@ export class SessionPipeline {
         },
       });
     })();
-    if (this.#deferred) {
-      // Only a write that succeeded counts; a failed one rolled back its rows and its seqs are handed out again.
-      if (inserted.length) {
-        const first = this.#unindexed?.first ?? inserted[0]!.seq;
-        this.#unindexed = { first, last: inserted[inserted.length - 1]!.seq };
-      }
-      this.#deferred.push(() => this.#afterCommit(touched, inserted));
-    }
+    if (this.#deferred) this.#deferred.push(() => this.#afterCommit(touched, inserted));
     else this.#afterCommit(touched, inserted);
     return inserted.map(({ seq: _seq, ...m }) => m);
   }
 
   #afterCommit(touched: Set<string>, inserted: StoredMessage[]): void {
-    const { store, events } = this.#d;
+    const { store, events, search } = this.#d;
+    // The index worker reads only committed rows, so it hears of them now.
+    if (inserted.length) search.messagesStored(inserted[inserted.length - 1]!.seq);
     const liveSince = new Date(this.#now().getTime() - TRANSCRIPT_IDLE_MS).toISOString();
     const summaries = new Map<string, SessionInfo>();
     const summary = (id: string) => {

@@ -69,7 +69,7 @@ export function agentKit(options: { withBus?: boolean; copyFixtures?: boolean; n
   const toasts: Notification[] = [];
   const notifications = new NotificationService(db, events, { isSupported: () => true, show: (n) => toasts.push(n) }, quietLog, () => true);
   const bus = new RecordingBus();
-  const search = new SearchService(db);
+  const search = new SearchService(db, { log: quietLog });
   const metrics = new MetricsService(db);
   const clock = { now: options.now ?? new Date() };
   const sleeps: number[] = [];

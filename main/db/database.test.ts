@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatabaseUnreadableError, moveDatabaseAside, openDatabase } from './database.ts';
+import Database from 'better-sqlite3';
+import { DatabaseUnreadableError, moveDatabaseAside, openDatabase, PAGE_SIZE } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'sb-db-'));
@@ -15,12 +16,26 @@ describe('openDatabase', () => {
     expect(first.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(first.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(first.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(first.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
     first.close();
 
     const second = openDatabase(file, MIGRATIONS);
     expect(second.prepare("SELECT name, sql FROM sqlite_master ORDER BY name").all()).toEqual(schema);
     expect(second.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     second.close();
+  });
+
+  it('opens a database written with the old 4 KB pages as it is', () => {
+    const file = join(freshDir(), 'app.db');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE kept (value TEXT); INSERT INTO kept VALUES (\'still here\')');
+    old.close();
+    const db = openDatabase(file, MIGRATIONS);
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(db.prepare('SELECT value FROM kept').pluck().get()).toBe('still here');
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
   });
 
   it('refuses a garbage file without changing a byte of it', () => {

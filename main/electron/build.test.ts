@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { MainConfigFactory, PreloadConfigFactory, resolveConfig, type UserConfig } from 'electron-vite';
@@ -7,6 +6,8 @@ import { build, type InlineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import electronViteConfig from '../../electron.vite.config.ts';
 import { IPC_INVOKE } from '../../app/contract/transport.ts';
+import { agentKit, quietLog } from '../agents/test-kit.ts';
+import { SearchService } from '../search/search.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const config = electronViteConfig as UserConfig;
@@ -24,7 +25,9 @@ describe('npm run build', () => {
   let mainFiles: string[];
   let preloadFiles: string[];
   beforeAll(async () => {
-    scratch = mkdtempSync(join(tmpdir(), 'switchboard-build-'));
+    // Inside the checkout (out/ is ignored) so the bundles resolve their external packages from node_modules, as out/main does.
+    mkdirSync(join(ROOT, 'out'), { recursive: true });
+    scratch = mkdtempSync(join(ROOT, 'out', '.build-test-'));
     const inline = { configFile: false as const, logLevel: 'silent' as const, mode: 'production' };
     preloadFiles = await buildPart(new PreloadConfigFactory(config.preload!, inline, { root: ROOT }), join(scratch, 'preload'));
     mainFiles = await buildPart(new MainConfigFactory(config.main!, inline, { root: ROOT }), join(scratch, 'main'));
@@ -73,6 +76,21 @@ describe('npm run build', () => {
     expect(code).toMatch(/^import .* from "better-sqlite3";$/m);
     expect(code).toMatch(/^import .* from "@napi-rs\/keyring";$/m);
     expect(code).toContain('../preload/index.cjs');
+  });
+
+  it('bundles the search index worker, which indexes stored messages from its own thread', async () => {
+    expect(mainFiles).toContain('search-index.js');
+    const kit = agentKit();
+    await kit.search.close();
+    kit.db.exec('DETACH DATABASE search');
+    const search = new SearchService(kit.db, { log: quietLog, workerEntry: join(scratch, 'main', 'search-index.js') });
+    kit.agents.pipeline.write((w) => {
+      w.session({ id: 's1', provider: 'claude', timestamp: new Date().toISOString() }, 'transcript');
+      w.messages([{ id: 'm1', sessionId: 's1', provider: 'claude', timestamp: new Date().toISOString(), type: 'text', role: 'user', content: 'bundled worker pelican', raw: '{}' }]);
+    });
+    search.start();
+    expect((await search.all('pelican')).messages.map((h) => h.messageId)).toEqual(['m1']);
+    await search.close();
   });
 
   it('writes the renderer to out/renderer from renderer/, also when the CLI loads (bundles) the config', async () => {

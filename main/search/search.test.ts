@@ -1,9 +1,12 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit.ts';
 import { TaskService } from '../tasks/tasks.ts';
-import { agentKit } from '../agents/test-kit.ts';
 import type { NewMessage } from '../agents/types.ts';
-import { toFtsQuery, toSegments } from './search.ts';
+import { agentKit, quietLog } from '../agents/test-kit.ts';
+import { searchIndexPath } from './index-file.ts';
+import { SearchService, toFtsQuery, toSegments } from './search.ts';
 
 function seeded() {
   const kit = agentKit();
@@ -29,9 +32,9 @@ function seeded() {
 }
 
 describe('search', () => {
-  it('ranks by relevance and groups messages and tasks, with highlighted snippets as plain segments', () => {
+  it('ranks by relevance and groups messages and tasks, with highlighted snippets as plain segments', async () => {
     const { kit } = seeded();
-    const result = kit.search.all('websocket');
+    const result = await kit.search.all('websocket');
     expect(result.terms).toEqual(['websocket']);
     expect(result.messages.map((h) => h.messageId)).toEqual(['t:s1:2', 't:s1:1', 't:s2:3']);
     expect(result.messages[0]).toMatchObject({ sessionId: 's1', sessionTitle: 'Fix the flaky websocket test', role: 'assistant' });
@@ -44,60 +47,120 @@ describe('search', () => {
     expect(result.tasks[1]).toMatchObject({ assignee: 'sam', status: 'todo' });
   });
 
-  it('matches every word, stems, and treats the last word as a prefix while typing', () => {
+  it('matches every word, stems, and treats the last word as a prefix while typing', async () => {
     const { kit } = seeded();
-    expect(kit.search.all('websocket database').messages.map((h) => h.messageId)).toEqual(['t:s2:3']);
-    expect(kit.search.all('reconnects').messages.map((h) => h.messageId).sort()).toEqual(['t:s1:1', 't:s1:2']);
-    expect(kit.search.all('migra').messages.map((h) => h.messageId)).toEqual(['t:s2:3']);
+    expect((await kit.search.all('websocket database')).messages.map((h) => h.messageId)).toEqual(['t:s2:3']);
+    expect((await kit.search.all('reconnects')).messages.map((h) => h.messageId).sort()).toEqual(['t:s1:1', 't:s1:2']);
+    expect((await kit.search.all('migra')).messages.map((h) => h.messageId)).toEqual(['t:s2:3']);
     // Token counters are not worth finding.
-    expect(kit.search.all('tokens used').messages).toEqual([]);
+    expect((await kit.search.all('tokens used')).messages).toEqual([]);
   });
 
-  it('indexes tasks as they change', () => {
+  it('indexes tasks as they change', async () => {
     const { kit, tasks } = seeded();
     const task = tasks.create('Rotate signing keys', '', 'user');
-    expect(kit.search.all('signing').tasks.map((t) => t.taskId)).toEqual([task.id]);
+    expect((await kit.search.all('signing')).tasks.map((t) => t.taskId)).toEqual([task.id]);
     tasks.update(task.id, { title: 'Rotate encryption keys' }, 'user');
-    expect(kit.search.all('signing').tasks).toEqual([]);
-    expect(kit.search.all('encryption').tasks.map((t) => t.taskId)).toEqual([task.id]);
+    expect((await kit.search.all('signing')).tasks).toEqual([]);
+    expect((await kit.search.all('encryption')).tasks.map((t) => t.taskId)).toEqual([task.id]);
     tasks.updateStatus(task.id, 'done', 'user');
-    expect(kit.search.all('encryption').tasks[0]!.status).toBe('done');
+    expect((await kit.search.all('encryption')).tasks[0]!.status).toBe('done');
   });
 
-  it('searches hostile input as plain text and never fails', () => {
+  it('searches hostile input as plain text and never fails', async () => {
     const { kit } = seeded();
     const hostile = [
       '"', '"websocket', 'websocket"', '""', "'", 'AND', 'OR OR', 'NOT websocket', 'websocket AND', 'NEAR(websocket flaky)', 'NEAR(', '(', ')', '*', 'websocket*', '^websocket',
       'content:websocket', 'session_id:s1', '{content}: x', '-websocket', '+', ':', ';', "'; DROP TABLE messages; --", '\u0000', '\\', '%', '_', '🙂', 'a'.repeat(2000), '" OR 1=1 --', 'websocket"*)(',
     ];
     for (const query of hostile) {
-      const result = kit.search.all(query);
+      const result = await kit.search.all(query);
       expect(Array.isArray(result.messages)).toBe(true);
     }
     // Operators are words like any other: quoting makes them harmless.
     expect(toFtsQuery('NEAR(websocket flaky)').match).toBe('"NEAR" "websocket" "flaky"*');
-    expect(kit.search.all('"websocket').messages).toHaveLength(3);
-    expect(kit.search.all('NOT websocket').messages).toEqual([]);
-    expect(kit.search.all('***').terms).toEqual([]);
+    expect((await kit.search.all('"websocket')).messages).toHaveLength(3);
+    expect((await kit.search.all('NOT websocket')).messages).toEqual([]);
+    expect((await kit.search.all('***')).terms).toEqual([]);
     expect(kit.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(4);
   });
 
-  it('rebuilds to the same index, and init repairs a missing one', () => {
+  it('rebuilds to the same index', async () => {
     const { kit } = seeded();
-    const before = kit.search.all('websocket');
-    expect(kit.search.rebuild()).toEqual({ messages: 3, tasks: 2 });
-    expect(kit.search.all('websocket').messages.map((h) => h.messageId)).toEqual(before.messages.map((h) => h.messageId));
-    kit.db.exec('DELETE FROM search_messages');
-    expect(kit.search.all('websocket').messages).toEqual([]);
-    expect(kit.search.init()).toEqual({ messages: 3, tasks: 2 });
-    expect(kit.search.all('websocket').messages).toHaveLength(3);
+    const before = await kit.search.all('websocket');
+    expect(await kit.search.rebuild()).toEqual({ messages: 3, tasks: 2 });
+    expect((await kit.search.all('websocket')).messages.map((h) => h.messageId)).toEqual(before.messages.map((h) => h.messageId));
   });
 
-  it('never lets indexed text forge a highlight', () => {
+  it('keeps the message index in its own file and rebuilds it when it is deleted, damaged or from another database', async () => {
+    const { kit, tasks } = seeded();
+    await kit.search.settled();
+    const indexFile = searchIndexPath(kit.db.name);
+    expect(existsSync(indexFile)).toBe(true);
+    const reopen = async () => {
+      await kit.search.close();
+      kit.db.exec('DETACH DATABASE search');
+      const search = new SearchService(kit.db, { log: quietLog });
+      search.attachTasks(tasks);
+      search.start();
+      kit.search = search;
+      return search;
+    };
+
+    // Deleted while the app was closed.
+    await kit.search.close();
+    kit.db.exec('DETACH DATABASE search');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(indexFile + suffix, { force: true });
+    let search = new SearchService(kit.db, { log: quietLog });
+    kit.search = search;
+    expect((await search.all('websocket')).messages).toHaveLength(3);
+
+    // Overwritten with junk.
+    await search.close();
+    kit.db.exec('DETACH DATABASE search');
+    for (const suffix of ['-wal', '-shm']) rmSync(indexFile + suffix, { force: true });
+    writeFileSync(indexFile, 'not a database '.repeat(1000));
+    search = new SearchService(kit.db, { log: quietLog });
+    kit.search = search;
+    expect((await search.all('websocket')).messages).toHaveLength(3);
+
+    // Left from another database (the app's file was moved aside and started fresh): its rows are not this one's.
+    kit.db.prepare("UPDATE search_index_source SET instance = 'another'").run();
+    search = await reopen();
+    expect(await search.init()).toEqual({ messages: 3, tasks: 2 });
+    expect((await search.all('websocket')).messages).toHaveLength(3);
+  });
+
+  it('catches up with what was stored while its worker was down, and answers from the old index if it cannot', async () => {
+    const { kit } = seeded();
+    await kit.search.settled();
+    await kit.search.close();
+    kit.db.exec('DETACH DATABASE search');
+    const at = new Date().toISOString();
+    // Stored while nothing indexed (the app crashed before the worker caught up).
+    kit.agents.pipeline.write((w) => w.messages([{ id: 'late', sessionId: 's2', provider: 'codex', timestamp: at, type: 'text', role: 'assistant', content: 'a late kangaroo', raw: '{}' }]));
+    const search = new SearchService(kit.db, { log: quietLog });
+    search.start();
+    expect((await search.all('kangaroo')).messages.map((h) => h.messageId)).toEqual(['late']);
+
+    // A worker that cannot start: searches still answer, from what was indexed, and say nothing is lost.
+    const logged: string[] = [];
+    await search.close();
+    kit.db.exec('DETACH DATABASE search');
+    const broken = new SearchService(kit.db, { log: { ...quietLog, error: (m) => logged.push(m) }, workerEntry: join(kit.dir, 'missing-worker.js') });
+    kit.agents.pipeline.write((w) => w.messages([{ id: 'later', sessionId: 's2', provider: 'codex', timestamp: at, type: 'text', role: 'assistant', content: 'a later kangaroo', raw: '{}' }]));
+    broken.messagesStored(Number.MAX_SAFE_INTEGER);
+    expect((await broken.all('kangaroo')).messages.map((h) => h.messageId)).toEqual(['late']);
+    expect(logged).toContain('search: new messages are not indexed until the index is rebuilt');
+    await expect(broken.rebuild()).rejects.toThrow(/Rebuilding the search index failed/);
+    await broken.close();
+  });
+
+  it('never lets indexed text forge a highlight', async () => {
     expect(toSegments('a\uE000b\uE001c')).toEqual([{ text: 'a', match: false }, { text: 'b', match: true }, { text: 'c', match: false }]);
     const { kit } = seeded();
     kit.agents.pipeline.write((w) => w.messages([{ id: 'forged', sessionId: 's1', provider: 'claude', timestamp: new Date().toISOString(), type: 'text', role: 'user', content: 'zebra \uE000fake\uE001 mark', raw: '{}' }]));
-    const snippet = kit.search.all('zebra').messages[0]!.snippet;
+    const snippet = (await kit.search.all('zebra')).messages[0]!.snippet;
     expect(snippet.filter((s) => s.match).map((s) => s.text)).toEqual(['zebra']);
   });
 });

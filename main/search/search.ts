@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import type { MessageSearchHit, SearchAllResult, Segment, TaskSearchHit } from '../../app/contract/search.ts';
 import { SEARCH_LIMIT_MAX } from '../../app/contract/search.ts';
-import type { AgentMessage } from '../../app/messages.ts';
-import type { Db, Migration } from '../db/database.ts';
+import { PAGE_SIZE, type Db, type Migration } from '../db/database.ts';
+import type { Logger } from '../log/logger.ts';
+import { INDEXED_CHARS, MARK_CLOSE, MARK_OPEN, messageTableSql, searchIndexPath, stateTableSql } from './index-file.ts';
+import { INDEX_WORKER_ENTRY, MessageIndexer } from './indexer.ts';
 
 export const searchMigrations: Migration[] = [
   {
@@ -20,14 +24,21 @@ export const searchMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // The message index moved to its own file, built on a second core (see index-file.ts).
+    // `instance` names this database, so an index file left from another one is recognised and started over.
+    id: 'search/message-index-in-own-file',
+    up(db) {
+      db.exec(`
+        DROP TABLE search_messages;
+        CREATE TABLE search_index_source (id INTEGER PRIMARY KEY CHECK (id = 1), instance TEXT NOT NULL);
+      `);
+      db.prepare('INSERT INTO search_index_source (id, instance) VALUES (1, ?)').run(randomUUID());
+    },
+  },
 ];
 
-/** Private-use characters mark matches inside snippets; they are removed from indexed text first. */
-const MARK_OPEN = '\uE000';
-const MARK_CLOSE = '\uE001';
 const MARKS = /[\uE000\uE001]/g;
-/** Enough text for a snippet to find the match in a long tool result, without indexing megabytes. */
-export const INDEXED_CHARS = 8_000;
 const MAX_TERMS = 12;
 const MAX_TERM_LENGTH = 64;
 const SNIPPET_TOKENS = 16;
@@ -87,9 +98,6 @@ export function toSegments(marked: string): Segment[] {
 
 const indexable = (text: string) => text.replace(MARKS, '').slice(0, INDEXED_CHARS);
 
-/** Messages worth finding: what people and agents said and did, not token counters. */
-const searchable = (m: Pick<AgentMessage, 'type'>) => m.type !== 'cost';
-
 interface MessageRow {
   seq: number;
   message_id: string;
@@ -111,18 +119,12 @@ interface TaskRow {
   score: number;
 }
 
-/** Stored messages into the index, marks removed and text capped as `indexable` does. */
-const INDEX_STORED_SQL = `
-  INSERT INTO search_messages (rowid, content, session_id, project_id, message_id)
-  SELECT m.seq, substr(replace(replace(m.content, char(57344), ''), char(57345), ''), 1, ${INDEXED_CHARS}), m.session_id, s.project_id, m.id
-  FROM messages m JOIN sessions s ON s.id = m.session_id`;
-
 export const MESSAGE_SEARCH_SQL = `
   SELECT h.seq, h.message_id, h.session_id, h.snip, h.score, s.title, s.project_id, m.role, m.timestamp
   FROM (
     SELECT rowid AS seq, message_id, session_id,
       snippet(search_messages, 0, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS}) AS snip, rank AS score
-    FROM search_messages WHERE search_messages MATCH ? ORDER BY rank LIMIT ?
+    FROM search.search_messages WHERE search_messages MATCH ? ORDER BY rank LIMIT ?
   ) h
   LEFT JOIN sessions s ON s.id = h.session_id
   LEFT JOIN messages m ON m.seq = h.seq`;
@@ -134,25 +136,88 @@ export const TASK_SEARCH_SQL = `
     status, assignee, rank AS score
   FROM search_tasks WHERE search_tasks MATCH ? ORDER BY rank LIMIT ?`;
 
+export interface SearchOptions {
+  log: Logger;
+  /** The index worker's entry (Electron passes its bundled file). */
+  workerEntry?: string;
+}
+
+/** SQLite's words for a file that is not a database or is damaged. */
+const UNREADABLE = /^SQLITE_(CORRUPT|NOTADB)/;
+
 /**
  * Full-text search over agent messages and board tasks (SQLite FTS5).
- * Messages are indexed as they are stored, tasks as they change.
+ * Tasks are indexed as they change, in the app database. Messages are
+ * indexed in their own file (attached here as `search`) by a worker thread
+ * moments after they are committed; a search first waits for the index to
+ * catch up with what is stored, so it always sees every stored message.
  */
 export class SearchService {
   readonly #db: Db;
-  readonly #insertMessage;
-  readonly #indexRange;
+  readonly #log: Logger;
+  readonly #indexer: MessageIndexer;
   readonly #messageSearch;
   readonly #taskSearch;
   #tasks: TaskFeed | undefined;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: SearchOptions) {
     this.#db = db;
-    this.#insertMessage = db.prepare('INSERT INTO search_messages (rowid, content, session_id, project_id, message_id) VALUES (?, ?, ?, ?, ?)');
-    this.#indexRange = db.prepare(`${INDEX_STORED_SQL} WHERE m.seq BETWEEN ? AND ? AND m.type <> 'cost'`);
+    this.#log = options.log;
+    const searchPath = searchIndexPath(db.name);
+    const indexedThrough = this.#attach(searchPath);
+    const newest = db.prepare('SELECT coalesce(max(seq), 0) FROM messages').pluck();
+    this.#indexer = new MessageIndexer({
+      entry: options.workerEntry ?? INDEX_WORKER_ENTRY,
+      searchPath,
+      databasePath: db.name,
+      log: options.log,
+      newest: () => newest.get() as number,
+      indexedThrough,
+    });
     this.#messageSearch = db.prepare(MESSAGE_SEARCH_SQL);
     this.#taskSearch = db.prepare(TASK_SEARCH_SQL);
+  }
+
+  /**
+   * Attaches the index file, creating it when missing and starting it over
+   * when it is damaged, belongs to another database or is ahead of this
+   * one. Returns how far it has indexed.
+   */
+  #attach(path: string): number {
+    try {
+      return this.#open(path);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !UNREADABLE.test(code)) throw err;
+      this.#log.warn(`search: the index file ${path} is damaged (${(err as Error).message}); building a new one`);
+      if (this.#db.prepare("SELECT 1 FROM pragma_database_list WHERE name = 'search'").get()) this.#db.exec('DETACH DATABASE search');
+      for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+      return this.#open(path);
+    }
+  }
+
+  #open(path: string): number {
+    const db = this.#db;
+    db.prepare('ATTACH DATABASE ? AS search').run(path);
+    db.pragma(`search.page_size = ${PAGE_SIZE}`);
+    db.pragma('search.journal_mode = WAL');
+    db.pragma('search.synchronous = NORMAL');
+    const check = db.pragma('search.quick_check', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
+    const source = db.prepare('SELECT instance FROM search_index_source').pluck().get() as string;
+    const newest = db.prepare('SELECT coalesce(max(seq), 0) FROM messages').pluck().get() as number;
+    return db.transaction(() => {
+      db.exec(messageTableSql('search'));
+      db.exec(stateTableSql('search'));
+      const state = db.prepare('SELECT source, indexed_through FROM search.index_state').get() as { source: string; indexed_through: number } | undefined;
+      if (state && state.source === source && state.indexed_through <= newest) return state.indexed_through;
+      if (state) this.#log.info('search: the index file belongs to another database; building it anew');
+      db.exec('DROP TABLE search.search_messages');
+      db.exec(messageTableSql('search'));
+      db.prepare('INSERT OR REPLACE INTO search.index_state (id, source, indexed_through) VALUES (1, ?, 0)').run(source);
+      return 0;
+    })();
   }
 
   /** Follows the task board: every change is re-indexed at once. */
@@ -162,25 +227,25 @@ export class SearchService {
     this.#unsubscribe = feed.onChange((task) => this.indexTask(task));
   }
 
-  detach(): void {
+  /** Messages were committed up to `seq`: they become searchable in moments. */
+  messagesStored(seq: number): void {
+    this.#indexer.stored(seq);
+  }
+
+  /** Resolves when every message stored so far is searchable. */
+  settled(): Promise<void> {
+    return this.#indexer.settled();
+  }
+
+  /** Indexes what was stored while the app was closed (or before a crash), in the background. */
+  start(): void {
+    this.#indexer.start();
+  }
+
+  async close(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-  }
-
-  /** Indexes one stored message (`seq` is its row in `messages`). Real time: called as messages arrive. */
-  indexMessage(message: Pick<AgentMessage, 'id' | 'sessionId' | 'projectId' | 'type' | 'content'> & { seq: number }): void {
-    if (!searchable(message)) return;
-    this.#insertMessage.run(message.seq, indexable(message.content), message.sessionId, message.projectId, message.id);
-  }
-
-  /**
-   * Indexes the stored messages with `seq` from `first` to `last` in one
-   * statement: the text is read from `messages` inside SQLite instead of
-   * crossing into JavaScript and back once per message. Real time: the
-   * pipeline calls it for each batch it stores, in the same transaction.
-   */
-  indexStored(first: number, last: number): void {
-    this.#indexRange.run(first, last);
+    await this.#indexer.close();
   }
 
   indexTask(task: IndexableTask): void {
@@ -192,37 +257,41 @@ export class SearchService {
     })();
   }
 
+  /** What is indexed at this moment. */
   status(): { messages: number; tasks: number } {
     return {
-      messages: this.#db.prepare('SELECT count(*) FROM search_messages').pluck().get() as number,
+      messages: this.#db.prepare('SELECT count(*) FROM search.search_messages').pluck().get() as number,
       tasks: this.#db.prepare('SELECT count(*) FROM search_tasks').pluck().get() as number,
     };
   }
 
-  /** Makes sure the index covers what is stored; rebuilds when it is missing rows. */
-  init(): { messages: number; tasks: number } {
-    const indexed = this.status();
-    const stored = this.#db.prepare("SELECT count(*) FROM messages WHERE type <> 'cost'").pluck().get() as number;
+  /** Waits until the index covers what is stored; re-indexes the tasks when they differ from the board. */
+  async init(): Promise<{ messages: number; tasks: number }> {
     const tasks = this.#tasks?.list().length ?? 0;
-    if (indexed.messages !== stored || indexed.tasks !== tasks) return this.rebuild();
-    return indexed;
-  }
-
-  rebuild(): { messages: number; tasks: number } {
-    this.#db.transaction(() => {
-      this.#db.exec('DELETE FROM search_messages');
-      this.#db.exec(`${INDEX_STORED_SQL} WHERE m.type <> 'cost'`);
-      this.#db.exec('DELETE FROM search_tasks');
-      for (const task of this.#tasks?.list() ?? []) this.indexTask(task);
-    })();
+    if (this.status().tasks !== tasks) this.#reindexTasks();
+    await this.settled();
     return this.status();
   }
 
+  async rebuild(): Promise<{ messages: number; tasks: number }> {
+    this.#reindexTasks();
+    await this.#indexer.rebuild();
+    return this.status();
+  }
+
+  #reindexTasks(): void {
+    this.#db.transaction(() => {
+      this.#db.exec('DELETE FROM search_tasks');
+      for (const task of this.#tasks?.list() ?? []) this.indexTask(task);
+    })();
+  }
+
   /** Ranked (bm25) hits grouped by kind, with snippets as plain segments. Never throws on odd input. */
-  all(query: string, limit = 20): SearchAllResult {
+  async all(query: string, limit = 20): Promise<SearchAllResult> {
     const { match, terms } = toFtsQuery(query);
     const capped = Math.max(1, Math.min(SEARCH_LIMIT_MAX, limit));
     if (!match) return { query, terms, messages: [], tasks: [] };
+    await this.settled();
     const messages = (this.#messageSearch.all(match, capped) as MessageRow[]).map(
       (r): MessageSearchHit => ({
         kind: 'message',
