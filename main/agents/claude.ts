@@ -17,6 +17,8 @@ export interface ClaudeState {
   sessionId: string | null;
   /** Prefix for message ids of records without a uuid (the file, or the run). */
   sourceKey: string;
+  /** The first prompt already gave the session its title; later prompts are not made into titles. */
+  titled?: boolean;
 }
 
 /** Tool results arrive as a string or as content blocks; the view wants text. */
@@ -156,9 +158,12 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
     if (!isObject(message)) return { facts, messages: [], unknownType: `${type} (no message)` };
     const model = str(message.model);
     if (model && model !== '<synthetic>' && record.isSidechain !== true) facts.model = model;
-    if (type === 'user' && record.isSidechain !== true && record.isMeta !== true) {
+    if (type === 'user' && !state.titled && record.isSidechain !== true && record.isMeta !== true) {
       const title = promptTitle(message);
-      if (title) facts.title = title;
+      if (title) {
+        facts.title = title;
+        state.titled = true;
+      }
     }
     const messages = contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, { apiError: record.isApiErrorMessage === true });
     return { facts, messages };

@@ -3,8 +3,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { ScanSummary } from '../../app/contract/agents.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyError, userMessage } from '../errors/classifier.ts';
-import { CLAUDE, normalizeClaudeRecord } from './claude.ts';
-import { CODEX, codexSessionIdFromPath, normalizeCodexRecord } from './codex.ts';
+import { CLAUDE, normalizeClaudeRecord, type ClaudeState } from './claude.ts';
+import { CODEX, codexSessionIdFromPath, normalizeCodexRecord, type CodexState } from './codex.ts';
 import { TRANSCRIPT_IDLE_MS, type SessionPipeline } from './pipeline.ts';
 import type { FileCursor, SessionStore } from './store.ts';
 import type { NewMessage, NormalizedRecord } from './types.ts';
@@ -16,10 +16,8 @@ const BATCH_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
 const MAX_DEPTH = 6;
 
-interface ParseState {
-  sessionId: string | null;
-  sourceKey: string;
-}
+/** What a file's records leave behind for its next ones (each format reads the fields it knows). */
+type ParseState = ClaudeState & CodexState;
 
 /** What differs between transcript formats: where files are, and how a line reads. */
 export interface TranscriptFormat {
