@@ -177,7 +177,9 @@ export class MessageIndexer {
       this.#settleAll();
       return;
     }
-    if (this.#waiters.length || this.#through < this.#stored) this.#kick();
+    // Always resume: what the worker had left may predate every commit this run saw (a backlog from
+    // before the app started), and a catch-up with nothing to do costs one query.
+    this.#kick();
     this.#refresh();
   }
 

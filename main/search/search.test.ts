@@ -1,11 +1,13 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../audit/audit.ts';
 import { TaskService } from '../tasks/tasks.ts';
 import type { NewMessage } from '../agents/types.ts';
 import { agentKit, quietLog } from '../agents/test-kit.ts';
 import { searchIndexPath } from './index-file.ts';
+import { INDEX_WORKER_ENTRY } from './indexer.ts';
 import { SearchService, toFtsQuery, toSegments } from './search.ts';
 
 function seeded() {
@@ -154,6 +156,30 @@ describe('search', () => {
     expect(logged).toContain('search: new messages are not indexed until the index is rebuilt');
     await expect(broken.rebuild()).rejects.toThrow(/Rebuilding the search index failed/);
     await broken.close();
+  });
+
+  it('resumes indexing what was stored after its worker crashes, without waiting for a search or a new message', async () => {
+    const { kit } = seeded();
+    await kit.search.settled();
+    await kit.search.close();
+    kit.db.exec('DETACH DATABASE search');
+    const at = new Date().toISOString();
+    kit.agents.pipeline.write((w) => w.messages([{ id: 'late', sessionId: 's2', provider: 'codex', timestamp: at, type: 'text', role: 'assistant', content: 'a late kangaroo', raw: '{}' }]));
+    // A worker that crashes the first time it starts, then works.
+    const entry = join(kit.dir, 'crash-once.mjs');
+    writeFileSync(entry, [
+      "import { existsSync, writeFileSync } from 'node:fs';",
+      `const marker = ${JSON.stringify(join(kit.dir, 'crashed'))};`,
+      "if (!existsSync(marker)) { writeFileSync(marker, ''); throw new Error('the first start crashes'); }",
+      `await import(${JSON.stringify(pathToFileURL(INDEX_WORKER_ENTRY).href)});`,
+    ].join('\n'));
+    const logged: string[] = [];
+    const search = new SearchService(kit.db, { log: { ...quietLog, error: (m) => logged.push(m) }, workerEntry: entry });
+    kit.search = search;
+    search.start();
+    await vi.waitFor(() => expect(search.status().messages).toBe(4), { timeout: 5_000, interval: 20 });
+    expect(logged).toEqual(['search: the index worker failed (1 in a row)']);
+    await search.close();
   });
 
   it('never lets indexed text forge a highlight', async () => {
