@@ -1,6 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../audit/audit.ts';
 import { TaskService } from '../tasks/tasks.ts';
@@ -156,6 +157,22 @@ describe('search', () => {
     expect(logged).toContain('search: new messages are not indexed until the index is rebuilt');
     await expect(broken.rebuild()).rejects.toThrow(/Rebuilding the search index failed/);
     await broken.close();
+  });
+
+  it('starts over from an index file whose tables are not its own instead of refusing to start', async () => {
+    const { kit } = seeded();
+    await kit.search.close();
+    kit.db.exec('DETACH DATABASE search');
+    const indexFile = searchIndexPath(kit.db.name);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(indexFile + suffix, { force: true });
+    // A valid SQLite file with a table of the same name and other columns (another program's, or another version's).
+    const other = new Database(indexFile);
+    other.exec("CREATE TABLE index_state (id INTEGER PRIMARY KEY, version TEXT); INSERT INTO index_state VALUES (1, 'other')");
+    other.close();
+    const search = new SearchService(kit.db, { log: quietLog });
+    kit.search = search;
+    expect((await search.all('websocket')).messages).toHaveLength(3);
+    await search.close();
   });
 
   it('resumes indexing what was stored after its worker crashes, without waiting for a search or a new message', async () => {

@@ -142,6 +142,12 @@ export interface SearchOptions {
   workerEntry?: string;
 }
 
+/**
+ * How SQLite records a statement of index-file.ts in its schema (without `IF NOT EXISTS` and the
+ * schema name): a table of the same name written by another program or version differs from it.
+ */
+const asStored = (sql: string) => sql.replace('IF NOT EXISTS search.', '');
+
 /** SQLite's words for a file that is not a database or is damaged. */
 const UNREADABLE = /^SQLITE_(CORRUPT|NOTADB)/;
 
@@ -208,16 +214,25 @@ export class SearchService {
     const source = db.prepare('SELECT instance FROM search_index_source').pluck().get() as string;
     const newest = db.prepare('SELECT coalesce(max(seq), 0) FROM messages').pluck().get() as number;
     return db.transaction(() => {
-      db.exec(messageTableSql('search'));
-      db.exec(stateTableSql('search'));
-      const state = db.prepare('SELECT source, indexed_through FROM search.index_state').get() as { source: string; indexed_through: number } | undefined;
+      const tables = this.#indexTables();
+      const ours = tables.size === 2 && tables.get('search_messages') === asStored(messageTableSql('search')) && tables.get('index_state') === asStored(stateTableSql('search'));
+      const state = ours ? (db.prepare('SELECT source, indexed_through FROM search.index_state').get() as { source: string; indexed_through: number } | undefined) : undefined;
       if (state && state.source === source && state.indexed_through <= newest) return state.indexed_through;
       if (state) this.#log.info('search: the index file belongs to another database; building it anew');
-      db.exec('DROP TABLE search.search_messages');
+      else if (tables.size) this.#log.info('search: the index file holds tables this version did not write; building it anew');
+      db.exec('DROP TABLE IF EXISTS search.search_messages');
+      db.exec('DROP TABLE IF EXISTS search.index_state');
       db.exec(messageTableSql('search'));
-      db.prepare('INSERT OR REPLACE INTO search.index_state (id, source, indexed_through) VALUES (1, ?, 0)').run(source);
+      db.exec(stateTableSql('search'));
+      db.prepare('INSERT INTO search.index_state (id, source, indexed_through) VALUES (1, ?, 0)').run(source);
       return 0;
     })();
+  }
+
+  /** The index file's tables of the names this version uses, with the SQL that created them. */
+  #indexTables(): Map<string, string> {
+    const rows = this.#db.prepare("SELECT name, sql FROM search.sqlite_schema WHERE name IN ('search_messages', 'index_state')").all() as { name: string; sql: string }[];
+    return new Map(rows.map((r) => [r.name, r.sql]));
   }
 
   /** Follows the task board: every change is re-indexed at once. */
