@@ -130,6 +130,26 @@ describe('importing transcripts', () => {
     expect(kit.agents.store.getSession(CODEX_SESSION)!.projectId).toBe(shop.id);
   });
 
+  it('a window listener that throws on one write of a batch does not silence the writes after it', async () => {
+    const kit = agentKit({ now: new Date() });
+    const at = new Date().toISOString();
+    let failures = 0;
+    kit.events.subscribe((name) => {
+      if (name === 'sessions.message' && failures++ === 0) throw new Error('window went away');
+    });
+    kit.agents.pipeline.batch(() => {
+      for (const id of ['s1', 's2']) {
+        kit.agents.pipeline.write((w) => {
+          w.session({ id, provider: 'claude', timestamp: at }, 'transcript');
+          w.messages([{ id: `${id}:m`, sessionId: id, provider: 'claude', timestamp: at, type: 'text', role: 'assistant', content: `hello from ${id} walrus`, raw: '{}' }]);
+        });
+      }
+    });
+    expect(failures).toBeGreaterThan(1);
+    expect(kit.bus.messages.map((m) => m.id)).toEqual(['s1:m', 's2:m']);
+    expect((await kit.search.all('walrus')).messages.map((h) => h.messageId).sort()).toEqual(['s1:m', 's2:m']);
+  });
+
   it('stores an id repeated in one batch once, and a rolled-back batch leaves nothing behind and tells no one', async () => {
     const kit = agentKit({ now: new Date() });
     const at = new Date().toISOString();

@@ -72,7 +72,14 @@ export class SessionPipeline {
     } finally {
       this.#deferred = undefined;
     }
-    for (const announce of deferred) announce();
+    for (const announce of deferred) {
+      // One write's listeners failing must not silence the writes after it (their index, plugins and windows).
+      try {
+        announce();
+      } catch (err) {
+        this.#d.log.error('agents: announcing stored messages failed', err);
+      }
+    }
     return result;
   }
 

@@ -152,7 +152,8 @@ export class MessageIndexer {
     }
     this.#through = report.through;
     this.#failures = 0;
-    if (report.type === 'rebuilt') for (const r of this.#rebuilds.splice(0)) r.resolve();
+    // The worker answers requests in order: each report ends the oldest rebuild still waiting.
+    if (report.type === 'rebuilt') this.#rebuilds.shift()?.resolve();
     this.#waiters = this.#waiters.filter((w) => {
       if (w.target > this.#through) return true;
       w.resolve();
