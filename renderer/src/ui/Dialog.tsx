@@ -3,6 +3,7 @@ import { createPortal } from 'react-dom';
 import { CloseIcon } from './icons.tsx';
 import { IconButton } from './Button.tsx';
 import './ui.css';
+import './overlay.css';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -68,7 +69,7 @@ export function Dialog({ title, onClose, children, footer, description, role = '
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
   return createPortal(
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="overlay-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
         ref={panel}
         className={`dialog dialog-${width}`}

@@ -1,5 +1,6 @@
 export { Button, IconButton, Spinner } from './Button.tsx';
 export { Dialog, useFocusTrap } from './Dialog.tsx';
+export { OverlayPanel } from './OverlayPanel.tsx';
 export { Field } from './Field.tsx';
 export { Badge, type BadgeTone } from './Badge.tsx';
 export { Banner } from './Banner.tsx';

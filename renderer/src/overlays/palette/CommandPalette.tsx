@@ -1,6 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { createPortal } from 'react-dom';
-import { Badge, ChevronRightIcon, CommandIcon, errorMessage, Spinner, useFocusTrap } from '../../ui/index.ts';
+import { Badge, ChevronRightIcon, CommandIcon, errorMessage, OverlayPanel, Spinner } from '../../ui/index.ts';
 import type { OverlayProps } from '../types.ts';
 import { appCommands } from './commands.ts';
 import { filterCommands, mergeCommands, type PaletteCommand } from './filter.ts';
@@ -15,7 +14,6 @@ import './palette.css';
  * starts, and a failure comes back as an error toast.
  */
 export function CommandPalette({ onClose }: OverlayProps) {
-  const panel = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLUListElement>(null);
   const listId = useId();
   const [query, setQuery] = useState('');
@@ -24,7 +22,6 @@ export function CommandPalette({ onClose }: OverlayProps) {
   const [argument, setArgument] = useState('');
   const [pluginCommands, setPluginCommands] = useState<PaletteCommand[]>([]);
   const [pluginState, setPluginState] = useState<'loading' | 'ready' | string>('loading');
-  useFocusTrap(panel);
 
   useEffect(() => {
     let live = true;
@@ -91,10 +88,10 @@ export function CommandPalette({ onClose }: OverlayProps) {
     }
   };
 
-  return createPortal(
-    <div className="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={panel} className="palette" role="dialog" aria-modal="true" aria-label="Command palette">
-        {asking ? (
+  return (
+    <OverlayPanel label="Command palette" className="palette" onClose={onClose}>
+      {asking ? (
+        <>
           <div className="palette-step">
             <div className="palette-step-command">
               <span>{asking.label}</span>
@@ -102,7 +99,7 @@ export function CommandPalette({ onClose }: OverlayProps) {
             </div>
             <input
               key="argument"
-              className="palette-input"
+              className="input"
               aria-label={asking.argumentPrompt}
               placeholder={asking.argumentPrompt}
               value={argument}
@@ -110,66 +107,65 @@ export function CommandPalette({ onClose }: OverlayProps) {
               onKeyDown={onArgumentKey}
               autoFocus
             />
-            <footer className="palette-footer">
-              <span>{asking.pluginId ? `Sent to ${asking.source} as typed.` : 'Runs in Switchboard.'}</span>
-              <span className="palette-keys"><kbd>Enter</kbd> run · <kbd>Esc</kbd> back</span>
-            </footer>
           </div>
-        ) : (
-          <>
-            <div className="palette-search">
-              <CommandIcon size={16} />
-              <input
-                key="query"
-                className="palette-input"
-                role="combobox"
-                aria-label="Command"
-                aria-expanded="true"
-                aria-controls={listId}
-                aria-activedescendant={current ? `${listId}-${current.id}` : undefined}
-                aria-autocomplete="list"
-                placeholder="Type a command"
-                value={query}
-                onChange={(e) => setQuery(e.target.value)}
-                onKeyDown={onListKey}
-                autoFocus
-              />
-            </div>
-            <ul className="palette-list" role="listbox" id={listId} ref={list} aria-label="Commands">
-              {matches.map((command, index) => (
-                <li
-                  key={command.id}
-                  id={`${listId}-${command.id}`}
-                  role="option"
-                  aria-selected={command === current}
-                  className="palette-item"
-                  onMouseMove={() => setActive(index)}
-                  onClick={() => choose(command)}
-                >
-                  <span className="palette-item-label">
-                    {command.label}
-                    {command.takesArgument ? <span className="palette-item-ellipsis" aria-hidden="true">…</span> : null}
-                  </span>
-                  <Badge tone={command.pluginId ? 'accent' : 'neutral'}>{command.source}</Badge>
-                  {command.takesArgument ? <ChevronRightIcon size={14} aria-label="Asks for a value" /> : null}
-                </li>
-              ))}
-            </ul>
-            {matches.length === 0 ? <p className="palette-empty">No command matches “{query}”.</p> : null}
-            <footer className="palette-footer">
-              {pluginState === 'loading' ? (
-                <span className="palette-footer-status"><Spinner /> Loading plugin commands…</span>
-              ) : pluginState === 'ready' ? (
-                <span>{pluginCount === 1 ? '1 plugin command' : `${pluginCount} plugin commands`}</span>
-              ) : (
-                <span className="palette-footer-error">Plugin commands are unavailable: {pluginState}</span>
-              )}
-              <span className="palette-keys"><kbd>↑</kbd><kbd>↓</kbd> choose · <kbd>Enter</kbd> run · <kbd>Esc</kbd> close</span>
-            </footer>
-          </>
-        )}
-      </div>
-    </div>,
-    document.body,
+          <footer className="overlay-footer">
+            <span>{asking.pluginId ? `Sent to ${asking.source} as typed.` : 'Runs in Switchboard.'}</span>
+            <span className="overlay-keys"><kbd>Enter</kbd> run · <kbd>Esc</kbd> back</span>
+          </footer>
+        </>
+      ) : (
+        <>
+          <div className="overlay-field">
+            <CommandIcon size={16} />
+            <input
+              key="query"
+              className="overlay-input"
+              role="combobox"
+              aria-label="Command"
+              aria-expanded="true"
+              aria-controls={listId}
+              aria-activedescendant={current ? `${listId}-${current.id}` : undefined}
+              aria-autocomplete="list"
+              placeholder="Type a command"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              onKeyDown={onListKey}
+              autoFocus
+            />
+          </div>
+          <ul className="palette-list" role="listbox" id={listId} ref={list} aria-label="Commands">
+            {matches.map((command, index) => (
+              <li
+                key={command.id}
+                id={`${listId}-${command.id}`}
+                role="option"
+                aria-selected={command === current}
+                className="palette-item"
+                onMouseMove={() => setActive(index)}
+                onClick={() => choose(command)}
+              >
+                <span className="palette-item-label">
+                  {command.label}
+                  {command.takesArgument ? <span className="palette-item-ellipsis" aria-hidden="true">…</span> : null}
+                </span>
+                <Badge tone={command.pluginId ? 'accent' : 'neutral'}>{command.source}</Badge>
+                {command.takesArgument ? <ChevronRightIcon size={14} aria-label="Asks for a value" /> : null}
+              </li>
+            ))}
+          </ul>
+          {matches.length === 0 ? <p className="palette-empty">No command matches “{query}”.</p> : null}
+          <footer className="overlay-footer">
+            {pluginState === 'loading' ? (
+              <span className="palette-footer-status"><Spinner /> Loading plugin commands…</span>
+            ) : pluginState === 'ready' ? (
+              <span>{pluginCount === 1 ? '1 plugin command' : `${pluginCount} plugin commands`}</span>
+            ) : (
+              <span className="palette-footer-error">Plugin commands are unavailable: {pluginState}</span>
+            )}
+            <span className="overlay-keys"><kbd>↑</kbd><kbd>↓</kbd> choose · <kbd>Enter</kbd> run · <kbd>Esc</kbd> close</span>
+          </footer>
+        </>
+      )}
+    </OverlayPanel>
   );
 }

@@ -1,10 +1,9 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { createPortal } from 'react-dom';
 import type { MessageSearchHit, SearchAllResult, Segment, TaskSearchHit } from '../../../../app/contract/search.ts';
 import { TASK_STATUS_LABELS, isTaskStatus } from '../../../../app/contract/tasks.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { SearchIcon, Spinner, errorMessage, formatTime, useFocusTrap } from '../../ui/index.ts';
+import { OverlayPanel, SearchIcon, Spinner, errorMessage, formatTime } from '../../ui/index.ts';
 import type { OverlayProps } from '../types.ts';
 import './search.css';
 
@@ -30,7 +29,6 @@ function Highlighted({ segments }: { segments: Segment[] }) {
  * session at that message or the task.
  */
 export function SearchOverlay({ onClose }: OverlayProps) {
-  const panel = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLDivElement>(null);
   const listId = useId();
   const [query, setQuery] = useState('');
@@ -38,7 +36,6 @@ export function SearchOverlay({ onClose }: OverlayProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [active, setActive] = useState(0);
-  useFocusTrap(panel);
 
   useEffect(() => {
     if (!query.trim()) {
@@ -116,71 +113,68 @@ export function SearchOverlay({ onClose }: OverlayProps) {
 
   const messages = result?.messages ?? [];
   const tasks = result?.tasks ?? [];
-  return createPortal(
-    <div className="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={panel} className="search-overlay" role="dialog" aria-modal="true" aria-label="Search">
-        <div className="search-box">
-          <SearchIcon size={16} />
-          <input
-            className="search-input"
-            role="combobox"
-            aria-label="Search messages and tasks"
-            aria-expanded={hits.length > 0}
-            aria-controls={listId}
-            aria-activedescendant={current ? hitId(current) : undefined}
-            aria-autocomplete="list"
-            placeholder="Search messages and tasks"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={onKey}
-            maxLength={500}
-            autoFocus
-          />
-          {busy ? <Spinner label="Searching" /> : null}
-        </div>
-        <div className="search-results" role="listbox" id={listId} ref={list} aria-label="Results">
-          {messages.length ? (
-            <div role="group" aria-labelledby={`${listId}-mh`}>
-              <div className="search-group" id={`${listId}-mh`}>Messages</div>
-              {messages.map((h, i) =>
-                option(h, i, (
-                  <>
-                    <div className="search-hit-head">
-                      <span className="search-hit-title">{h.sessionTitle}</span>
-                      <span className="search-hit-meta">{h.role} · {h.timestamp ? formatTime(h.timestamp) : ''}</span>
-                    </div>
-                    <div className="search-snippet"><Highlighted segments={h.snippet} /></div>
-                  </>
-                )),
-              )}
-            </div>
-          ) : null}
-          {tasks.length ? (
-            <div role="group" aria-labelledby={`${listId}-th`}>
-              <div className="search-group" id={`${listId}-th`}>Tasks</div>
-              {tasks.map((h, i) =>
-                option(h, messages.length + i, (
-                  <>
-                    <div className="search-hit-head">
-                      <span className="search-hit-title"><Highlighted segments={h.title} /></span>
-                      <span className="search-hit-meta">{isTaskStatus(h.status) ? TASK_STATUS_LABELS[h.status] : h.status}{h.assignee ? ` · ${h.assignee}` : ''}</span>
-                    </div>
-                    {h.snippet.length ? <div className="search-snippet"><Highlighted segments={h.snippet} /></div> : null}
-                  </>
-                )),
-              )}
-            </div>
-          ) : null}
-        </div>
-        {error ? <p className="search-empty search-error">Search failed: {error}</p> : null}
-        {result && hits.length === 0 && !busy ? <p className="search-empty">Nothing matches “{result.query}”.</p> : null}
-        {!query.trim() ? <p className="search-empty">Type to search every agent message and task.</p> : null}
-        <footer className="palette-footer">
-          <span>{result ? `${plural(messages.length, 'message')} · ${plural(tasks.length, 'task')}` : ''}</span>
-          <span className="palette-keys"><kbd>↑</kbd><kbd>↓</kbd> choose · <kbd>Enter</kbd> open · <kbd>Esc</kbd> close</span>
-        </footer>
+  return (
+    <OverlayPanel label="Search" className="search-overlay" onClose={onClose}>
+      <div className="overlay-field">
+        <SearchIcon size={16} />
+        <input
+          className="overlay-input"
+          role="combobox"
+          aria-label="Search messages and tasks"
+          aria-expanded={hits.length > 0}
+          aria-controls={listId}
+          aria-activedescendant={current ? hitId(current) : undefined}
+          aria-autocomplete="list"
+          placeholder="Search messages and tasks"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onKey}
+          maxLength={500}
+          autoFocus
+        />
+        {busy ? <Spinner label="Searching" /> : null}
       </div>
-    </div>,
-    document.body,
+      <div className="search-results" role="listbox" id={listId} ref={list} aria-label="Results">
+        {messages.length ? (
+          <div role="group" aria-labelledby={`${listId}-mh`}>
+            <div className="search-group" id={`${listId}-mh`}>Messages</div>
+            {messages.map((h, i) =>
+              option(h, i, (
+                <>
+                  <div className="search-hit-head">
+                    <span className="search-hit-title">{h.sessionTitle}</span>
+                    <span className="search-hit-meta">{h.role} · {h.timestamp ? formatTime(h.timestamp) : ''}</span>
+                  </div>
+                  <div className="search-snippet"><Highlighted segments={h.snippet} /></div>
+                </>
+              )),
+            )}
+          </div>
+        ) : null}
+        {tasks.length ? (
+          <div role="group" aria-labelledby={`${listId}-th`}>
+            <div className="search-group" id={`${listId}-th`}>Tasks</div>
+            {tasks.map((h, i) =>
+              option(h, messages.length + i, (
+                <>
+                  <div className="search-hit-head">
+                    <span className="search-hit-title"><Highlighted segments={h.title} /></span>
+                    <span className="search-hit-meta">{isTaskStatus(h.status) ? TASK_STATUS_LABELS[h.status] : h.status}{h.assignee ? ` · ${h.assignee}` : ''}</span>
+                  </div>
+                  {h.snippet.length ? <div className="search-snippet"><Highlighted segments={h.snippet} /></div> : null}
+                </>
+              )),
+            )}
+          </div>
+        ) : null}
+      </div>
+      {error ? <p className="search-empty search-error">Search failed: {error}</p> : null}
+      {result && hits.length === 0 && !busy ? <p className="search-empty">Nothing matches “{result.query}”.</p> : null}
+      {!query.trim() ? <p className="search-empty">Type to search every agent message and task.</p> : null}
+      <footer className="overlay-footer">
+        <span>{result ? `${plural(messages.length, 'message')} · ${plural(tasks.length, 'task')}` : ''}</span>
+        <span className="overlay-keys"><kbd>↑</kbd><kbd>↓</kbd> choose · <kbd>Enter</kbd> open · <kbd>Esc</kbd> close</span>
+      </footer>
+    </OverlayPanel>
   );
 }
