@@ -16,6 +16,12 @@ export function startHost(): void {
     // The host reports failures to main itself; SES's own handlers would print and exit instead.
     errorTrapping: 'none',
     unhandledRejectionTrapping: 'none',
+    // Diagnostics only, not safety (SES's own words): the global console is a host power that no
+    // plugin receives (each gets a console that streams to its log), and stack filtering only shapes
+    // what that console prints. Leaving both alone takes about a quarter off lockdown(), which is the
+    // largest part of a plugin's cold start (bench/plugins.bench.ts).
+    consoleTaming: 'unsafe',
+    stackFiltering: 'verbose',
   });
 
   const runtime = new PluginHostRuntime(transport);
