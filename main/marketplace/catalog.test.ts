@@ -277,7 +277,12 @@ describe('signed catalogs', () => {
     sign(path, catalogV1([publish(server, { id: 'kept', version: '1.1.0' })], { version: 2, expires: '2026-12-01T00:00:00Z' }));
     await m.service.fetchCatalog(true);
 
+    expect((await m.service.listInstalled()).find((p) => p.id === 'kept')).toMatchObject({ hasUpdate: true, latestVersion: '1.1.0' });
+
     now = new Date('2026-12-02T00:00:00Z');
+    // No badge and no "Update all" for a version that cannot be installed; asking anyway says why.
+    expect(await m.service.checkUpdates()).toEqual([]);
+    expect((await m.service.listInstalled()).find((p) => p.id === 'kept')).toMatchObject({ hasUpdate: false, latestVersion: null });
     await expect(m.service.update('kept')).rejects.toThrow(/Version 1\.1\.0 of "kept" cannot be installed: This catalog expired on 2026-12-01T00:00:00Z/);
     expect(m.registry.get('kept')!.version).toBe('1.0.0');
   });

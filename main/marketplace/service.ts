@@ -206,7 +206,8 @@ export class MarketplaceService {
     const updates: PluginUpdateData[] = [];
     for (const row of this.#d.registry.list()) {
       const latest = latestFor(row, entries);
-      if (!latest) continue;
+      // A version that cannot be installed (its catalog expired, it needs a newer app) is not offered.
+      if (!latest || latest.unavailableReason) continue;
       updates.push({
         id: row.id,
         currentVersion: row.version,
@@ -219,7 +220,8 @@ export class MarketplaceService {
   }
 
   #installed(row: RegistryRow, entries: MarketplaceEntry[]): InstalledPluginData {
-    const latest = latestFor(row, entries);
+    const found = latestFor(row, entries);
+    const latest = found && !found.unavailableReason ? found : null;
     const meta = this.#store.meta(row.id);
     const control = this.#d.control();
     return {
