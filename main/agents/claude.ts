@@ -166,6 +166,7 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
       }
     }
     const messages = contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, { apiError: record.isApiErrorMessage === true });
+    if (record.isSidechain === true) for (const m of messages) m.sidechain = true;
     return { facts, messages };
   }
   if (type === 'system') {

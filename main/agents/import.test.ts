@@ -22,6 +22,8 @@ describe('importing transcripts', () => {
       gitBranch: 'feature/validation',
       messageCount: 15,
       toolCallCount: 4,
+      // The user's prompt (the second is the truncated last line); the subagent's task prompt is not a turn.
+      turnCount: 1,
       startedAt: '2025-06-01T10:00:00.000Z',
       // Quiet since 2025: the idle rule ended it.
       status: 'success',

@@ -437,7 +437,7 @@ export class SessionStore {
       }
       total.messages += 1;
       if (m.type === 'tool_call') total.toolCalls += 1;
-      if (m.role === 'user' && m.type === 'text') total.turns += 1;
+      if (m.role === 'user' && m.type === 'text' && !m.sidechain) total.turns += 1;
       if (usage) {
         total.input += usage.input_tokens ?? 0;
         total.output += usage.output_tokens ?? 0;
@@ -456,7 +456,7 @@ export class SessionStore {
       if (index === undefined) index = this.#q('SELECT message_count FROM sessions WHERE id = ?').pluck().get(m.sessionId) as number;
       else index += 1;
       positions.set(m.sessionId, index);
-      const { raw: _raw, usageKey: _key, ...message } = m;
+      const { raw: _raw, usageKey: _key, sidechain: _sidechain, ...message } = m;
       inserted.push({ ...message, projectId, index, seq });
     });
     for (const total of totals.values()) this.#sessionAggregate.run(total);

@@ -6,6 +6,8 @@ export interface NewMessage extends Omit<AgentMessage, 'projectId'> {
   raw: string;
   /** The agent's id for the API call whose usage this carries; the same usage is counted once per key. */
   usageKey?: string;
+  /** Written by a subagent (Claude Code's sidechain): its prompts are not turns of the conversation. */
+  sidechain?: boolean;
 }
 
 /** What one record tells us about its session. */
