@@ -52,6 +52,38 @@ describe('following transcripts live', () => {
     expect((await kit.search.all('live file')).messages.map((h) => h.sessionId)).toEqual([S]);
   });
 
+  it('never imports the transcript of a run the app started, even when it appears before the run says its id', () => {
+    const { kit, dir, file } = setup();
+    const at = kit.clock.now.toISOString();
+    // A run has started; Claude Code writes its transcript before the stream has said which session it is.
+    kit.agents.pipeline.write((w) => w.session({ id: 'run-1', provider: 'claude', cwd: '/work/live', timestamp: at }, 'run'));
+    writeFileSync(file, `${line(kit, 1, 'the prompt the run sent')}\n`);
+    expect(kit.agents.sources.scan().messagesAdded).toBe(0);
+    expect(kit.agents.store.hasSession(S)).toBe(false);
+    // The stream's init names the session: the file is the run's own and stays out.
+    kit.agents.pipeline.write((w) => w.session({ id: 'run-1', provider: 'claude', externalId: S }, 'run'));
+    appendFileSync(file, `${line(kit, 2, 'the reply the run streamed')}\n`);
+    expect(kit.agents.sources.scan().messagesAdded).toBe(0);
+    expect(kit.agents.store.hasSession(S)).toBe(false);
+    // Once no run is waiting for its id, other sessions' transcripts are imported as usual.
+    kit.agents.pipeline.complete('run-1', { status: 'success', endedAt: at });
+    writeFileSync(join(dir, `${OTHER}.jsonl`), `${line(kit, 1, 'typed in a terminal', {}, OTHER)}\n`);
+    expect(kit.agents.sources.scan().messagesAdded).toBe(1);
+    expect(texts(kit, OTHER)).toEqual(['typed in a terminal']);
+    expect(kit.agents.store.hasSession(S)).toBe(false);
+  });
+
+  it('ends a run the app was in the middle of when it last closed, so transcripts are not held back by it', () => {
+    const { kit, dir } = setup();
+    const at = kit.clock.now.toISOString();
+    kit.agents.pipeline.write((w) => w.session({ id: 'run-1', provider: 'claude', cwd: '/work/live', timestamp: at }, 'run'));
+    // The app quits (or crashes) mid-run and starts again.
+    const agents = kit.restart();
+    expect(agents.store.getSession('run-1')).toMatchObject({ status: 'stopped', errorMessage: expect.stringContaining('Switchboard closed while this run was going') });
+    writeFileSync(join(dir, `${OTHER}.jsonl`), `${line(kit, 1, 'typed in a terminal', {}, OTHER)}\n`);
+    expect(agents.sources.scan().messagesAdded).toBe(1);
+  });
+
   it('picks up files and subagent transcripts that appear later', () => {
     const { kit, dir, file } = setup();
     writeFileSync(file, `${line(kit, 1, 'first session')}\n`);

@@ -92,6 +92,20 @@ export class AgentService {
       secret: deps.secret,
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });
+    this.#endInterruptedRuns();
+  }
+
+  /** Runs that an earlier start of the app left running (it quit or crashed meanwhile) cannot be followed any more. */
+  #endInterruptedRuns(): void {
+    for (const id of this.store.runningRuns()) {
+      const session = this.store.getSession(id);
+      if (!session) continue;
+      this.pipeline.complete(id, {
+        status: 'stopped',
+        endedAt: session.lastActivityAt || session.startedAt,
+        errorMessage: 'Switchboard closed while this run was going; what the agent did after that was not recorded.',
+      });
+    }
   }
 
   /** Starts following transcripts when the user wants that. */

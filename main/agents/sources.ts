@@ -188,6 +188,10 @@ export class TranscriptSource {
     }
     const root = this.#root();
     let cursor = this.#store.cursor(path);
+    // A run the app started writes its own transcript, which must stay out (its messages arrive
+    // through the run). Until the run's stream names its session, a new file could be that one:
+    // it waits for the next scan.
+    if (!cursor && this.#store.runAwaitingAgentId()) return undefined;
     const replaced = cursor !== undefined && (cursor.inode !== st.ino || st.size < cursor.offset);
     if (!cursor || replaced) {
       const sessionId = this.format.sessionFromPath(root, path);

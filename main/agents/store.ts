@@ -318,6 +318,16 @@ export class SessionStore {
     return (this.#q("SELECT id FROM sessions WHERE origin = 'run' AND (external_id = ? OR id = ?)").pluck().get(externalId, externalId) as string | undefined) ?? null;
   }
 
+  /** Runs the app started that are still marked running. */
+  runningRuns(): string[] {
+    return this.#q("SELECT id FROM sessions WHERE origin = 'run' AND status = 'running'").pluck().all() as string[];
+  }
+
+  /** A run the app started is under way and its agent has not said its own session id yet. */
+  runAwaitingAgentId(): boolean {
+    return this.#q("SELECT 1 FROM sessions WHERE origin = 'run' AND status = 'running' AND external_id IS NULL LIMIT 1").get() !== undefined;
+  }
+
   /**
    * Creates the session on first sight, otherwise fills in what was unknown.
    * Returns true when it was created.

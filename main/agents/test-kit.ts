@@ -52,6 +52,8 @@ export interface AgentKit {
   clock: { now: Date };
   sleeps: number[];
   secrets: Map<string, string>;
+  /** The agent service as the next start of the app builds it, on the same database. */
+  restart(): AgentService;
 }
 
 /** Real SQLite file, real services; the clock, the bus and the retry wait are the test's. */
@@ -74,7 +76,7 @@ export function agentKit(options: { withBus?: boolean; copyFixtures?: boolean; n
   const clock = { now: options.now ?? new Date() };
   const sleeps: number[] = [];
   const secrets = new Map<string, string>();
-  const agents = new AgentService({
+  const deps: ConstructorParameters<typeof AgentService>[0] = {
     db, events, notifications, log: quietLog, search, metrics,
     bus: () => (options.withBus === false ? undefined : bus),
     secret: (name) => secrets.get(name) ?? null,
@@ -83,6 +85,7 @@ export function agentKit(options: { withBus?: boolean; copyFixtures?: boolean; n
     sleep: async (ms) => {
       sleeps.push(ms);
     },
-  });
-  return { dir, db, events, emitted, toasts, bus, search, metrics, agents, clock, sleeps, secrets };
+  };
+  const agents = new AgentService(deps);
+  return { dir, db, events, emitted, toasts, bus, search, metrics, agents, clock, sleeps, secrets, restart: () => new AgentService(deps) };
 }
