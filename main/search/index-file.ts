@@ -57,4 +57,6 @@ export interface IndexWorkerData {
   databasePath: string;
   /** Messages per transaction: small enough that searches see progress, large enough to merge few segments. */
   chunk: number;
+  /** One Int32 the main thread sets to 1 when the app closes: the worker stops between transactions. */
+  closing: SharedArrayBuffer;
 }

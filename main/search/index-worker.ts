@@ -10,7 +10,9 @@ import { INDEX_RANGE_SQL, messageTableSql, type IndexReport, type IndexRequest, 
  */
 const port = parentPort;
 if (!port) throw new Error('index-worker.ts runs as a worker thread');
-const { searchPath, databasePath, chunk } = workerData as IndexWorkerData;
+const { searchPath, databasePath, chunk, closing } = workerData as IndexWorkerData;
+/** Read between transactions: a long catch-up does not hold up closing the app (its close request waits in the queue). */
+const closeRequested = new Int32Array(closing);
 
 const db = new Database(searchPath);
 db.pragma('busy_timeout = 5000');
@@ -30,7 +32,7 @@ function catchUp(): number {
   let from = indexedThrough.get() as number;
   for (;;) {
     const last = newest.get() as number;
-    if (last <= from) return from;
+    if (last <= from || Atomics.load(closeRequested, 0) === 1) return from;
     const to = Math.min(last, from + chunk);
     db.transaction(() => {
       indexRange.run(from, to);

@@ -44,6 +44,8 @@ export class MessageIndexer {
   #waiters: Waiter[] = [];
   #rebuilds: { resolve: () => void; reject: (err: Error) => void }[] = [];
   #closing: (() => void) | undefined;
+  /** Shared with the worker: set when the app closes, so a long catch-up stops at its next transaction. */
+  readonly #closeFlag = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(options: IndexerOptions) {
     this.#o = options;
@@ -97,6 +99,7 @@ export class MessageIndexer {
   /** Lets the worker finish its transaction and close its connection; terminates it past a deadline. */
   async close(): Promise<void> {
     this.#closed = true;
+    Atomics.store(this.#closeFlag, 0, 1);
     const worker = this.#worker;
     this.#settleAll(new Error('The app is closing.'));
     if (!worker) return;
@@ -132,7 +135,7 @@ export class MessageIndexer {
 
   #spawn(): Worker {
     if (this.#worker) return this.#worker;
-    const data: IndexWorkerData = { searchPath: this.#o.searchPath, databasePath: this.#o.databasePath, chunk: CHUNK };
+    const data: IndexWorkerData = { searchPath: this.#o.searchPath, databasePath: this.#o.databasePath, chunk: CHUNK, closing: this.#closeFlag.buffer as SharedArrayBuffer };
     const worker = new Worker(this.#o.entry, { workerData: data });
     worker.unref();
     worker.on('message', (report: IndexReport) => this.#onReport(report));
