@@ -43,7 +43,7 @@ describe('electron-builder.yml', () => {
     const config = await loadBuilderConfig();
     const patterns = config.files.flatMap((entry) => (typeof entry === 'string' ? [entry] : entry.filter));
     const { main } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string };
-    for (const file of [main, 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/assets/index-abc.js', 'package.json']) {
+    for (const file of [main, 'out/main/plugin-host.js', 'out/main/search-index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/assets/index-abc.js', 'package.json']) {
       expect(included(patterns, file), file).toBe(true);
     }
     expect(included(patterns, 'out/main/index.js.map')).toBe(false);
