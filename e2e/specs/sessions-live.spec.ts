@@ -56,6 +56,10 @@ test('a transcript that grows shows up live, with its tool calls as diffs; an ag
   await expect(row).toBeVisible({ timeout: 15_000 });
   await expect(row.getByLabel('Live')).toBeVisible();
   await expect(row).toContainText('claude-sonnet-4-20250514');
+  // The project's count and live dot follow its sessions.
+  const shop = projects.getByRole('button', { name: /^Shop/ });
+  await expect(shop).toHaveText(/Shop\s*1$/);
+  await expect(shop.getByLabel('1 running')).toBeVisible();
   await row.click();
 
   const view = app.getByRole('article', { name: 'Session Validate the card number in checkout.ts' });

@@ -11,6 +11,8 @@ import { SessionView } from './SessionView.tsx';
 import './sessions.css';
 
 const ALL = '';
+/** How long the project list waits after a session change before it reloads its counts. */
+const PROJECT_REFRESH_MS = 300;
 
 /**
  * Projects on the left, their sessions in the middle, one session's
@@ -46,7 +48,19 @@ export function SessionsScreen({ params }: ScreenProps) {
   useEffect(() => {
     void loadProjects();
     const offProjects = api.on('projects.changed', ({ projects: list }) => setProjects(list));
-    return offProjects;
+    // Each project's count and live dot follow its sessions; a burst of changes (an import) refreshes them once.
+    let refresh: ReturnType<typeof setTimeout> | undefined;
+    const offSessions = api.on('sessions.changed', () => {
+      refresh ??= setTimeout(() => {
+        refresh = undefined;
+        void loadProjects();
+      }, PROJECT_REFRESH_MS);
+    });
+    return () => {
+      offProjects();
+      offSessions();
+      clearTimeout(refresh);
+    };
   }, [loadProjects]);
 
   useEffect(() => {
