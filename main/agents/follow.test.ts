@@ -73,6 +73,24 @@ describe('following transcripts live', () => {
     expect(kit.agents.store.hasSession(S)).toBe(false);
   });
 
+  it('keeps out the transcript of every attempt of a retried run, also before the new attempt says its id', () => {
+    const { kit, dir, file } = setup();
+    const at = kit.clock.now.toISOString();
+    const SECOND = 'c0000000-0000-4000-8000-00000000000c';
+    kit.agents.pipeline.write((w) => w.session({ id: 'run-1', provider: 'claude', cwd: '/work/live', timestamp: at, externalId: S }, 'run'));
+    writeFileSync(file, `${line(kit, 1, 'the first attempt')}\n`);
+    // The first attempt failed and the run starts the agent again, as a new agent session (what the runner does).
+    kit.agents.store.awaitAgentId('run-1');
+    writeFileSync(join(dir, `${SECOND}.jsonl`), `${line(kit, 1, 'the second attempt', {}, SECOND)}\n`);
+    expect(kit.agents.sources.scan().messagesAdded).toBe(0);
+    kit.agents.pipeline.write((w) => w.session({ id: 'run-1', provider: 'claude', externalId: SECOND }, 'run'));
+    appendFileSync(join(dir, `${SECOND}.jsonl`), `${line(kit, 2, 'the reply', {}, SECOND)}\n`);
+    expect(kit.agents.sources.scan().messagesAdded).toBe(0);
+    kit.agents.pipeline.complete('run-1', { status: 'success', endedAt: at });
+    expect(kit.agents.sources.scan().messagesAdded).toBe(0);
+    expect(kit.agents.store.listSessions().map((s) => s.id)).toEqual(['run-1']);
+  });
+
   it('ends a run the app was in the middle of when it last closed, so transcripts are not held back by it', () => {
     const { kit, dir } = setup();
     const at = kit.clock.now.toISOString();

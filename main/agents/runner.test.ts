@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +103,23 @@ describe('running an agent from the app', () => {
     expect(kit.sleeps).toEqual([2000]);
     expect(contents(kit, outcome.sessionId)).toContain('system/status: Rate limited — retrying in 2s (attempt 2 of 4)');
     expect(kit.toasts.map((t) => t.title)).toEqual(['Rate limited — retrying in 2s', 'Agent finished: fail-once:429 then work']);
+  });
+
+  it('does not import the transcript of any attempt of a retried run as another session', async () => {
+    const { kit, project, folder } = setup();
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'fail-once:429 then work');
+    if (outcome.status !== 'started') throw new Error('not started');
+    await kit.agents.runner.finished(outcome.sessionId);
+    // Claude Code starts a new session for each attempt and writes a transcript for each (the fake agent numbers them).
+    const projectDir = join(kit.agents.config().claudeRoot, folder.replaceAll('/', '-'));
+    mkdirSync(projectDir, { recursive: true });
+    for (const attempt of [1, 2]) {
+      const agentSession = `11111111-2222-4333-8444-${String(attempt).padStart(12, '0')}`;
+      const record = { type: 'user', sessionId: agentSession, cwd: folder, uuid: randomUUID(), timestamp: new Date().toISOString(), message: { role: 'user', content: 'fail-once:429 then work' } };
+      writeFileSync(join(projectDir, `${agentSession}.jsonl`), `${JSON.stringify(record)}\n`);
+    }
+    expect(kit.agents.sources.scan().messagesAdded).toBe(0);
+    expect(kit.agents.store.listSessions().map((s) => s.id)).toEqual([outcome.sessionId]);
   });
 
   it('gives up on a run that keeps failing, labelled with its category', async () => {

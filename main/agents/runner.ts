@@ -184,6 +184,7 @@ export class AgentRunner {
     const args = provider === CLAUDE ? ['-p', '--output-format', 'stream-json', '--verbose', prompt] : ['exec', '--json', '--skip-git-repo-check', prompt];
     const normalize: StreamNormalizer = provider === CODEX ? normalizeCodexStream : normalizeClaudeStream;
     const state: StreamState = { sessionId, attempt, startedItems: new Set() };
+    if (attempt > 1) this.#d.store.awaitAgentId(sessionId);
 
     return new Promise<AttemptResult>((resolve) => {
       let child: ChildProcess;

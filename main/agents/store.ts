@@ -96,6 +96,21 @@ export const agentMigrations: Migration[] = [
       db.exec('DROP INDEX messages_usage_key');
     },
   },
+  {
+    // A retried run starts the agent again, and the agent gives each start a session of its own:
+    // every id a run's agent reported marks a transcript the run already shows.
+    id: 'agents/run-agent-ids',
+    up(db) {
+      db.exec(`
+        CREATE TABLE run_agent_ids (
+          agent_id TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE
+        );
+        INSERT OR IGNORE INTO run_agent_ids (agent_id, session_id)
+          SELECT external_id, id FROM sessions WHERE origin = 'run' AND external_id IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 /** Where a transcript file stands: how far it has been read and what it looked like then. */
@@ -313,9 +328,15 @@ export class SessionStore {
     return this.#q('SELECT 1 FROM sessions WHERE id = ?').get(id) !== undefined;
   }
 
-  /** The app-run session that owns this agent-side id, if any. */
+  /** The app-run session that owns this agent-side id (reported by any of its attempts), if any. */
   runSessionFor(externalId: string): string | null {
-    return (this.#q("SELECT id FROM sessions WHERE origin = 'run' AND (external_id = ? OR id = ?)").pluck().get(externalId, externalId) as string | undefined) ?? null;
+    const owner = this.#q("SELECT session_id FROM run_agent_ids WHERE agent_id = ? UNION ALL SELECT id FROM sessions WHERE origin = 'run' AND id = ? LIMIT 1").pluck().get(externalId, externalId);
+    return (owner as string | undefined) ?? null;
+  }
+
+  /** A run starts its agent again: until the new start reports its session id, new transcript files could be its own. */
+  awaitAgentId(sessionId: string): void {
+    this.#q("UPDATE sessions SET external_id = NULL WHERE id = ? AND origin = 'run'").run(sessionId);
   }
 
   /** Runs the app started that are still marked running. */
@@ -323,7 +344,7 @@ export class SessionStore {
     return this.#q("SELECT id FROM sessions WHERE origin = 'run' AND status = 'running'").pluck().all() as string[];
   }
 
-  /** A run the app started is under way and its agent has not said its own session id yet. */
+  /** A run the app started is under way and its agent (this attempt's) has not said its own session id yet. */
   runAwaitingAgentId(): boolean {
     return this.#q("SELECT 1 FROM sessions WHERE origin = 'run' AND status = 'running' AND external_id IS NULL LIMIT 1").get() !== undefined;
   }
@@ -344,8 +365,10 @@ export class SessionStore {
         `INSERT INTO sessions (id, project_id, provider, origin, model, title, status, started_at, last_activity_at, cwd, git_branch, external_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(facts.id, this.projectFor(facts.cwd), facts.provider, origin, facts.model ?? null, facts.title ?? '', status, at, lastActivity, facts.cwd ?? null, facts.gitBranch || null, facts.externalId ?? null);
+      this.#rememberAgentId(facts, origin);
       return true;
     }
+    this.#rememberAgentId(facts, origin);
     // Records can arrive out of order (a summary first, subagent files later): the session starts at its earliest one.
     if (facts.timestamp) this.#q('UPDATE sessions SET started_at = ? WHERE id = ? AND started_at > ?').run(facts.timestamp, facts.id, facts.timestamp);
     const patch: Record<string, string> = {};
@@ -360,6 +383,10 @@ export class SessionStore {
       if (patch.cwd) this.#q('UPDATE sessions SET project_id = ? WHERE id = ?').run(this.projectFor(patch.cwd), facts.id);
     }
     return false;
+  }
+
+  #rememberAgentId(facts: SessionFacts, origin: 'transcript' | 'run'): void {
+    if (facts.externalId && origin === 'run') this.#q('INSERT OR IGNORE INTO run_agent_ids (agent_id, session_id) VALUES (?, ?)').run(facts.externalId, facts.id);
   }
 
   /** A summary (from a transcript) is a better title than the first prompt. */
