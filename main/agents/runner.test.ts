@@ -41,6 +41,22 @@ describe('running an agent from the app', () => {
     expect(kit.emitted.filter((e) => e.name === 'sessions.message')).toHaveLength(7);
   });
 
+  it('shows what a subagent did without counting its task as a turn or taking its model for the session', async () => {
+    const { kit, project } = setup();
+    const outcome = await kit.agents.runner.run(project.id, 'claude', 'Use a subagent');
+    if (outcome.status !== 'started') throw new Error('not started');
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    // One turn: the prompt the user typed. The task the main agent handed its subagent is part of the conversation, not a turn.
+    expect(session).toMatchObject({ status: 'success', model: 'claude-sonnet-4-20250514' });
+    expect(session?.turnCount).toBe(1);
+    expect(contents(kit, outcome.sessionId)).toContain('user/text: Find every caller of submit()');
+    expect(contents(kit, outcome.sessionId)).toContain('assistant/text: Two callers.');
+    expect(kit.metrics.history(project.id)).toMatchObject([{ turnCount: 1, model: 'claude-sonnet-4-20250514' }]);
+    // Nor did the window see the session switch to the subagent's model while it worked.
+    const models = kit.emitted.filter((e) => e.name === 'sessions.changed').map((e) => (e.payload as { model: string | null }).model);
+    expect(new Set(models)).toEqual(new Set([null, 'claude-sonnet-4-20250514']));
+  });
+
   it('runs Codex CLI with exec --json', async () => {
     const { kit, project } = setup();
     kit.secrets.set('OPENAI_API_KEY', 'sk-openai-4455');

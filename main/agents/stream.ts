@@ -36,9 +36,14 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
     case 'user': {
       const message = record.message;
       if (!isObject(message)) return { messages: [], unknownType: `${record.type} (no message)` };
+      // A foreground subagent's records carry the id of the Task call that started it (the transcript's isSidechain):
+      // its task prompt is not a turn, and its often smaller model is not the session's.
+      const subagent = typeof record.parent_tool_use_id === 'string';
       const model = str(message.model);
-      if (model && model !== '<synthetic>') facts.model = model;
-      return { facts, messages: contentMessages(message, { idPrefix: prefix(state, line), sessionId: state.sessionId, timestamp: now, raw, provider: CLAUDE }) };
+      if (model && model !== '<synthetic>' && !subagent) facts.model = model;
+      const messages = contentMessages(message, { idPrefix: prefix(state, line), sessionId: state.sessionId, timestamp: now, raw, provider: CLAUDE });
+      if (subagent) for (const m of messages) m.sidechain = true;
+      return { facts, messages };
     }
     case 'result': {
       const isError = record.is_error === true || (typeof record.subtype === 'string' && record.subtype !== 'success');
