@@ -159,6 +159,32 @@ describe('search', () => {
     await broken.close();
   });
 
+  it('does not finish a long catch-up before closing: it stops at a commit, and the next start goes on from there', async () => {
+    const { kit } = seeded();
+    await kit.search.settled();
+    const indexed = kit.search.status().messages;
+    await kit.search.close();
+    kit.db.exec('DETACH DATABASE search');
+    // A backlog of several of the worker's transactions, stored while nothing indexed.
+    const backlog = 45_000;
+    const at = new Date().toISOString();
+    kit.agents.pipeline.write((w) =>
+      w.messages(Array.from({ length: backlog }, (_, i): NewMessage => ({ id: `bulk:${i}`, sessionId: 's2', provider: 'codex', timestamp: at, type: 'text', role: 'assistant', content: i === backlog - 1 ? 'the last platypus' : `backlog line ${i}`, raw: '{}' }))),
+    );
+    let search = new SearchService(kit.db, { log: quietLog });
+    search.start();
+    // The app closes while the catch-up has barely begun.
+    await search.close();
+    expect(search.status().messages).toBeLessThan(indexed + backlog);
+    kit.db.exec('DETACH DATABASE search');
+    search = new SearchService(kit.db, { log: quietLog });
+    kit.search = search;
+    search.start();
+    expect((await search.all('platypus')).messages.map((h) => h.messageId)).toEqual([`bulk:${backlog - 1}`]);
+    expect(search.status().messages).toBe(indexed + backlog);
+    await search.close();
+  });
+
   it('starts over from an index file whose tables are not its own instead of refusing to start', async () => {
     const { kit } = seeded();
     await kit.search.close();
