@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../audit/audit.ts';
 import { TaskService } from '../tasks/tasks.ts';
 import type { NewMessage } from '../agents/types.ts';
-import { agentKit, quietLog } from '../agents/test-kit.ts';
+import { agentKit, quietLog, type AgentKit } from '../agents/test-kit.ts';
 import { searchIndexPath } from './index-file.ts';
 import { INDEX_WORKER_ENTRY } from './indexer.ts';
 import { SearchService, toFtsQuery, toSegments } from './search.ts';
@@ -32,6 +32,18 @@ function seeded() {
   tasks.create('Investigate websocket flakiness', 'Seen on CI twice this week', 'user');
   tasks.create('Write release notes', 'Mention the websocket reconnect fix', 'user', { assignee: 'sam' });
   return { kit, tasks };
+}
+
+/** Closes an index as the app does when it quits and detaches its file, so a test can open it again its own way. */
+async function closeIndex(kit: AgentKit, search: SearchService = kit.search): Promise<void> {
+  await search.close();
+  kit.db.exec('DETACH DATABASE search');
+}
+
+/** Stores one message the way an import does. */
+function storeMessage(kit: AgentKit, id: string, content: string): void {
+  const timestamp = new Date().toISOString();
+  kit.agents.pipeline.write((w) => w.messages([{ id, sessionId: 's2', provider: 'codex', timestamp, type: 'text', role: 'assistant', content, raw: '{}' }]));
 }
 
 describe('search', () => {
@@ -101,8 +113,7 @@ describe('search', () => {
     const indexFile = searchIndexPath(kit.db.name);
     expect(existsSync(indexFile)).toBe(true);
     const reopen = async () => {
-      await kit.search.close();
-      kit.db.exec('DETACH DATABASE search');
+      await closeIndex(kit);
       const search = new SearchService(kit.db, { log: quietLog });
       search.attachTasks(tasks);
       search.start();
@@ -111,16 +122,14 @@ describe('search', () => {
     };
 
     // Deleted while the app was closed.
-    await kit.search.close();
-    kit.db.exec('DETACH DATABASE search');
+    await closeIndex(kit);
     for (const suffix of ['', '-wal', '-shm']) rmSync(indexFile + suffix, { force: true });
     let search = new SearchService(kit.db, { log: quietLog });
     kit.search = search;
     expect((await search.all('websocket')).messages).toHaveLength(3);
 
     // Overwritten with junk.
-    await search.close();
-    kit.db.exec('DETACH DATABASE search');
+    await closeIndex(kit, search);
     for (const suffix of ['-wal', '-shm']) rmSync(indexFile + suffix, { force: true });
     writeFileSync(indexFile, 'not a database '.repeat(1000));
     search = new SearchService(kit.db, { log: quietLog });
@@ -137,21 +146,18 @@ describe('search', () => {
   it('catches up with what was stored while its worker was down, and answers from the old index if it cannot', async () => {
     const { kit } = seeded();
     await kit.search.settled();
-    await kit.search.close();
-    kit.db.exec('DETACH DATABASE search');
-    const at = new Date().toISOString();
+    await closeIndex(kit);
     // Stored while nothing indexed (the app crashed before the worker caught up).
-    kit.agents.pipeline.write((w) => w.messages([{ id: 'late', sessionId: 's2', provider: 'codex', timestamp: at, type: 'text', role: 'assistant', content: 'a late kangaroo', raw: '{}' }]));
+    storeMessage(kit, 'late', 'a late kangaroo');
     const search = new SearchService(kit.db, { log: quietLog });
     search.start();
     expect((await search.all('kangaroo')).messages.map((h) => h.messageId)).toEqual(['late']);
 
     // A worker that cannot start: searches still answer, from what was indexed, and say nothing is lost.
     const logged: string[] = [];
-    await search.close();
-    kit.db.exec('DETACH DATABASE search');
+    await closeIndex(kit, search);
     const broken = new SearchService(kit.db, { log: { ...quietLog, error: (m) => logged.push(m) }, workerEntry: join(kit.dir, 'missing-worker.js') });
-    kit.agents.pipeline.write((w) => w.messages([{ id: 'later', sessionId: 's2', provider: 'codex', timestamp: at, type: 'text', role: 'assistant', content: 'a later kangaroo', raw: '{}' }]));
+    storeMessage(kit, 'later', 'a later kangaroo');
     broken.messagesStored(Number.MAX_SAFE_INTEGER);
     expect((await broken.all('kangaroo')).messages.map((h) => h.messageId)).toEqual(['late']);
     expect(logged).toContain('search: new messages are not indexed until the index is rebuilt');
@@ -163,8 +169,7 @@ describe('search', () => {
     const { kit } = seeded();
     await kit.search.settled();
     const indexed = kit.search.status().messages;
-    await kit.search.close();
-    kit.db.exec('DETACH DATABASE search');
+    await closeIndex(kit);
     // A backlog of several of the worker's transactions, stored while nothing indexed.
     const backlog = 45_000;
     const at = new Date().toISOString();
@@ -176,7 +181,7 @@ describe('search', () => {
     // The app closes while the catch-up has barely begun.
     await search.close();
     expect(search.status().messages).toBeLessThan(indexed + backlog);
-    kit.db.exec('DETACH DATABASE search');
+    await closeIndex(kit, search);
     search = new SearchService(kit.db, { log: quietLog });
     kit.search = search;
     search.start();
@@ -187,8 +192,7 @@ describe('search', () => {
 
   it('starts over from an index file whose tables are not its own instead of refusing to start', async () => {
     const { kit } = seeded();
-    await kit.search.close();
-    kit.db.exec('DETACH DATABASE search');
+    await closeIndex(kit);
     const indexFile = searchIndexPath(kit.db.name);
     for (const suffix of ['', '-wal', '-shm']) rmSync(indexFile + suffix, { force: true });
     // A valid SQLite file with a table of the same name and other columns (another program's, or another version's).
@@ -204,10 +208,8 @@ describe('search', () => {
   it('resumes indexing what was stored after its worker crashes, without waiting for a search or a new message', async () => {
     const { kit } = seeded();
     await kit.search.settled();
-    await kit.search.close();
-    kit.db.exec('DETACH DATABASE search');
-    const at = new Date().toISOString();
-    kit.agents.pipeline.write((w) => w.messages([{ id: 'late', sessionId: 's2', provider: 'codex', timestamp: at, type: 'text', role: 'assistant', content: 'a late kangaroo', raw: '{}' }]));
+    await closeIndex(kit);
+    storeMessage(kit, 'late', 'a late kangaroo');
     // A worker that crashes the first time it starts, then works.
     const entry = join(kit.dir, 'crash-once.mjs');
     writeFileSync(entry, [
