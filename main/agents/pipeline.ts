@@ -58,8 +58,8 @@ export class SessionPipeline {
   /**
    * Runs several writes as one transaction (each write a savepoint in it):
    * a bulk import commits and checkpoints once per batch instead of once
-   * per file. Plugins, windows and toasts hear
-   * about every write after the batch commits, in the order of the writes;
+   * per file. The search index, plugins, windows and toasts hear about
+   * every write after the batch commits, in the order of the writes;
    * nothing is announced for a batch that rolls back.
    */
   batch<T>(work: () => T): T {
@@ -120,7 +120,7 @@ export class SessionPipeline {
   #afterCommit(touched: Set<string>, inserted: StoredMessage[]): void {
     const { store, events, search } = this.#d;
     // The index worker reads only committed rows, so it hears of them now.
-    if (inserted.length) search.messagesStored(inserted[inserted.length - 1]!.seq);
+    if (inserted.length) search.messagesStored();
     const liveSince = new Date(this.#now().getTime() - TRANSCRIPT_IDLE_MS).toISOString();
     const summaries = new Map<string, SessionInfo>();
     const summary = (id: string) => {

@@ -37,8 +37,6 @@ export class MessageIndexer {
   readonly #o: IndexerOptions;
   #worker: Worker | undefined;
   #through: number;
-  /** The pipeline committed messages up to here. */
-  #stored = 0;
   #failures = 0;
   #closed = false;
   #waiters: Waiter[] = [];
@@ -58,29 +56,24 @@ export class MessageIndexer {
   }
 
   /**
-   * The pipeline committed messages up to `seq`: the worker indexes them on
-   * its own thread. Every commit is posted, never held back until the worker
-   * reports: during a long import the main thread does not read the
+   * Asks the worker to index every committed message it has not indexed
+   * yet, on its own thread: after each commit, and at start for what an
+   * earlier run left. Every request is posted, never held back until the
+   * worker reports: during a long import the main thread does not read the
    * worker's reports, and the worker must not wait for it.
    */
-  stored(seq: number): void {
-    if (seq <= this.#stored) return;
-    this.#stored = seq;
-    this.#kick();
-  }
-
-  /** Indexes what was committed before the app started (or before a crash). */
-  start(): void {
-    this.#kick();
+  wake(): void {
+    if (this.#closed || !this.available) return;
+    this.#post({ type: 'catch-up' });
   }
 
   /** Resolves once every message committed before the call is searchable (at once if the index is unavailable). */
   settled(): Promise<void> {
-    const target = Math.max(this.#stored, this.#o.newest());
+    const target = this.#o.newest();
     if (this.#through >= target || !this.available || this.#closed) return Promise.resolve();
     return new Promise((resolve) => {
       this.#waiters.push({ target, resolve });
-      this.#kick();
+      this.wake();
       this.#refresh();
     });
   }
@@ -115,11 +108,6 @@ export class MessageIndexer {
       worker.postMessage({ type: 'close' } satisfies IndexRequest);
     });
     this.#worker = undefined;
-  }
-
-  #kick(): void {
-    if (this.#closed || !this.available) return;
-    this.#post({ type: 'catch-up' });
   }
 
   #post(request: IndexRequest): void {
@@ -183,7 +171,7 @@ export class MessageIndexer {
     }
     // Always resume: what the worker had left may predate every commit this run saw (a backlog from
     // before the app started), and a catch-up with nothing to do costs one query.
-    this.#kick();
+    this.wake();
     this.#refresh();
   }
 

@@ -171,14 +171,15 @@ export class SearchService {
     this.#db = db;
     this.#log = options.log;
     const searchPath = searchIndexPath(db.name);
-    const indexedThrough = this.#attach(searchPath);
-    const newest = db.prepare('SELECT coalesce(max(seq), 0) FROM messages').pluck();
+    const statement = db.prepare('SELECT coalesce(max(seq), 0) FROM messages').pluck();
+    const newest = () => statement.get() as number;
+    const indexedThrough = this.#attach(searchPath, newest);
     this.#indexer = new MessageIndexer({
       entry: options.workerEntry ?? INDEX_WORKER_ENTRY,
       searchPath,
       databasePath: db.name,
       log: options.log,
-      newest: () => newest.get() as number,
+      newest,
       indexedThrough,
     });
     this.#messageSearch = db.prepare(MESSAGE_SEARCH_SQL);
@@ -190,20 +191,21 @@ export class SearchService {
    * when it is damaged, belongs to another database or is ahead of this
    * one. Returns how far it has indexed.
    */
-  #attach(path: string): number {
+  #attach(path: string, newest: () => number): number {
     try {
-      return this.#open(path);
+      return this.#open(path, newest());
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code !== 'string' || !UNREADABLE.test(code)) throw err;
       this.#log.warn(`search: the index file ${path} is damaged (${(err as Error).message}); building a new one`);
       if (this.#db.prepare("SELECT 1 FROM pragma_database_list WHERE name = 'search'").get()) this.#db.exec('DETACH DATABASE search');
       for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-      return this.#open(path);
+      return this.#open(path, newest());
     }
   }
 
-  #open(path: string): number {
+  /** `newest`: the last stored message's seq; an index that claims more is not this database's. */
+  #open(path: string, newest: number): number {
     const db = this.#db;
     db.prepare('ATTACH DATABASE ? AS search').run(path);
     db.pragma(`search.page_size = ${PAGE_SIZE}`);
@@ -212,7 +214,6 @@ export class SearchService {
     const check = db.pragma('search.quick_check', { simple: true });
     if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
     const source = db.prepare('SELECT instance FROM search_index_source').pluck().get() as string;
-    const newest = db.prepare('SELECT coalesce(max(seq), 0) FROM messages').pluck().get() as number;
     return db.transaction(() => {
       const tables = this.#indexTables();
       const ours = tables.size === 2 && tables.get('search_messages') === asStored(messageTableSql('search')) && tables.get('index_state') === asStored(stateTableSql('search'));
@@ -242,9 +243,9 @@ export class SearchService {
     this.#unsubscribe = feed.onChange((task) => this.indexTask(task));
   }
 
-  /** Messages were committed up to `seq`: they become searchable in moments. */
-  messagesStored(seq: number): void {
-    this.#indexer.stored(seq);
+  /** Messages were committed: they become searchable in moments. */
+  messagesStored(): void {
+    this.#indexer.wake();
   }
 
   /** Resolves when every message stored so far is searchable. */
@@ -254,7 +255,7 @@ export class SearchService {
 
   /** Indexes what was stored while the app was closed (or before a crash), in the background. */
   start(): void {
-    this.#indexer.start();
+    this.#indexer.wake();
   }
 
   async close(): Promise<void> {
