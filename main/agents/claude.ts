@@ -59,11 +59,11 @@ function usageOf(raw: unknown): TokenUsage | undefined {
 export function contentMessages(
   message: Json,
   base: { idPrefix: string; sessionId: string; timestamp: string; raw: string; provider: string },
-  options: { apiError?: boolean } = {},
+  options: { apiError?: boolean; sidechain?: boolean } = {},
 ): NewMessage[] {
   const role: MessageRole = message.role === 'assistant' ? 'assistant' : 'user';
   const out: NewMessage[] = [];
-  const common = { sessionId: base.sessionId, provider: base.provider, timestamp: base.timestamp, raw: base.raw };
+  const common = { sessionId: base.sessionId, provider: base.provider, timestamp: base.timestamp, raw: base.raw, ...(options.sidechain ? { sidechain: true } : {}) };
   const push = (i: number, m: Omit<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>) => out.push({ id: `${base.idPrefix}:${i}`, ...common, ...m });
   const content = message.content;
   if (typeof content === 'string') {
@@ -165,8 +165,7 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
         state.titled = true;
       }
     }
-    const messages = contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, { apiError: record.isApiErrorMessage === true });
-    if (record.isSidechain === true) for (const m of messages) m.sidechain = true;
+    const messages = contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, { apiError: record.isApiErrorMessage === true, sidechain: record.isSidechain === true });
     return { facts, messages };
   }
   if (type === 'system') {

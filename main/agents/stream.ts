@@ -41,9 +41,7 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
       const subagent = typeof record.parent_tool_use_id === 'string';
       const model = str(message.model);
       if (model && model !== '<synthetic>' && !subagent) facts.model = model;
-      const messages = contentMessages(message, { idPrefix: prefix(state, line), sessionId: state.sessionId, timestamp: now, raw, provider: CLAUDE });
-      if (subagent) for (const m of messages) m.sidechain = true;
-      return { facts, messages };
+      return { facts, messages: contentMessages(message, { idPrefix: prefix(state, line), sessionId: state.sessionId, timestamp: now, raw, provider: CLAUDE }, { sidechain: subagent }) };
     }
     case 'result': {
       const isError = record.is_error === true || (typeof record.subtype === 'string' && record.subtype !== 'success');
