@@ -205,9 +205,8 @@ export class MarketplaceService {
     const entries = (await this.#load(false)).flatMap((s) => s.entries);
     const updates: PluginUpdateData[] = [];
     for (const row of this.#d.registry.list()) {
-      const latest = latestFor(row, entries);
-      // A version that cannot be installed (its catalog expired, it needs a newer app) is not offered.
-      if (!latest || latest.unavailableReason) continue;
+      const latest = offeredUpdate(row, entries);
+      if (!latest) continue;
       updates.push({
         id: row.id,
         currentVersion: row.version,
@@ -220,8 +219,7 @@ export class MarketplaceService {
   }
 
   #installed(row: RegistryRow, entries: MarketplaceEntry[]): InstalledPluginData {
-    const found = latestFor(row, entries);
-    const latest = found && !found.unavailableReason ? found : null;
+    const latest = offeredUpdate(row, entries);
     const meta = this.#store.meta(row.id);
     const control = this.#d.control();
     return {
@@ -580,6 +578,12 @@ function latestFor(row: RegistryRow, entries: readonly MarketplaceEntry[]): Mark
   const candidate = entries.find((e) => e.id === row.id && e.sourceId === row.sourceId);
   if (!candidate || !semver.valid(row.version) || !semver.gt(candidate.version, row.version)) return null;
   return candidate;
+}
+
+/** The update shown and offered to "Update all": a version that cannot be installed (its catalog expired, it needs a newer app) is not. */
+function offeredUpdate(row: RegistryRow, entries: readonly MarketplaceEntry[]): MarketplaceEntry | null {
+  const latest = latestFor(row, entries);
+  return latest && !latest.unavailableReason ? latest : null;
 }
 
 function requireConsent(entry: CatalogEntryData, asked: readonly Permission[], accepted: readonly Permission[]): void {
