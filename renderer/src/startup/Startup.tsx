@@ -107,7 +107,8 @@ function DatabaseRecovery({ status, onMoved }: { status: DatabaseError; onMoved:
         </dl>
         <p>
           You can move the file aside and start with a fresh, empty database. The old file is kept next to it under a new name, so you or a support
-          person can still look at it later. Settings, notifications and the audit history start empty, and secrets need to be stored again.
+          person can still look at it later. Settings, tasks, notifications, the audit history and the permissions granted to plugins start
+          empty; agent sessions are read again from their transcripts. Secrets stay in your system keyring and are listed again.
         </p>
         {error ? <Banner tone="danger" title="The database was not moved">{error}</Banner> : null}
         <div className="startup-actions">
