@@ -35,6 +35,7 @@ import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlu
 import type { PluginPaths } from './paths.ts';
 import type { PluginRegistry } from './registry.ts';
 import { PluginStore, PluginStoreError } from './store.ts';
+import { CrashTracker } from './crash-tracker.ts';
 
 /** Every duration the supervisor waits for; tests shrink them instead of sleeping. */
 export interface SupervisorTiming {
@@ -129,7 +130,7 @@ interface Entry {
   startedAt: number | null;
   memoryBytes: number | null;
   restarts: number;
-  crashTimes: number[];
+  crashes: CrashTracker;
   logs: PluginLogLineValue[];
   incidents: PluginIncidentValue[];
   panel: Panel | null;
@@ -217,7 +218,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     if (!this.#canRun(entry)) return;
     const discovered = entry.discovered as Extract<DiscoveredPlugin, { ok: true }>;
     entry.code = { manifest: discovered.manifest, source: readPluginScript(discovered) };
-    entry.crashTimes = [];
+    entry.crashes.reset();
     await this.#spawn(entry);
   }
 
@@ -330,7 +331,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       return this.#summary(entry);
     }
     if (entry.proc) await this.stop(id, 'Restarting');
-    entry.crashTimes = [];
+    entry.crashes.reset();
     entry.restarts += 1;
     await this.#spawn(entry);
     return this.#summary(entry);
@@ -359,7 +360,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     entry.trial = false;
     if (result.ok) {
       entry.discovered = fresh;
-      entry.crashTimes = [];
+      entry.crashes.reset();
       return this.#summary(entry);
     }
     if (!previous) throw new AppError('conflict', `${this.#name(entry)} did not start: ${result.reason}`);
@@ -603,15 +604,13 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     // A reload's trial run rolls back instead of restarting.
     if (entry.trial || this.#closed) return;
 
-    const now = this.#now();
-    entry.crashTimes = [...entry.crashTimes.filter((t) => now - t < this.#timing.crashWindowMs), now];
-    const crashes = entry.crashTimes.length;
-    if (crashes >= this.#timing.maxCrashesInWindow) {
-      this.#disableAfterCrashes(entry, crashes, reason);
+    const verdict = entry.crashes.record();
+    if (verdict.action === 'disable') {
+      this.#disableAfterCrashes(entry, verdict.crashes, reason);
       return;
     }
-    const delay = this.#timing.backoffMs(crashes);
-    this.#log(entry, 'info', 'system', `Restarting in ${seconds(delay)} (crash ${crashes} of ${this.#timing.maxCrashesInWindow} allowed within ${seconds(this.#timing.crashWindowMs)})`);
+    const delay = verdict.delayMs;
+    this.#log(entry, 'info', 'system', `Restarting in ${seconds(delay)} (crash ${verdict.crashes} of ${this.#timing.maxCrashesInWindow} allowed within ${seconds(this.#timing.crashWindowMs)})`);
     entry.timers.restart = setTimeout(() => {
       entry.timers.restart = undefined;
       if (this.#closed || !this.#o.registry.get(entry.id)?.enabled || entry.proc) return;
@@ -905,7 +904,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         startedAt: null,
         memoryBytes: null,
         restarts: 0,
-        crashTimes: [],
+        crashes: new CrashTracker({ windowMs: this.#timing.crashWindowMs, maxCrashesInWindow: this.#timing.maxCrashesInWindow, backoffMs: this.#timing.backoffMs }, this.#now),
         logs: [],
         incidents: [],
         panel: null,
