@@ -29,8 +29,9 @@ import type { Logger } from '../log/logger.ts';
 import type { NotificationService } from '../notifications/notifications.ts';
 import type { TaskService } from '../tasks/tasks.ts';
 import type { PluginBus, PluginProcessControl } from './control.ts';
-import { checkCallArgs, checkHookReply, checkHostMessage, checkPanel, isApiMethod } from './envelope.ts';
-import type { PluginLauncher, PluginProcess } from './launcher.ts';
+import { checkCallArgs, checkHookReply, checkPanel, isApiMethod } from './envelope.ts';
+import type { PluginLauncher } from './launcher.ts';
+import { PluginConnection, seconds, type ConnectionExit } from './connection.ts';
 import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlugin } from './manifest.ts';
 import type { PluginPaths } from './paths.ts';
 import type { PluginRegistry } from './registry.ts';
@@ -110,12 +111,6 @@ interface Code {
   source: string;
 }
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 type StartResult = { ok: true } | { ok: false; reason: string };
 
 interface Entry {
@@ -125,10 +120,8 @@ interface Entry {
   code: Code | null;
   state: PluginState;
   stateReason: string | null;
-  proc: PluginProcess | null;
-  generation: number;
-  startedAt: number | null;
-  memoryBytes: number | null;
+  /** The current process start; null while no process runs. */
+  connection: PluginConnection | null;
   restarts: number;
   crashes: CrashTracker;
   logs: PluginLogLineValue[];
@@ -138,16 +131,11 @@ interface Entry {
   hooks: Map<number, { stage: HookStage; priority: number; timeoutMs: number }>;
   events: Set<string>;
   messages: boolean;
-  pending: Map<number, Pending>;
-  nextInvokeId: number;
   readyWaiters: ((result: StartResult) => void)[];
   exitWaiters: (() => void)[];
-  timers: { ready?: NodeJS.Timeout; heartbeat?: NodeJS.Timeout; memory?: NodeJS.Timeout; restart?: NodeJS.Timeout };
-  killReason: string | null;
-  loadError: string | null;
+  restartTimer: NodeJS.Timeout | undefined;
   /** The last start failed (its script threw or its process could not start), as opposed to a problem on disk. */
   failedStart: boolean;
-  outOfMemory: boolean;
   stopping: boolean;
   /** Set while a reload tries new code: a failure then rolls back instead of restarting. */
   trial: boolean;
@@ -165,10 +153,6 @@ export function procRss(pid: number): number | null {
   } catch {
     return null;
   }
-}
-
-function seconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 function errorMessage(err: unknown): string {
@@ -213,7 +197,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   /** Re-reads the plugin from disk and (re)starts it if it is installed and enabled; resolves once it is ready or has failed. */
   async start(id: string): Promise<void> {
     const entry = this.#entry(id, true);
-    if (entry.proc) await this.stop(id, 'Restarting');
+    if (entry.connection) await this.stop(id, 'Restarting');
     entry.discovered = readPluginFolder(this.#o.paths.root, id, this.#o.appVersion);
     if (!this.#canRun(entry)) return;
     const discovered = entry.discovered as Extract<DiscoveredPlugin, { ok: true }>;
@@ -225,17 +209,17 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   async stop(id: string, reason: string): Promise<void> {
     const entry = this.#entries.get(id);
     if (!entry) return;
-    clearTimeout(entry.timers.restart);
-    entry.timers.restart = undefined;
-    if (entry.proc) {
+    clearTimeout(entry.restartTimer);
+    entry.restartTimer = undefined;
+    const connection = entry.connection;
+    if (connection) {
       entry.stopping = true;
       this.#setState(entry, 'stopping', reason);
-      const proc = entry.proc;
       const gone = new Promise<void>((resolve) => entry.exitWaiters.push(resolve));
-      await this.#invoke(entry, { t: 'invoke', id: 0, target: 'unload' }, this.#timing.stopDeadlineMs, false).catch((err: unknown) => {
+      await connection.invoke({ t: 'invoke', id: 0, target: 'unload' }, this.#timing.stopDeadlineMs, false).catch((err: unknown) => {
         this.#log(entry, 'warn', 'system', `The unload handler did not finish: ${errorMessage(err)}`);
       });
-      if (entry.proc === proc) proc.kill();
+      connection.kill(null);
       await gone;
       entry.stopping = false;
     }
@@ -245,7 +229,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   /** The OS process id of a running plugin, for diagnostics. */
   processId(id: string): number | undefined {
-    return this.#entries.get(id)?.proc?.pid;
+    return this.#entries.get(id)?.connection?.pid;
   }
 
   isRunning(id: string): boolean {
@@ -265,7 +249,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     const rows = this.#o.registry.list();
     const ids = new Set([...found.keys(), ...rows.map((r) => r.id)]);
     for (const entry of this.#entries.values()) {
-      if (!ids.has(entry.id) && !entry.proc) {
+      if (!ids.has(entry.id) && !entry.connection) {
         this.#entries.delete(entry.id);
         this.#o.events.emit('plugins.changed', { id: entry.id, plugin: null });
       }
@@ -274,7 +258,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       if (!isSafePluginId(id)) continue;
       const entry = this.#entry(id, true);
       entry.discovered = found.get(id) ?? { ok: false, id, folder: `${this.#o.paths.root}/${id}`, name: id, version: '0.0.0', errors: ['The plugin folder is missing'] };
-      if (!entry.proc && !entry.timers.restart) this.#settleIdleState(entry);
+      if (!entry.connection && !entry.restartTimer) this.#settleIdleState(entry);
     }
     return [...ids]
       .filter((id) => this.#entries.has(id))
@@ -330,7 +314,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       await this.start(id);
       return this.#summary(entry);
     }
-    if (entry.proc) await this.stop(id, 'Restarting');
+    if (entry.connection) await this.stop(id, 'Restarting');
     entry.crashes.reset();
     entry.restarts += 1;
     await this.#spawn(entry);
@@ -352,7 +336,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     }
     const next: Code = { manifest: fresh.manifest, source: readPluginScript(fresh) };
     const previous = entry.code;
-    if (entry.proc) await this.stop(id, 'Reloading from disk');
+    if (entry.connection) await this.stop(id, 'Reloading from disk');
     this.#log(entry, 'info', 'system', `Reloading version ${next.manifest.version} from disk`);
     entry.code = next;
     entry.trial = true;
@@ -491,8 +475,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   #spawn(entry: Entry): Promise<StartResult> {
     const code = entry.code!;
-    const generation = ++entry.generation;
-    Object.assign(entry, { killReason: null, loadError: null, failedStart: false, outOfMemory: false, startedAt: null, memoryBytes: null, messages: false });
+    Object.assign(entry, { failedStart: false, messages: false });
     entry.commands.clear();
     entry.hooks.clear();
     entry.events.clear();
@@ -500,84 +483,50 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     this.#setState(entry, 'starting', null);
     this.#log(entry, 'info', 'system', `Starting ${code.manifest.name} ${code.manifest.version} (${this.#o.launcher.kind})`);
     const result = new Promise<StartResult>((resolve) => entry.readyWaiters.push(resolve));
-    let proc: PluginProcess;
+    const current = () => entry.connection === connection;
+    let connection: PluginConnection;
     try {
-      proc = this.#o.launcher.launch({ pluginId: entry.id, folder: entry.discovered.folder, memoryLimitMb: this.#memoryLimitMb });
+      connection = new PluginConnection({
+        launcher: this.#o.launcher,
+        spec: { pluginId: entry.id, folder: entry.discovered.folder, memoryLimitMb: this.#memoryLimitMb },
+        timing: this.#timing,
+        now: this.#now,
+        readRss: this.#readRss,
+        events: {
+          ready: (message) => current() && this.#onReady(entry, message),
+          log: (message) => current() && this.#log(entry, message.level, 'plugin', message.text),
+          call: (message) => current() && void this.#onCall(entry, message.id, message.method, message.args),
+          violation: (reason) => current() && this.#violation(entry, reason),
+          output: (line) => current() && this.#log(entry, 'warn', 'system', line),
+          killing: (reason) => current() && this.#killing(entry, reason),
+          exit: (exit) => current() && this.#onExit(entry, exit),
+        },
+      });
     } catch (err) {
       this.#startFailed(entry, `its process could not be started: ${errorMessage(err)}`);
       return result;
     }
-    entry.proc = proc;
-    const current = () => entry.generation === generation;
-    proc.onMessage((raw) => current() && this.#onHostMessage(entry, raw));
-    proc.onOutput((line) => {
-      if (!current()) return;
-      if (/heap limit|out of memory/i.test(line)) entry.outOfMemory = true;
-      this.#log(entry, 'warn', 'system', line);
-    });
-    proc.onExit((code, signal) => current() && this.#onExit(entry, code, signal));
-    entry.timers.ready = setTimeout(() => {
-      this.#kill(entry, `did not finish loading within ${seconds(this.#timing.readyTimeoutMs)} (no ready handshake)`);
-    }, this.#timing.readyTimeoutMs);
-    this.#send(entry, { t: 'init', meta: { id: entry.id, name: code.manifest.name, version: code.manifest.version }, source: code.source, filename: code.manifest.entry });
+    entry.connection = connection;
+    connection.send({ t: 'init', meta: { id: entry.id, name: code.manifest.name, version: code.manifest.version }, source: code.source, filename: code.manifest.entry });
     return result;
   }
 
   #onReady(entry: Entry, message: Extract<HostMessage, { t: 'ready' }>): void {
     if (entry.state !== 'starting') return;
-    clearTimeout(entry.timers.ready);
-    entry.startedAt = this.#now();
     this.#setState(entry, 'running', null);
     const announced = message.commands.filter((c) => entry.commands.has(c.key)).map((c) => c.label);
     this.#log(entry, 'info', 'system', `Running${announced.length ? ` with commands: ${announced.join(', ')}` : ''}`);
-    entry.timers.heartbeat = setInterval(() => this.#heartbeat(entry), this.#timing.heartbeatMs);
-    entry.timers.memory = setInterval(() => this.#sampleMemory(entry), this.#timing.memorySampleMs);
-    this.#sampleMemory(entry);
     this.#settleStart(entry, { ok: true });
   }
 
-  #heartbeat(entry: Entry): void {
-    this.#invoke(entry, { t: 'ping', id: 0 }, this.#timing.requestTimeoutMs, true).then(
-      (pong) => {
-        const rss = (pong as { rss: number }).rss;
-        if (entry.proc?.pid === undefined || this.#readRss(entry.proc.pid) === null) entry.memoryBytes = rss;
-      },
-      () => undefined,
-    );
-  }
-
-  #sampleMemory(entry: Entry): void {
-    const pid = entry.proc?.pid;
-    if (pid === undefined) return;
-    const rss = this.#readRss(pid);
-    if (rss === null) return;
-    entry.memoryBytes = rss;
-    const limit = this.#memoryLimitMb * 1024 * 1024;
-    if (rss > limit) this.#kill(entry, `used ${Math.round(rss / 1024 / 1024)} MB of memory, more than its ${this.#memoryLimitMb} MB limit`);
-  }
-
-  #kill(entry: Entry, reason: string): void {
-    if (!entry.proc || entry.killReason) return;
-    entry.killReason = reason;
+  #killing(entry: Entry, reason: string): void {
     this.#o.audit.append('plugin_killed', 'app', entry.id, { reason });
     this.#incident(entry, 'killed', reason);
     this.#log(entry, 'error', 'system', `Killed: ${reason}`);
-    entry.proc.kill();
   }
 
-  #onExit(entry: Entry, code: number | null, signal: string | null): void {
-    for (const timer of Object.values(entry.timers)) {
-      clearTimeout(timer);
-      clearInterval(timer);
-    }
-    entry.timers = {};
-    entry.proc = null;
-    entry.startedAt = null;
-    for (const pending of entry.pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(new Error('the plugin process stopped'));
-    }
-    entry.pending.clear();
+  #onExit(entry: Entry, exit: ConnectionExit): void {
+    entry.connection = null;
     const waiters = entry.exitWaiters.splice(0);
     if (entry.stopping) {
       for (const w of waiters) w();
@@ -585,19 +534,19 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       return;
     }
     for (const w of waiters) w();
-    if (entry.loadError) {
-      this.#startFailed(entry, `its script threw while loading: ${entry.loadError}`);
+    if (exit.loadError) {
+      this.#startFailed(entry, `its script threw while loading: ${exit.loadError}`);
       return;
     }
     const memoryReason = `ran out of memory (more than its ${this.#memoryLimitMb} MB limit)`;
     const reason =
-      entry.killReason ??
-      (entry.outOfMemory ? memoryReason : signal ? `its process was ended by ${signal}` : `its process exited with code ${code}`);
-    if (!entry.killReason) {
-      if (entry.outOfMemory) this.#o.audit.append('plugin_killed', 'app', entry.id, { reason });
-      else this.#o.audit.append('plugin_crashed', 'app', entry.id, { reason, code, signal });
-      this.#incident(entry, entry.outOfMemory ? 'killed' : 'crashed', reason);
-      this.#log(entry, 'error', 'system', `${entry.outOfMemory ? 'Killed' : 'Crashed'}: ${reason}`);
+      exit.killReason ??
+      (exit.outOfMemory ? memoryReason : exit.signal ? `its process was ended by ${exit.signal}` : `its process exited with code ${exit.code}`);
+    if (!exit.killReason) {
+      if (exit.outOfMemory) this.#o.audit.append('plugin_killed', 'app', entry.id, { reason });
+      else this.#o.audit.append('plugin_crashed', 'app', entry.id, { reason, code: exit.code, signal: exit.signal });
+      this.#incident(entry, exit.outOfMemory ? 'killed' : 'crashed', reason);
+      this.#log(entry, 'error', 'system', `${exit.outOfMemory ? 'Killed' : 'Crashed'}: ${reason}`);
     }
     this.#setState(entry, 'crashed', reason);
     this.#settleStart(entry, { ok: false, reason });
@@ -611,9 +560,9 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     }
     const delay = verdict.delayMs;
     this.#log(entry, 'info', 'system', `Restarting in ${seconds(delay)} (crash ${verdict.crashes} of ${this.#timing.maxCrashesInWindow} allowed within ${seconds(this.#timing.crashWindowMs)})`);
-    entry.timers.restart = setTimeout(() => {
-      entry.timers.restart = undefined;
-      if (this.#closed || !this.#o.registry.get(entry.id)?.enabled || entry.proc) return;
+    entry.restartTimer = setTimeout(() => {
+      entry.restartTimer = undefined;
+      if (this.#closed || !this.#o.registry.get(entry.id)?.enabled || entry.connection) return;
       entry.restarts += 1;
       void this.#spawn(entry);
     }, delay);
@@ -637,7 +586,6 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   }
 
   #startFailed(entry: Entry, reason: string): void {
-    entry.proc?.kill();
     entry.failedStart = true;
     this.#o.audit.append('plugin_start_failed', 'app', entry.id, { reason });
     this.#incident(entry, 'start_failed', reason);
@@ -651,60 +599,15 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   }
 
   #send(entry: Entry, message: MainMessage): void {
-    entry.proc?.send(message);
+    entry.connection?.send(message);
   }
 
-  /** Sends a request the host must answer; on timeout, optionally kills the plugin as unresponsive. */
-  #invoke(entry: Entry, message: Extract<MainMessage, { t: 'invoke' | 'ping' }>, timeoutMs: number, killOnTimeout: boolean): Promise<unknown> {
-    if (!entry.proc) return Promise.reject(new Error(`${this.#name(entry)} is not running`));
-    const id = entry.nextInvokeId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        entry.pending.delete(id);
-        if (killOnTimeout) this.#kill(entry, `did not answer within ${seconds(timeoutMs)} (unresponsive; it may be stuck in a loop)`);
-        reject(new Error(`timed out after ${seconds(timeoutMs)}`));
-      }, timeoutMs);
-      entry.pending.set(id, { resolve, reject, timer });
-      this.#send(entry, { ...message, id });
-    });
+  #invoke(entry: Entry, message: Extract<MainMessage, { t: 'invoke' }>, timeoutMs: number, killOnTimeout: boolean): Promise<unknown> {
+    if (!entry.connection) return Promise.reject(new Error(`${this.#name(entry)} is not running`));
+    return entry.connection.invoke(message, timeoutMs, killOnTimeout);
   }
 
   // ---- Requests from a plugin process ----
-
-  #onHostMessage(entry: Entry, raw: unknown): void {
-    const checked = checkHostMessage(raw);
-    if (!checked.ok) {
-      this.#violation(entry, checked.reason);
-      if (checked.callId) this.#send(entry, { t: 'result', id: checked.callId, ok: false, error: `Refused: the request was ${checked.reason}` });
-      return;
-    }
-    const message = checked.value;
-    switch (message.t) {
-      case 'ready':
-        this.#onReady(entry, message);
-        return;
-      case 'log':
-        this.#log(entry, message.level, 'plugin', message.text);
-        return;
-      case 'failed':
-        entry.loadError = message.error;
-        return;
-      case 'reply':
-      case 'pong': {
-        const pending = entry.pending.get(message.id);
-        if (!pending) return;
-        entry.pending.delete(message.id);
-        clearTimeout(pending.timer);
-        if (message.t === 'pong') pending.resolve({ rss: message.rss });
-        else if (message.ok) pending.resolve(message.value);
-        else pending.reject(new Error(message.error));
-        return;
-      }
-      case 'call':
-        void this.#onCall(entry, message.id, message.method, message.args);
-        return;
-    }
-  }
 
   #violation(entry: Entry, reason: string): void {
     this.#log(entry, 'error', 'system', `Refused a malformed message from the plugin process: ${reason}`);
@@ -899,10 +802,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         code: null,
         state: 'stopped',
         stateReason: null,
-        proc: null,
-        generation: 0,
-        startedAt: null,
-        memoryBytes: null,
+        connection: null,
         restarts: 0,
         crashes: new CrashTracker({ windowMs: this.#timing.crashWindowMs, maxCrashesInWindow: this.#timing.maxCrashesInWindow, backoffMs: this.#timing.backoffMs }, this.#now),
         logs: [],
@@ -912,15 +812,10 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         hooks: new Map(),
         events: new Set(),
         messages: false,
-        pending: new Map(),
-        nextInvokeId: 1,
         readyWaiters: [],
         exitWaiters: [],
-        timers: {},
-        killReason: null,
-        loadError: null,
+        restartTimer: undefined,
         failedStart: false,
-        outOfMemory: false,
         stopping: false,
         trial: false,
         calls: { windowStart: 0, count: 0, warned: false },
@@ -997,8 +892,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       grants: row?.grants ?? [],
       errors: entry.discovered.ok ? [] : [...entry.discovered.errors],
       stateReason: entry.stateReason,
-      uptimeMs: running && entry.startedAt !== null ? this.#now() - entry.startedAt : null,
-      memoryBytes: running ? entry.memoryBytes : null,
+      uptimeMs: running && entry.connection?.startedAt != null ? this.#now() - entry.connection.startedAt : null,
+      memoryBytes: running ? (entry.connection?.memoryBytes ?? null) : null,
       restarts: entry.restarts,
       hasUpdate: false,
       commands: palette ? [...entry.commands].map(([key, c]) => ({ id: `${entry.id}::${key}`, label: c.label, takesArgument: c.takesArgument })) : [],
