@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
  * DESIGN.md §1: each process imports only from its own column. A wrong
  * import fails `npm test` here instead of in review.
  */
-const FOLDERS = ['app', 'main', 'preload', 'renderer', 'plugin-host', 'e2e'];
+const FOLDERS = ['app', 'main', 'preload', 'renderer', 'plugin-host', 'e2e', 'hub'];
 const NODE = ['node:*', 'fs', 'fs/*', 'path', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'worker_threads', 'better-sqlite3', '@napi-rs/keyring'];
 
 /** @param {string} folder @param {string[]} mayImport @param {object[]} extra @param {string[]} files */
@@ -74,4 +74,10 @@ export default tseslint.config(
     // The window's code; renderer/vite.config.ts is build tooling and runs in Node.
   ], ['renderer/src/**/*.{ts,tsx}']),
   column('plugin-host', ['app'], [noElectron('The plugin host is a plain process: no Electron.')]),
+  {
+    // The Hub is its own composition root. Its tests may also use the desktop's marketplace code, to prove the desktop accepts what it serves.
+    ...column('hub', ['app'], [noElectron('The Hub is a plain Node server: no Electron.')]),
+    ignores: ['hub/**/*.test.ts', 'hub/testing/**'],
+  },
+  column('hub', ['app', 'main'], [noElectron('The Hub is a plain Node server: no Electron.')], ['hub/**/*.test.ts', 'hub/testing/**']),
 );

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{app,main,preload,renderer,plugin-host,e2e/harness,scripts}/**/*.test.{ts,tsx}'],
+    include: ['{app,main,preload,renderer,plugin-host,e2e/harness,scripts,hub}/**/*.test.{ts,tsx}'],
     environment: 'node',
     globalSetup: ['scripts/vitest-scratch.ts'],
     pool: 'forks',

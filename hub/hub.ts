@@ -1,0 +1,131 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { HubError } from './errors.ts';
+import { bearerOf, readJson, Router, send, type Ctx } from './http/router.ts';
+import { redactingLog, type HubLog } from './log.ts';
+import { HubAudit } from './people/audit.ts';
+import { People } from './people/people.ts';
+import { RateLimiter } from './people/rate-limit.ts';
+import { Redactor } from './redact.ts';
+import { peopleRoutes } from './routes/people.ts';
+import type { HubDb } from './storage/db.ts';
+import { openHubDb } from './storage/open.ts';
+
+export interface HubConfig {
+  dataDir: string;
+  /** Loopback unless told otherwise. */
+  host?: string;
+  port?: number;
+  /** PEM certificate and key: the Hub speaks HTTPS itself. Without them, put a TLS reverse proxy in front. */
+  tls?: { cert: string; key: string };
+  /** PostgreSQL instead of the SQLite file in the data folder. */
+  databaseUrl?: string;
+  /** The address clients reach the Hub at, when it differs from where it listens (a reverse proxy). */
+  publicUrl?: string;
+  rateLimit?: { perMinute: number; burst: number };
+  /** Where log lines go (already redacted). */
+  write?: (line: string) => void;
+  now?: () => Date;
+}
+
+export interface RunningHub {
+  url: string;
+  db: HubDb;
+  people: People;
+  log: HubLog;
+  redactor: Redactor;
+  /** The first admin's token, only on the start that created it. */
+  firstAdmin: { userName: string; token: string } | null;
+  close(): Promise<void>;
+}
+
+/** The parts every route module is given. */
+export interface HubParts {
+  config: Required<Pick<HubConfig, 'dataDir'>> & HubConfig;
+  db: HubDb;
+  router: Router;
+  people: People;
+  audit: HubAudit;
+  log: HubLog;
+  redactor: Redactor;
+  now: () => Date;
+  /** The Hub's own address as clients see it; known once it listens. */
+  origin: () => string;
+}
+
+/** The Hub's composition root: storage, people, routes and the HTTP(S) server. */
+export async function startHub(config: HubConfig): Promise<RunningHub> {
+  const now = config.now ?? (() => new Date());
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const redactor = new Redactor();
+  const log = redactingLog(redactor, config.write ?? ((line) => process.stdout.write(`${line}\n`)));
+  const db = await openHubDb(config.dataDir, config.databaseUrl, now);
+  const audit = new HubAudit(db, now);
+  const people = new People(db, audit, now);
+  const router = new Router();
+  const limiter = new RateLimiter(config.rateLimit ?? { perMinute: 600, burst: 120 });
+  let origin = config.publicUrl?.replace(/\/+$/, '') ?? '';
+  const parts: HubParts = { config, db, router, people, audit, log, redactor, now, origin: () => origin };
+  peopleRoutes(router, people, audit);
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    void serve(parts, limiter, req, res).catch((err: unknown) => {
+      const status = err instanceof HubError ? err.status : 500;
+      const message = err instanceof HubError ? err.message : 'The Hub failed to answer this request; the error is in its log.';
+      if (!(err instanceof HubError)) log.warn(`${req.method} ${new URL(req.url ?? '/', 'http://hub').pathname}: ${(err as Error).stack ?? String(err)}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Basic realm="Switchboard Hub", charset="UTF-8"' } : {};
+      if (err instanceof HubError && err.status === 429) headers['Retry-After'] = String((err as HubError & { retryAfter?: number }).retryAfter ?? 1);
+      send(res, { status, json: { error: redactor.redact(message) }, headers });
+    });
+  };
+  const server: Server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, handle) : createHttpServer(handle);
+  const host = config.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port ?? 0, host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  origin ||= `${config.tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  const firstAdmin = await people.firstStart();
+  log.info(`hub: listening on ${origin}`);
+  return {
+    url: origin,
+    db,
+    people,
+    log,
+    redactor,
+    firstAdmin,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}
+
+async function serve(parts: HubParts, limiter: RateLimiter, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://hub');
+  const found = parts.router.match(req.method ?? 'GET', url.pathname);
+  if (typeof found === 'number') throw new HubError(found, found === 405 ? 'This address does not accept that method.' : 'Nothing is served at this address.');
+  const { route, params } = found;
+  let caller = null as unknown as Ctx['caller'];
+  if (route.access !== 'public') {
+    const token = bearerOf(req);
+    if (!token) throw new HubError(401, 'This needs a Hub token: send "Authorization: Bearer <token>".');
+    caller = await parts.people.authenticate(token);
+    const wait = limiter.take(caller.tokenId);
+    if (wait !== null) throw Object.assign(new HubError(429, `Too many requests with this token; try again in ${wait} s.`), { retryAfter: wait });
+    if (route.access === 'admin' && !caller.admin) throw new HubError(403, 'Only members of the admin group can do this.');
+  }
+  let parsed: Promise<Record<string, unknown>> | undefined;
+  const ctx: Ctx = { req, res, url, params, caller, body: () => (parsed ??= readJson(req)) };
+  const reply = await route.handle(ctx);
+  if (reply) send(res, reply);
+}
