@@ -111,8 +111,9 @@ export function startServices(options: ServiceOptions): AppServices {
   let status: Status;
 
   const open = (): void => {
+    let db: Db | undefined;
     try {
-      const db = openDatabase(databasePath, MIGRATIONS);
+      db = openDatabase(databasePath, MIGRATIONS);
       const audit = new AuditLog(db, events);
       const settings = new SettingsService(db, events, audit, options.dataDir);
       const notifications = new NotificationService(db, events, options.native, log, () => settings.get().desktopNotifications);
@@ -167,8 +168,10 @@ export function startServices(options: ServiceOptions): AppServices {
     } catch (err) {
       if (!(err instanceof DatabaseUnreadableError)) throw err;
       log.error(err.message);
+      db?.close();
       core = undefined;
-      status = { state: 'database_error', version: options.appVersion, dataFolder: options.dataDir, databasePath, message: err.message };
+      // The file the user decides about: the app database, or the search index file next to it.
+      status = { state: 'database_error', version: options.appVersion, dataFolder: options.dataDir, databasePath: err.path, message: err.message };
     }
   };
   open();
@@ -182,7 +185,7 @@ export function startServices(options: ServiceOptions): AppServices {
     'app.status': () => status,
     'app.resetDatabase': () => {
       if (core) throw new AppError('conflict', 'The database is working; there is nothing to reset.');
-      const movedTo = moveDatabaseAside(databasePath);
+      const movedTo = moveDatabaseAside(status.state === 'database_error' ? status.databasePath : databasePath);
       log.warn(`moved unreadable database to ${movedTo}`);
       open();
       const fresh = core as Core | undefined;

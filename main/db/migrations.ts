@@ -11,8 +11,11 @@ import { metricsMigrations } from '../metrics/metrics.ts';
 import type { Migration } from './database.ts';
 
 /**
- * The app's schema history. `user_version` counts how many of these have
- * run, so the order is permanent: new capabilities append, nothing moves.
+ * The app's schema history, applied in this order. Each migration is
+ * recorded by its id in `schema_migrations` (see migrate() in database.ts),
+ * so a migration added to any capability's list runs on every database that
+ * lacks it, wherever it stands. Ids are permanent; a migration, once landed,
+ * is never edited: a change to it is a new migration.
  */
 export const MIGRATIONS: readonly Migration[] = [
   ...settingsMigrations,

@@ -13,6 +13,13 @@ export const MARK_CLOSE = '\uE001';
 /** Enough text for a snippet to find the match in a long tool result, without indexing megabytes. */
 export const INDEXED_CHARS = 8_000;
 
+/**
+ * The index file's format, kept in its `user_version`. Files from before it
+ * was recorded read 0 and hold the same tables; a file of a higher format
+ * was written by a newer Switchboard and is left exactly as it is.
+ */
+export const INDEX_FILE_FORMAT = 1;
+
 /** `switchboard.db` → `switchboard-search.db`, in the same folder. */
 export function searchIndexPath(databasePath: string): string {
   return join(dirname(databasePath), `${basename(databasePath).replace(/\.db$/, '')}-search.db`);

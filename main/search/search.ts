@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { MessageSearchHit, SearchAllResult, Segment, TaskSearchHit } from '../../app/contract/search.ts';
 import { SEARCH_LIMIT_MAX } from '../../app/contract/search.ts';
-import { PAGE_SIZE, type Db, type Migration } from '../db/database.ts';
+import { DatabaseNewerError, PAGE_SIZE, type Db, type Migration } from '../db/database.ts';
 import type { Logger } from '../log/logger.ts';
-import { INDEXED_CHARS, MARK_CLOSE, MARK_OPEN, messageTableSql, searchIndexPath, stateTableSql } from './index-file.ts';
+import { INDEX_FILE_FORMAT, INDEXED_CHARS, MARK_CLOSE, MARK_OPEN, messageTableSql, searchIndexPath, stateTableSql } from './index-file.ts';
 import { INDEX_WORKER_ENTRY, MessageIndexer } from './indexer.ts';
 
 export const searchMigrations: Migration[] = [
@@ -208,6 +208,11 @@ export class SearchService {
   #open(path: string, newest: number): number {
     const db = this.#db;
     db.prepare('ATTACH DATABASE ? AS search').run(path);
+    const format = db.pragma('search.user_version', { simple: true }) as number;
+    if (format > INDEX_FILE_FORMAT) {
+      db.exec('DETACH DATABASE search');
+      throw new DatabaseNewerError(path, `its index format is ${format}, and this version knows ${INDEX_FILE_FORMAT}`);
+    }
     db.pragma(`search.page_size = ${PAGE_SIZE}`);
     db.pragma('search.journal_mode = WAL');
     db.pragma('search.synchronous = NORMAL');
@@ -218,7 +223,10 @@ export class SearchService {
       const tables = this.#indexTables();
       const ours = tables.size === 2 && tables.get('search_messages') === asStored(messageTableSql('search')) && tables.get('index_state') === asStored(stateTableSql('search'));
       const state = ours ? (db.prepare('SELECT source, indexed_through FROM search.index_state').get() as { source: string; indexed_through: number } | undefined) : undefined;
-      if (state && state.source === source && state.indexed_through <= newest) return state.indexed_through;
+      if (state && state.source === source && state.indexed_through <= newest) {
+        if (format < INDEX_FILE_FORMAT) db.pragma(`search.user_version = ${INDEX_FILE_FORMAT}`);
+        return state.indexed_through;
+      }
       if (state) this.#log.info('search: the index file belongs to another database; building it anew');
       else if (tables.size) this.#log.info('search: the index file holds tables this version did not write; building it anew');
       db.exec('DROP TABLE IF EXISTS search.search_messages');
@@ -226,6 +234,7 @@ export class SearchService {
       db.exec(messageTableSql('search'));
       db.exec(stateTableSql('search'));
       db.prepare('INSERT INTO search.index_state (id, source, indexed_through) VALUES (1, ?, 0)').run(source);
+      db.pragma(`search.user_version = ${INDEX_FILE_FORMAT}`);
       return 0;
     })();
   }
