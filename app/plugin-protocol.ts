@@ -70,6 +70,26 @@ export type ApiMethod = keyof typeof API_METHODS;
 export type ApiArgs<M extends ApiMethod> = Static<(typeof API_METHODS)[M]['args']>;
 export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethod[];
 
+/** One permission a call needs, and how the call is named where it is refused (log line, audit row). */
+export interface RequiredGrant {
+  permission: Permission;
+  call: string;
+}
+
+/**
+ * Every permission a call needs, in the order main checks them: its method's
+ * own, then any its arguments add. Emitting the `notification` event shows a
+ * toast, so it needs `notifications` as well as `events`.
+ */
+export function requiredGrants<M extends ApiMethod>(method: M, args: ApiArgs<M>): RequiredGrant[] {
+  const own: Permission | null = API_METHODS[method].permission;
+  const grants: RequiredGrant[] = own ? [{ permission: own, call: method }] : [];
+  if (method === 'events.emit' && (args as ApiArgs<'events.emit'>).name === 'notification') {
+    grants.push({ permission: 'notifications', call: 'events.emit(notification)' });
+  }
+  return grants;
+}
+
 const CallId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
 export const HostCommand = Type.Object(

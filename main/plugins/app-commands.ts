@@ -1,6 +1,7 @@
 import { AppError } from '../../app/contract/envelope.ts';
 import type { NotificationService } from '../notifications/notifications.ts';
-import type { AppCommand, PluginSupervisor, TaskBackend } from './supervisor.ts';
+import type { TaskBackend } from './api/context.ts';
+import type { AppCommand, PluginSupervisor } from './supervisor.ts';
 
 /**
  * The app's own palette commands that run in main. Navigation commands

@@ -14,11 +14,7 @@ import { checkSettings, isSafePluginId, type PluginManifest } from '../../app/ma
 import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
 import type { Permission } from '../../app/permissions.ts';
 import {
-  API_METHODS,
-  MAX_EVENT_DEPTH,
   permissionDeniedMessage,
-  type ApiArgs,
-  type ApiMethod,
   type HookReply,
   type HostMessage,
   type MainMessage,
@@ -27,16 +23,18 @@ import type { AuditLog } from '../audit/audit.ts';
 import type { AppEvents } from '../ipc/events.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NotificationService } from '../notifications/notifications.ts';
-import type { TaskService } from '../tasks/tasks.ts';
 import type { PluginBus, PluginProcessControl } from './control.ts';
-import { checkCallArgs, checkHookReply, checkPanel, isApiMethod } from './envelope.ts';
+import { checkHookReply } from './envelope.ts';
 import type { PluginLauncher } from './launcher.ts';
 import { PluginConnection, seconds, type ConnectionExit } from './connection.ts';
 import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlugin } from './manifest.ts';
 import type { PluginPaths } from './paths.ts';
 import type { PluginRegistry } from './registry.ts';
-import { PluginStore, PluginStoreError } from './store.ts';
+import type { PluginStore } from './store.ts';
 import { CrashTracker } from './crash-tracker.ts';
+import { clearRegistrations, emptyRegistrations, freshLimits, type ApiContext, type ApiServices, type Registrations, type TaskBackend } from './api/context.ts';
+import { ApiGate } from './api/gate.ts';
+import { API_TABLE } from './api/table.ts';
 
 /** Every duration the supervisor waits for; tests shrink them instead of sleeping. */
 export interface SupervisorTiming {
@@ -67,15 +65,6 @@ export const DEFAULT_TIMING: SupervisorTiming = {
 
 export const DEFAULT_MEMORY_LIMIT_MB = 128;
 const MAX_INCIDENTS = 50;
-const MAX_COMMANDS = 100;
-const MAX_HOOKS = 20;
-const MAX_SUBSCRIPTIONS = 100;
-/** Toasts one plugin may raise per minute; a chatty plugin must not bury the user's other notifications. */
-const NOTIFICATIONS_PER_MINUTE = 10;
-/** A denial or protocol violation of the same kind is audited once per this window, so a loop cannot flood the log. */
-const AUDIT_REPEAT_MS = 60_000;
-
-export type TaskBackend = Pick<TaskService, 'list' | 'create' | 'updateStatus'>;
 
 /** A command the app itself offers in the palette. */
 export interface AppCommand {
@@ -127,10 +116,7 @@ interface Entry {
   logs: PluginLogLineValue[];
   incidents: PluginIncidentValue[];
   panel: Panel | null;
-  commands: Map<number, { label: string; takesArgument: boolean }>;
-  hooks: Map<number, { stage: HookStage; priority: number; timeoutMs: number }>;
-  events: Set<string>;
-  messages: boolean;
+  registered: Registrations;
   readyWaiters: ((result: StartResult) => void)[];
   exitWaiters: (() => void)[];
   restartTimer: NodeJS.Timeout | undefined;
@@ -139,10 +125,9 @@ interface Entry {
   stopping: boolean;
   /** Set while a reload tries new code: a failure then rolls back instead of restarting. */
   trial: boolean;
-  calls: { windowStart: number; count: number; warned: boolean };
-  audited: Map<string, number>;
   grants: { revision: number; set: Set<Permission> };
-  notifiedAt: number[];
+  /** The plugin as the API gate and the capability modules see it; made on first use (`#api`). */
+  api: ApiContext | null;
 }
 
 /** Resident set size from /proc on Linux; other platforms fall back to what the heartbeat reports. */
@@ -170,19 +155,27 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   readonly #o: SupervisorOptions;
   readonly #timing: SupervisorTiming;
   readonly #memoryLimitMb: number;
-  readonly #callsPerSecond: number;
   readonly #now: () => number;
   readonly #readRss: (pid: number) => number | null;
   readonly #entries = new Map<string, Entry>();
+  readonly #gate: ApiGate;
+  readonly #apiServices: ApiServices;
   #closed = false;
 
   constructor(options: SupervisorOptions) {
     this.#o = options;
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
     this.#memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-    this.#callsPerSecond = options.callsPerSecond ?? 1000;
     this.#now = options.now ?? Date.now;
     this.#readRss = options.readRss ?? procRss;
+    this.#gate = new ApiGate({ table: API_TABLE, audit: options.audit, log: options.log, now: this.#now, callsPerSecond: options.callsPerSecond ?? 1000 });
+    this.#apiServices = {
+      store: options.store,
+      tasks: options.tasks,
+      notifications: options.notifications,
+      fanOut: (name, payload, depth, from) => this.#fanOut(name, payload, depth, from),
+      now: this.#now,
+    };
   }
 
   // ---- Control (marketplace, services, channels) ----
@@ -389,7 +382,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     const plugins: PaletteEntryValue[] = [];
     for (const entry of this.#entries.values()) {
       if (entry.state !== 'running' || !this.#granted(entry, 'palette')) continue;
-      for (const [key, c] of entry.commands) {
+      for (const [key, c] of entry.registered.commands) {
         plugins.push({ id: `${entry.id}::${key}`, label: c.label, source: 'plugin', pluginId: entry.id, pluginName: this.#name(entry), takesArgument: c.takesArgument });
       }
     }
@@ -405,7 +398,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     const split = commandId.lastIndexOf('::');
     const entry = split > 0 ? this.#entries.get(commandId.slice(0, split)) : undefined;
     const key = Number(commandId.slice(split + 2));
-    const command = entry?.commands.get(key);
+    const command = entry?.registered.commands.get(key);
     if (!entry || !command) throw new AppError('not_found', 'That command no longer exists. Its plugin may have been stopped or changed.');
     if (entry.state !== 'running') throw new AppError('conflict', `${this.#name(entry)} is not running (${entry.state}), so its commands cannot run.`);
     if (!this.#granted(entry, 'palette')) throw new AppError('permission_denied', permissionDeniedMessage('palette', entry.id));
@@ -422,7 +415,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   deliverMessage(message: AgentMessage): void {
     for (const entry of this.#entries.values()) {
-      if (entry.state === 'running' && entry.messages && this.#granted(entry, 'messages')) {
+      if (entry.state === 'running' && entry.registered.messages && this.#granted(entry, 'messages')) {
         this.#send(entry, { t: 'message', message });
       }
     }
@@ -436,7 +429,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     const chain: { entry: Entry; key: number; priority: number; timeoutMs: number }[] = [];
     for (const entry of this.#entries.values()) {
       if (entry.state !== 'running' || !this.#granted(entry, 'hooks')) continue;
-      for (const [key, h] of entry.hooks) if (h.stage === stage) chain.push({ entry, key, priority: h.priority, timeoutMs: h.timeoutMs });
+      for (const [key, h] of entry.registered.hooks) if (h.stage === stage) chain.push({ entry, key, priority: h.priority, timeoutMs: h.timeoutMs });
     }
     // Lower priority numbers run first; ties run in plugin id order so the chain is the same every time.
     chain.sort((a, b) => a.priority - b.priority || a.entry.id.localeCompare(b.entry.id) || a.key - b.key);
@@ -475,11 +468,9 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   #spawn(entry: Entry): Promise<StartResult> {
     const code = entry.code!;
-    Object.assign(entry, { failedStart: false, messages: false });
-    entry.commands.clear();
-    entry.hooks.clear();
-    entry.events.clear();
-    entry.calls = { windowStart: 0, count: 0, warned: false };
+    entry.failedStart = false;
+    clearRegistrations(entry.registered);
+    this.#api(entry).limits.calls = { windowStart: 0, count: 0, warned: false };
     this.#setState(entry, 'starting', null);
     this.#log(entry, 'info', 'system', `Starting ${code.manifest.name} ${code.manifest.version} (${this.#o.launcher.kind})`);
     const result = new Promise<StartResult>((resolve) => entry.readyWaiters.push(resolve));
@@ -496,7 +487,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
           ready: (message) => current() && this.#onReady(entry, message),
           log: (message) => current() && this.#log(entry, message.level, 'plugin', message.text),
           call: (message) => current() && void this.#onCall(entry, message.id, message.method, message.args),
-          violation: (reason) => current() && this.#violation(entry, reason),
+          violation: (reason) => current() && this.#gate.violation(this.#api(entry), reason),
           output: (line) => current() && this.#log(entry, 'warn', 'system', line),
           killing: (reason) => current() && this.#killing(entry, reason),
           exit: (exit) => current() && this.#onExit(entry, exit),
@@ -514,7 +505,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   #onReady(entry: Entry, message: Extract<HostMessage, { t: 'ready' }>): void {
     if (entry.state !== 'starting') return;
     this.#setState(entry, 'running', null);
-    const announced = message.commands.filter((c) => entry.commands.has(c.key)).map((c) => c.label);
+    const announced = message.commands.filter((c) => entry.registered.commands.has(c.key)).map((c) => c.label);
     this.#log(entry, 'info', 'system', `Running${announced.length ? ` with commands: ${announced.join(', ')}` : ''}`);
     this.#settleStart(entry, { ok: true });
   }
@@ -609,183 +600,14 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
 
   // ---- Requests from a plugin process ----
 
-  #violation(entry: Entry, reason: string): void {
-    this.#log(entry, 'error', 'system', `Refused a malformed message from the plugin process: ${reason}`);
-    this.#auditOnce(entry, `violation:${reason}`, 'plugin_protocol_violation', { reason });
-  }
-
   async #onCall(entry: Entry, id: number, method: string, args: unknown): Promise<void> {
-    const reply = (result: { ok: true; value: unknown } | { ok: false; error: string }) => this.#send(entry, { t: 'result', id, ...result } as MainMessage);
-    if (!isApiMethod(method)) {
-      this.#violation(entry, `unknown API method "${method.slice(0, 50)}"`);
-      reply({ ok: false, error: `There is no API method "${method.slice(0, 50)}"` });
-      return;
-    }
-    const limited = this.#rateLimited(entry);
-    if (limited) {
-      reply({ ok: false, error: limited });
-      return;
-    }
-    const problem = checkCallArgs(method, args);
-    if (problem) {
-      this.#violation(entry, problem);
-      reply({ ok: false, error: problem });
-      return;
-    }
-    const permission = API_METHODS[method].permission;
-    if (permission && !this.#granted(entry, permission)) {
-      reply({ ok: false, error: this.#deny(entry, permission, method) });
-      return;
-    }
-    try {
-      reply({ ok: true, value: (await this.#perform(entry, method, args as never)) ?? null });
-    } catch (err) {
-      if (err instanceof AppError || err instanceof PluginStoreError) {
-        reply({ ok: false, error: err.message });
-        return;
-      }
-      this.#o.log.error(`plugin ${entry.id}: ${method} failed`, err);
-      reply({ ok: false, error: `${method} failed inside Switchboard; details are in the app log` });
-    }
-  }
-
-  #deny(entry: Entry, permission: Permission, method: string): string {
-    const message = permissionDeniedMessage(permission, entry.id);
-    this.#log(entry, 'warn', 'system', `${message} (${method})`);
-    this.#auditOnce(entry, `denied:${permission}:${method}`, 'permission_denied', { permission, method }, permission);
-    return message;
-  }
-
-  #auditOnce(entry: Entry, key: string, eventType: string, detail: Record<string, unknown>, subject = entry.id): void {
-    const now = this.#now();
-    const last = entry.audited.get(key);
-    if (last !== undefined && now - last < AUDIT_REPEAT_MS) return;
-    entry.audited.set(key, now);
-    this.#o.audit.append(eventType, `plugin:${entry.id}`, subject, detail);
-  }
-
-  #rateLimited(entry: Entry): string | null {
-    const now = this.#now();
-    if (now - entry.calls.windowStart >= 1000) entry.calls = { windowStart: now, count: 0, warned: false };
-    entry.calls.count += 1;
-    if (entry.calls.count <= this.#callsPerSecond) return null;
-    const message = `Too many requests: at most ${this.#callsPerSecond} API calls a second`;
-    if (!entry.calls.warned) {
-      entry.calls.warned = true;
-      this.#log(entry, 'warn', 'system', `${message}; refusing the rest of this second`);
-    }
-    return message;
-  }
-
-  async #perform(entry: Entry, method: ApiMethod, args: ApiArgs<ApiMethod>): Promise<unknown> {
-    const { store, tasks } = this.#o;
-    const manifest = entry.code?.manifest ?? null;
-    const actor = `plugin:${entry.id}` as const;
-    switch (method) {
-      case 'palette.registerCommand': {
-        const a = args as ApiArgs<'palette.registerCommand'>;
-        if (entry.commands.size >= MAX_COMMANDS && !entry.commands.has(a.key)) throw new AppError('conflict', `A plugin may register at most ${MAX_COMMANDS} commands`);
-        entry.commands.set(a.key, { label: a.label, takesArgument: a.takesArgument });
-        if (entry.state === 'running') this.#changed(entry);
-        return null;
-      }
-      case 'events.on': {
-        if (entry.events.size >= MAX_SUBSCRIPTIONS) throw new AppError('conflict', `A plugin may listen to at most ${MAX_SUBSCRIPTIONS} event names`);
-        entry.events.add((args as ApiArgs<'events.on'>).name);
-        return null;
-      }
-      case 'events.emit': {
-        const a = args as ApiArgs<'events.emit'>;
-        if (a.depth > MAX_EVENT_DEPTH) throw new AppError('conflict', `Events nested deeper than ${MAX_EVENT_DEPTH} are refused`);
-        if (a.name === 'notification') this.#notificationEvent(entry, a.payload);
-        this.#fanOut(a.name, a.payload, a.depth, entry.id);
-        return null;
-      }
-      case 'notifications.send': {
-        const a = args as ApiArgs<'notifications.send'>;
-        this.#notificationAllowance(entry);
-        this.#o.notifications.notify({ type: 'info', title: a.title || this.#name(entry), message: a.body, source: actor });
-        return null;
-      }
-      case 'messages.subscribe':
-        entry.messages = true;
-        return null;
-      case 'tasks.list':
-        return tasks.list();
-      case 'tasks.create': {
-        const a = args as ApiArgs<'tasks.create'>;
-        return tasks.create(a.title, a.description, actor);
-      }
-      case 'tasks.updateStatus': {
-        const a = args as ApiArgs<'tasks.updateStatus'>;
-        return tasks.updateStatus(a.id, a.status, actor);
-      }
-      case 'settings.get':
-        return store.getSetting(entry.id, manifest, (args as ApiArgs<'settings.get'>).key);
-      case 'settings.set': {
-        const a = args as ApiArgs<'settings.set'>;
-        store.setSetting(entry.id, manifest, a.key, a.value);
-        return null;
-      }
-      case 'storage.get':
-        return store.get(entry.id, (args as ApiArgs<'storage.get'>).key);
-      case 'storage.set': {
-        const a = args as ApiArgs<'storage.set'>;
-        store.set(entry.id, a.key, a.value);
-        return null;
-      }
-      case 'storage.delete':
-        return store.delete(entry.id, (args as ApiArgs<'storage.delete'>).key);
-      case 'storage.keys':
-        return store.keys(entry.id);
-      case 'ui.setPanel': {
-        const { panel } = args as ApiArgs<'ui.setPanel'>;
-        if (panel === null) entry.panel = null;
-        else {
-          const checked = checkPanel(panel);
-          if (!checked.ok) throw new AppError('invalid_argument', checked.reason);
-          entry.panel = checked.value;
-        }
-        this.#o.events.emit('plugins.panel', { id: entry.id, panel: entry.panel });
-        return null;
-      }
-      case 'hooks.register': {
-        const a = args as ApiArgs<'hooks.register'>;
-        if (entry.hooks.size >= MAX_HOOKS && !entry.hooks.has(a.key)) throw new AppError('conflict', `A plugin may register at most ${MAX_HOOKS} hooks`);
-        entry.hooks.set(a.key, { stage: a.stage, priority: a.priority, timeoutMs: a.timeoutMs });
-        return null;
-      }
-    }
-  }
-
-  /** `emit('notification', {type, message})` shows a toast, but only for a plugin that also holds `notifications`. */
-  #notificationEvent(entry: Entry, payload: unknown): void {
-    if (!this.#granted(entry, 'notifications')) {
-      throw new AppError('permission_denied', this.#deny(entry, 'notifications', 'events.emit(notification)'));
-    }
-    const p = (payload ?? {}) as { type?: unknown; message?: unknown; title?: unknown };
-    const types = ['info', 'success', 'warning', 'error'] as const;
-    const type = types.find((t) => t === p.type) ?? 'info';
-    if (typeof p.message !== 'string' || p.message.length === 0) throw new AppError('invalid_argument', "A notification event needs {message: string, type?: 'info' | 'success' | 'warning' | 'error'}");
-    const title = typeof p.title === 'string' && p.title ? p.title : this.#name(entry);
-    this.#notificationAllowance(entry);
-    this.#o.notifications.notify({ type, title, message: p.message, source: `plugin:${entry.id}` });
-  }
-
-  #notificationAllowance(entry: Entry): void {
-    const now = this.#now();
-    entry.notifiedAt = entry.notifiedAt.filter((at) => now - at < 60_000);
-    if (entry.notifiedAt.length >= NOTIFICATIONS_PER_MINUTE) {
-      const message = `Too many notifications: at most ${NOTIFICATIONS_PER_MINUTE} a minute`;
-      this.#log(entry, 'warn', 'system', `${message}; this one was dropped`);
-      throw new AppError('conflict', message);
-    }
-    entry.notifiedAt.push(now);
+    const result = await this.#gate.call(this.#api(entry), method, args);
+    this.#send(entry, { t: 'result', id, ...result } as MainMessage);
   }
 
   #fanOut(name: string, payload: unknown, depth: number, from: string | null): void {
     for (const entry of this.#entries.values()) {
-      if (entry.id === from || entry.state !== 'running' || !entry.events.has(name)) continue;
+      if (entry.id === from || entry.state !== 'running' || !entry.registered.events.has(name)) continue;
       if (!this.#granted(entry, 'events')) continue;
       this.#send(entry, { t: 'event', name, payload, depth, from });
     }
@@ -808,20 +630,15 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         logs: [],
         incidents: [],
         panel: null,
-        commands: new Map(),
-        hooks: new Map(),
-        events: new Set(),
-        messages: false,
+        registered: emptyRegistrations(),
         readyWaiters: [],
         exitWaiters: [],
         restartTimer: undefined,
         failedStart: false,
         stopping: false,
         trial: false,
-        calls: { windowStart: 0, count: 0, warned: false },
-        audited: new Map(),
         grants: { revision: -1, set: new Set() },
-        notifiedAt: [],
+        api: null,
       };
       this.#entries.set(id, entry);
     }
@@ -834,6 +651,27 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
    * registry on every check, through a copy refreshed whenever the registry
    * has been written since, so a revoked grant holds from the next call.
    */
+  #api(entry: Entry): ApiContext {
+    entry.api ??= {
+      pluginId: entry.id,
+      actor: `plugin:${entry.id}`,
+      registered: entry.registered,
+      limits: freshLimits(),
+      services: this.#apiServices,
+      name: () => this.#name(entry),
+      manifest: () => entry.code?.manifest ?? null,
+      running: () => entry.state === 'running',
+      granted: (permission) => this.#granted(entry, permission),
+      log: (level, text) => this.#log(entry, level, 'system', text),
+      changed: () => this.#changed(entry),
+      setPanel: (panel) => {
+        entry.panel = panel;
+        this.#o.events.emit('plugins.panel', { id: entry.id, panel });
+      },
+    };
+    return entry.api;
+  }
+
   #granted(entry: Entry, permission: Permission): boolean {
     const revision = this.#o.registry.revision;
     if (entry.grants.revision !== revision) entry.grants = { revision, set: new Set(this.#o.registry.grants(entry.id)) };
@@ -896,7 +734,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       memoryBytes: running ? (entry.connection?.memoryBytes ?? null) : null,
       restarts: entry.restarts,
       hasUpdate: false,
-      commands: palette ? [...entry.commands].map(([key, c]) => ({ id: `${entry.id}::${key}`, label: c.label, takesArgument: c.takesArgument })) : [],
+      commands: palette ? [...entry.registered.commands].map(([key, c]) => ({ id: `${entry.id}::${key}`, label: c.label, takesArgument: c.takesArgument })) : [],
       canRollback: Boolean(row?.previousVersion),
     };
   }

@@ -1,0 +1,83 @@
+import type { Panel, PluginLogLineValue } from '../../../app/contract/plugins.ts';
+import type { PluginManifest } from '../../../app/manifest.ts';
+import type { HookStage } from '../../../app/messages.ts';
+import type { Permission } from '../../../app/permissions.ts';
+import type { ApiArgs, ApiMethod } from '../../../app/plugin-protocol.ts';
+import type { NotificationService } from '../../notifications/notifications.ts';
+import type { TaskService } from '../../tasks/tasks.ts';
+import type { PluginStore } from '../store.ts';
+
+export type TaskBackend = Pick<TaskService, 'list' | 'create' | 'updateStatus'>;
+
+/** What one process start of a plugin registered; a restart begins with none. */
+export interface Registrations {
+  commands: Map<number, { label: string; takesArgument: boolean }>;
+  hooks: Map<number, { stage: HookStage; priority: number; timeoutMs: number }>;
+  /** Event names it listens to. */
+  events: Set<string>;
+  /** It asked for agent messages. */
+  messages: boolean;
+}
+
+export function emptyRegistrations(): Registrations {
+  return { commands: new Map(), hooks: new Map(), events: new Set(), messages: false };
+}
+
+export function clearRegistrations(registered: Registrations): void {
+  registered.commands.clear();
+  registered.hooks.clear();
+  registered.events.clear();
+  registered.messages = false;
+}
+
+/** The counters main keeps on a plugin's calls. */
+export interface CallerLimits {
+  /** Calls in the current one-second window (reset at each process start). */
+  calls: { windowStart: number; count: number; warned: boolean };
+  /** When each kind of refusal was last audited, so a loop cannot flood the audit log. */
+  audited: Map<string, number>;
+  /** When its recent toasts were shown. */
+  notifiedAt: number[];
+}
+
+export function freshLimits(): CallerLimits {
+  return { calls: { windowStart: 0, count: 0, warned: false }, audited: new Map(), notifiedAt: [] };
+}
+
+/** The services of main the capability modules work with. */
+export interface ApiServices {
+  store: PluginStore;
+  tasks: TaskBackend;
+  notifications: Pick<NotificationService, 'notify'>;
+  /** Sends an event to every other running plugin that listens to it. */
+  fanOut(name: string, payload: unknown, depth: number, from: string | null): void;
+  now: () => number;
+}
+
+/**
+ * The plugin a call came from, as main knows it. Which plugin that is comes
+ * from the process that sent the call, never from the call.
+ */
+export interface ApiContext {
+  readonly pluginId: string;
+  readonly actor: `plugin:${string}`;
+  readonly registered: Registrations;
+  readonly limits: CallerLimits;
+  readonly services: ApiServices;
+  /** The name the user sees. */
+  name(): string;
+  manifest(): PluginManifest | null;
+  running(): boolean;
+  /** Read from the registry on every check, so a revoked grant holds from the next call. */
+  granted(permission: Permission): boolean;
+  log(level: PluginLogLineValue['level'], text: string): void;
+  /** Its summary changed (a new palette command): tell the window. */
+  changed(): void;
+  setPanel(panel: Panel | null): void;
+}
+
+/** A capability module's handler for one method; the gate has checked the call before it runs. */
+export type ApiHandler<M extends ApiMethod> = (ctx: ApiContext, args: ApiArgs<M>) => Promise<unknown>;
+
+/** Every API method and the capability module that performs it. */
+export type ApiTable = { [M in ApiMethod]: ApiHandler<M> };

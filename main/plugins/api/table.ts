@@ -1,0 +1,27 @@
+import type { ApiTable } from './context.ts';
+import { eventsApi } from './events.ts';
+import { hooksApi } from './hooks.ts';
+import { messagesApi } from './messages.ts';
+import { notificationsApi } from './notifications.ts';
+import { paletteApi } from './palette.ts';
+import { settingsApi } from './settings.ts';
+import { storageApi } from './storage.ts';
+import { tasksApi } from './tasks.ts';
+import { uiApi } from './ui.ts';
+
+/**
+ * Every API method and the capability module that performs it. The type
+ * makes a method in app/plugin-protocol.ts without a handler here a compile
+ * error. Only the gate (gate.ts) calls into this table.
+ */
+export const API_TABLE: ApiTable = {
+  ...paletteApi,
+  ...eventsApi,
+  ...notificationsApi,
+  ...messagesApi,
+  ...tasksApi,
+  ...settingsApi,
+  ...storageApi,
+  ...uiApi,
+  ...hooksApi,
+};
