@@ -13,18 +13,12 @@ import {
 import { checkSettings, isSafePluginId, type PluginManifest } from '../../app/manifest.ts';
 import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
 import type { Permission } from '../../app/permissions.ts';
-import {
-  permissionDeniedMessage,
-  type HookReply,
-  type HostMessage,
-  type MainMessage,
-} from '../../app/plugin-protocol.ts';
+import { permissionDeniedMessage, type HostMessage, type MainMessage } from '../../app/plugin-protocol.ts';
 import type { AuditLog } from '../audit/audit.ts';
 import type { AppEvents } from '../ipc/events.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NotificationService } from '../notifications/notifications.ts';
-import type { PluginBus, PluginProcessControl } from './control.ts';
-import { checkHookReply } from './envelope.ts';
+import type { PluginBus as PluginBusContract, PluginProcessControl } from './control.ts';
 import type { PluginLauncher } from './launcher.ts';
 import { PluginConnection, seconds, type ConnectionExit } from './connection.ts';
 import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlugin } from './manifest.ts';
@@ -35,6 +29,7 @@ import { CrashTracker } from './crash-tracker.ts';
 import { clearRegistrations, emptyRegistrations, freshLimits, type ApiContext, type ApiServices, type Registrations, type TaskBackend } from './api/context.ts';
 import { ApiGate } from './api/gate.ts';
 import { API_TABLE } from './api/table.ts';
+import { PluginBus } from './bus.ts';
 
 /** Every duration the supervisor waits for; tests shrink them instead of sleeping. */
 export interface SupervisorTiming {
@@ -126,8 +121,8 @@ interface Entry {
   /** Set while a reload tries new code: a failure then rolls back instead of restarting. */
   trial: boolean;
   grants: { revision: number; set: Set<Permission> };
-  /** The plugin as the API gate and the capability modules see it; made on first use (`#api`). */
-  api: ApiContext | null;
+  /** The plugin as the API gate, the capability modules and the bus see it. */
+  api: ApiContext;
 }
 
 /** Resident set size from /proc on Linux; other platforms fall back to what the heartbeat reports. */
@@ -151,7 +146,7 @@ function errorMessage(err: unknown): string {
  * request is from is decided by which process sent it, and every grant is
  * read from the registry.
  */
-export class PluginSupervisor implements PluginProcessControl, PluginBus {
+export class PluginSupervisor implements PluginProcessControl, PluginBusContract {
   readonly #o: SupervisorOptions;
   readonly #timing: SupervisorTiming;
   readonly #memoryLimitMb: number;
@@ -159,6 +154,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   readonly #readRss: (pid: number) => number | null;
   readonly #entries = new Map<string, Entry>();
   readonly #gate: ApiGate;
+  readonly #bus = new PluginBus(() => this.#entries.values());
   readonly #apiServices: ApiServices;
   #closed = false;
 
@@ -173,7 +169,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
       store: options.store,
       tasks: options.tasks,
       notifications: options.notifications,
-      fanOut: (name, payload, depth, from) => this.#fanOut(name, payload, depth, from),
+      fanOut: (name, payload, depth, from) => this.#bus.fanOut(name, payload, depth, from),
       now: this.#now,
     };
   }
@@ -414,54 +410,15 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   // ---- Bus (agent sessions) ----
 
   deliverMessage(message: AgentMessage): void {
-    for (const entry of this.#entries.values()) {
-      if (entry.state === 'running' && entry.registered.messages && this.#granted(entry, 'messages')) {
-        this.#send(entry, { t: 'message', message });
-      }
-    }
+    this.#bus.deliverMessage(message);
   }
 
   emitHostEvent(name: string, payload: unknown): void {
-    this.#fanOut(name, payload, 0, null);
+    this.#bus.emitHostEvent(name, payload);
   }
 
-  async runHooks(stage: HookStage, body: string): Promise<HookOutcome> {
-    const chain: { entry: Entry; key: number; priority: number; timeoutMs: number }[] = [];
-    for (const entry of this.#entries.values()) {
-      if (entry.state !== 'running' || !this.#granted(entry, 'hooks')) continue;
-      for (const [key, h] of entry.registered.hooks) if (h.stage === stage) chain.push({ entry, key, priority: h.priority, timeoutMs: h.timeoutMs });
-    }
-    // Lower priority numbers run first; ties run in plugin id order so the chain is the same every time.
-    chain.sort((a, b) => a.priority - b.priority || a.entry.id.localeCompare(b.entry.id) || a.key - b.key);
-    let current = body;
-    let modified = false;
-    let metadata: Record<string, unknown> = {};
-    for (const link of chain) {
-      let reply: HookReply;
-      try {
-        const raw = await this.#invoke(link.entry, { t: 'invoke', id: 0, target: 'hook', key: link.key, stage, body: current, metadata }, link.timeoutMs, false);
-        const checked = checkHookReply(raw);
-        if (!checked.ok) throw new Error(checked.reason);
-        reply = checked.value;
-      } catch (err) {
-        const why = /timed out/.test(errorMessage(err)) ? `timed out after ${link.timeoutMs} ms` : `failed: ${errorMessage(err)}`;
-        const closed = link.entry.code?.manifest.hookFailure === 'closed';
-        this.#log(link.entry, 'warn', 'system', `The ${stage} hook ${why}; ${closed ? 'blocking, as its manifest asks' : 'skipped'}`);
-        if (closed) {
-          return { action: 'block', status: 503, errorType: 'hook_failed', message: `${this.#name(link.entry)}'s ${stage} hook ${why}`, pluginId: link.entry.id, metadata };
-        }
-        continue;
-      }
-      metadata = reply.metadata;
-      if (reply.action === 'block') {
-        return { action: 'block', status: reply.status, errorType: reply.errorType, message: reply.message, pluginId: link.entry.id, metadata };
-      }
-      if (reply.action === 'modify') {
-        current = reply.body;
-        modified = true;
-      }
-    }
-    return modified ? { action: 'modify', body: current, metadata } : { action: 'passthrough', body: current, metadata };
+  runHooks(stage: HookStage, body: string): Promise<HookOutcome> {
+    return this.#bus.runHooks(stage, body);
   }
 
   // ---- Processes ----
@@ -470,7 +427,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
     const code = entry.code!;
     entry.failedStart = false;
     clearRegistrations(entry.registered);
-    this.#api(entry).limits.calls = { windowStart: 0, count: 0, warned: false };
+    entry.api.limits.calls = { windowStart: 0, count: 0, warned: false };
     this.#setState(entry, 'starting', null);
     this.#log(entry, 'info', 'system', `Starting ${code.manifest.name} ${code.manifest.version} (${this.#o.launcher.kind})`);
     const result = new Promise<StartResult>((resolve) => entry.readyWaiters.push(resolve));
@@ -487,7 +444,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
           ready: (message) => current() && this.#onReady(entry, message),
           log: (message) => current() && this.#log(entry, message.level, 'plugin', message.text),
           call: (message) => current() && void this.#onCall(entry, message.id, message.method, message.args),
-          violation: (reason) => current() && this.#gate.violation(this.#api(entry), reason),
+          violation: (reason) => current() && this.#gate.violation(entry.api, reason),
           output: (line) => current() && this.#log(entry, 'warn', 'system', line),
           killing: (reason) => current() && this.#killing(entry, reason),
           exit: (exit) => current() && this.#onExit(entry, exit),
@@ -601,16 +558,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   // ---- Requests from a plugin process ----
 
   async #onCall(entry: Entry, id: number, method: string, args: unknown): Promise<void> {
-    const result = await this.#gate.call(this.#api(entry), method, args);
+    const result = await this.#gate.call(entry.api, method, args);
     this.#send(entry, { t: 'result', id, ...result } as MainMessage);
-  }
-
-  #fanOut(name: string, payload: unknown, depth: number, from: string | null): void {
-    for (const entry of this.#entries.values()) {
-      if (entry.id === from || entry.state !== 'running' || !entry.registered.events.has(name)) continue;
-      if (!this.#granted(entry, 'events')) continue;
-      this.#send(entry, { t: 'event', name, payload, depth, from });
-    }
   }
 
   // ---- Bookkeeping ----
@@ -618,7 +567,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
   #entry(id: string, create: boolean): Entry {
     let entry = this.#entries.get(id);
     if (!entry && create) {
-      entry = {
+      const registered = emptyRegistrations();
+      const created: Entry = {
         id,
         discovered: { ok: false, id, folder: `${this.#o.paths.root}/${id}`, name: id, version: '0.0.0', errors: ['Not scanned yet'] },
         code: null,
@@ -630,7 +580,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         logs: [],
         incidents: [],
         panel: null,
-        registered: emptyRegistrations(),
+        registered,
         readyWaiters: [],
         exitWaiters: [],
         restartTimer: undefined,
@@ -638,9 +588,10 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
         stopping: false,
         trial: false,
         grants: { revision: -1, set: new Set() },
-        api: null,
+        api: this.#apiContext(id, registered, () => created),
       };
-      this.#entries.set(id, entry);
+      this.#entries.set(id, created);
+      entry = created;
     }
     if (!entry) throw new AppError('not_found', `No plugin "${id.slice(0, 80)}" is installed.`);
     return entry;
@@ -651,25 +602,25 @@ export class PluginSupervisor implements PluginProcessControl, PluginBus {
    * registry on every check, through a copy refreshed whenever the registry
    * has been written since, so a revoked grant holds from the next call.
    */
-  #api(entry: Entry): ApiContext {
-    entry.api ??= {
-      pluginId: entry.id,
-      actor: `plugin:${entry.id}`,
-      registered: entry.registered,
+  /** `entry` is read only when the context is used, after the entry exists. */
+  #apiContext(id: string, registered: Registrations, entryOf: () => Entry): ApiContext {
+    return {
+      pluginId: id,
+      actor: `plugin:${id}`,
+      registered,
       limits: freshLimits(),
       services: this.#apiServices,
-      name: () => this.#name(entry),
-      manifest: () => entry.code?.manifest ?? null,
-      running: () => entry.state === 'running',
-      granted: (permission) => this.#granted(entry, permission),
-      log: (level, text) => this.#log(entry, level, 'system', text),
-      changed: () => this.#changed(entry),
+      name: () => this.#name(entryOf()),
+      manifest: () => entryOf().code?.manifest ?? null,
+      running: () => entryOf().state === 'running',
+      granted: (permission) => this.#granted(entryOf(), permission),
+      log: (level, text) => this.#log(entryOf(), level, 'system', text),
+      changed: () => this.#changed(entryOf()),
       setPanel: (panel) => {
-        entry.panel = panel;
-        this.#o.events.emit('plugins.panel', { id: entry.id, panel });
+        entryOf().panel = panel;
+        this.#o.events.emit('plugins.panel', { id, panel });
       },
     };
-    return entry.api;
   }
 
   #granted(entry: Entry, permission: Permission): boolean {
