@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { HubError } from './errors.ts';
 import { bearerOf, readJson, Router, send, type Ctx } from './http/router.ts';
@@ -10,6 +11,11 @@ import { People } from './people/people.ts';
 import { RateLimiter } from './people/rate-limit.ts';
 import { Redactor } from './redact.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { sourceRoutes } from './routes/sources.ts';
+import { DEFAULT_REPO_LIMITS, type RepoLimits } from './sources/claude.ts';
+import { checkSyncTime, DailySync } from './sources/schedule.ts';
+import { SecretFiles } from './sources/secrets.ts';
+import { Sources } from './sources/sources.ts';
 import type { HubDb } from './storage/db.ts';
 import { openHubDb } from './storage/open.ts';
 
@@ -25,6 +31,11 @@ export interface HubConfig {
   /** The address clients reach the Hub at, when it differs from where it listens (a reverse proxy). */
   publicUrl?: string;
   rateLimit?: { perMinute: number; burst: number };
+  /** Daily "Sync all" at this local time (HH:MM); null turns the schedule off. */
+  syncAt?: string | null;
+  /** Certificate authorities (PEM) trusted for catalog sources besides the usual roots. */
+  extraCa?: string[];
+  repoLimits?: RepoLimits;
   /** Where log lines go (already redacted). */
   write?: (line: string) => void;
   now?: () => Date;
@@ -36,6 +47,8 @@ export interface RunningHub {
   people: People;
   log: HubLog;
   redactor: Redactor;
+  sources: Sources;
+  schedule: DailySync | null;
   /** The first admin's token, only on the start that created it. */
   firstAdmin: { userName: string; token: string } | null;
   close(): Promise<void>;
@@ -68,10 +81,27 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   const limiter = new RateLimiter(config.rateLimit ?? { perMinute: 600, burst: 120 });
   let origin = config.publicUrl?.replace(/\/+$/, '') ?? '';
   const parts: HubParts = { config, db, router, people, audit, log, redactor, now, origin: () => origin };
+  const changed = async () => {
+    await db.run("INSERT INTO hub_state (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [randomBytes(8).toString('hex')]);
+  };
+  const sources = new Sources({
+    db,
+    audit,
+    secrets: new SecretFiles(config.dataDir, redactor),
+    redactor,
+    log,
+    dataDir: config.dataDir,
+    extraCa: config.extraCa ?? [],
+    limits: config.repoLimits ?? DEFAULT_REPO_LIMITS,
+    now,
+    changed,
+  });
+  const schedulerSecret = randomBytes(32);
   peopleRoutes(router, people, audit);
+  sourceRoutes(router, sources);
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    void serve(parts, limiter, req, res).catch((err: unknown) => {
+    void serve(parts, limiter, schedulerSecret, req, res).catch((err: unknown) => {
       const status = err instanceof HubError ? err.status : 500;
       const message = err instanceof HubError ? err.message : 'The Hub failed to answer this request; the error is in its log.';
       if (!(err instanceof HubError)) log.warn(`${req.method} ${new URL(req.url ?? '/', 'http://hub').pathname}: ${(err as Error).stack ?? String(err)}`);
@@ -95,14 +125,28 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   origin ||= `${config.tls ? 'https' : 'http'}://${shownHost}:${port}`;
   const firstAdmin = await people.firstStart();
   log.info(`hub: listening on ${origin}`);
+  const syncAt = config.syncAt === undefined ? '03:00' : config.syncAt;
+  const schedule = syncAt
+    ? new DailySync({
+        at: checkSyncTime(syncAt),
+        target: () => new URL(`${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : shownHost}:${port}`),
+        cert: config.tls?.cert ?? null,
+        secret: schedulerSecret.toString('base64url'),
+        log,
+      })
+    : null;
+  schedule?.start(now);
   return {
     url: origin,
     db,
     people,
     log,
     redactor,
+    sources,
+    schedule,
     firstAdmin,
     close: async () => {
+      schedule?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
@@ -110,19 +154,31 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   };
 }
 
-async function serve(parts: HubParts, limiter: RateLimiter, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** The daily schedule's pseudo-caller: it may only reach `sync` routes. */
+const SCHEDULER: Ctx['caller'] = { userId: '', userName: 'scheduler', tokenId: 'scheduler', groupIds: [], admin: true };
+
+function isScheduler(req: IncomingMessage, secret: Buffer): boolean {
+  const given = req.headers['x-hub-scheduler'];
+  if (typeof given !== 'string') return false;
+  const bytes = Buffer.from(given, 'base64url');
+  return bytes.length === secret.length && timingSafeEqual(bytes, secret);
+}
+
+async function serve(parts: HubParts, limiter: RateLimiter, schedulerSecret: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://hub');
   const found = parts.router.match(req.method ?? 'GET', url.pathname);
   if (typeof found === 'number') throw new HubError(found, found === 405 ? 'This address does not accept that method.' : 'Nothing is served at this address.');
   const { route, params } = found;
   let caller = null as unknown as Ctx['caller'];
-  if (route.access !== 'public') {
+  if (route.access === 'sync' && isScheduler(req, schedulerSecret)) {
+    caller = SCHEDULER;
+  } else if (route.access !== 'public') {
     const token = bearerOf(req);
     if (!token) throw new HubError(401, 'This needs a Hub token: send "Authorization: Bearer <token>".');
     caller = await parts.people.authenticate(token);
     const wait = limiter.take(caller.tokenId);
     if (wait !== null) throw Object.assign(new HubError(429, `Too many requests with this token; try again in ${wait} s.`), { retryAfter: wait });
-    if (route.access === 'admin' && !caller.admin) throw new HubError(403, 'Only members of the admin group can do this.');
+    if ((route.access === 'admin' || route.access === 'sync') && !caller.admin) throw new HubError(403, 'Only members of the admin group can do this.');
   }
   let parsed: Promise<Record<string, unknown>> | undefined;
   const ctx: Ctx = { req, res, url, params, caller, body: () => (parsed ??= readJson(req)) };

@@ -14,6 +14,8 @@ const { values } = parseArgs({
     'tls-cert': { type: 'string', default: process.env.HUB_TLS_CERT },
     'tls-key': { type: 'string', default: process.env.HUB_TLS_KEY },
     'public-url': { type: 'string', default: process.env.HUB_PUBLIC_URL },
+    'sync-at': { type: 'string', default: process.env.HUB_SYNC_AT ?? '03:00' },
+    'extra-ca': { type: 'string', default: process.env.HUB_EXTRA_CA },
   },
 });
 
@@ -34,6 +36,8 @@ const hub = await startHub({
   tls: values['tls-cert'] ? { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key']!, 'utf8') } : undefined,
   databaseUrl: process.env.DATABASE_URL || undefined,
   publicUrl: values['public-url'],
+  syncAt: values['sync-at'] === 'off' ? null : values['sync-at'],
+  extraCa: values['extra-ca'] ? [readFileSync(values['extra-ca'], 'utf8')] : [],
 });
 console.log(`Switchboard Hub: ${hub.url}  (admin: ${hub.url}/admin/)`);
 if (hub.firstAdmin) {

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, HubError } from '../errors.ts';
 import type { Caller } from '../people/people.ts';
 
-export type Access = 'public' | 'token' | 'admin';
+/** `sync`: an admin, or the Hub's own daily schedule. */
+export type Access = 'public' | 'token' | 'admin' | 'sync';
 
 export interface Reply {
   status?: number;

@@ -64,4 +64,8 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
       'CREATE INDEX usage_day ON usage_sessions (day)',
     ],
   },
+  {
+    id: 'sources/skipped-entries',
+    sql: ['ALTER TABLE sources ADD COLUMN skipped TEXT'],
+  },
 ];

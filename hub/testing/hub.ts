@@ -21,7 +21,7 @@ export interface TestHub {
 export async function startTestHub(config: Partial<HubConfig> = {}): Promise<TestHub> {
   const dataDir = config.dataDir ?? mkdtempSync(join(tmpdir(), 'hub-test-'));
   const lines: string[] = [];
-  const hub = await startHub({ ...config, dataDir, write: (line) => lines.push(line) });
+  const hub = await startHub({ syncAt: null, ...config, dataDir, write: (line) => lines.push(line) });
   if (!hub.firstAdmin) throw new Error('the test Hub was not a first start');
   const api: TestHub['api'] = async (token, method, path, body) => {
     const headers: Record<string, string> = {};
