@@ -28,6 +28,23 @@ export const Project = Type.Object({
   liveCount: Type.Integer(),
 });
 
+export const COST_SOURCES = ['reported', 'estimated', 'unknown'] as const;
+/** `reported` by the agent, `estimated` from the price table, `unknown` when neither is possible. */
+export type CostSource = (typeof COST_SOURCES)[number];
+
+/** One model's part of a session (or of a period): each API call counted once, priced by its own model. */
+export const ModelUsage = Type.Object({
+  model: Type.Union([Type.String(), Type.Null()]),
+  calls: Type.Integer(),
+  inputTokens: Type.Integer(),
+  outputTokens: Type.Integer(),
+  cacheReadTokens: Type.Integer(),
+  cacheWrite5mTokens: Type.Integer(),
+  cacheWrite1hTokens: Type.Integer(),
+  costUsd: Type.Union([Type.Number(), Type.Null()]),
+  costSource: literals(COST_SOURCES),
+});
+
 export const SessionSummary = Type.Object({
   id: Type.String(),
   projectId: Type.Union([Type.String(), Type.Null()]),
@@ -46,12 +63,17 @@ export const SessionSummary = Type.Object({
   messageCount: Type.Integer(),
   toolCallCount: Type.Integer(),
   turnCount: Type.Integer(),
+  /** Everything the model read: fresh input, cache reads and cache writes. */
   inputTokens: Type.Integer(),
   outputTokens: Type.Integer(),
+  cacheReadTokens: Type.Integer(),
+  cacheWriteTokens: Type.Integer(),
   peakTokens: Type.Integer(),
   costUsd: Type.Union([Type.Number(), Type.Null()]),
-  /** `reported` by the agent, `estimated` from the price table, `unknown` when neither is possible. */
-  costSource: Type.Union([Type.Literal('reported'), Type.Literal('estimated'), Type.Literal('unknown')]),
+  /** Estimated as soon as any part of it is (a run without a result, a model priced from the table). */
+  costSource: literals(COST_SOURCES),
+  /** The session's usage per model, subagents' and side calls' included. */
+  models: Type.Array(ModelUsage),
   errorCategory: Type.Union([literals(ERROR_CATEGORIES), Type.Null()]),
   errorMessage: Type.Union([Type.String(), Type.Null()]),
 });
@@ -170,6 +192,7 @@ export const agentEvents = {
 export type ProjectInfo = Static<typeof Project>;
 export type SessionInfo = Static<typeof SessionSummary>;
 export type MessageInfo = Static<typeof WireMessage>;
+export type ModelUsageInfo = Static<typeof ModelUsage>;
 export type SourceConfig = Static<typeof SourceSettings>;
 export type ScanSummary = Static<typeof ScanReport>;
 export type RunOutcome = Static<typeof RunResult>;

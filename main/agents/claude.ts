@@ -1,5 +1,5 @@
 import type { MessageRole, TokenUsage } from '../../app/messages.ts';
-import { isoTime, titleFrom, type NewMessage, type NormalizedRecord, type SessionFacts } from './types.ts';
+import { anthropicTokens, isoTime, titleFrom, type NewMessage, type NormalizedRecord, type SessionFacts } from './types.ts';
 
 export const CLAUDE = 'claude';
 
@@ -52,6 +52,20 @@ function usageOf(raw: unknown): TokenUsage | undefined {
   return Object.keys(usage).length ? usage : undefined;
 }
 
+/** Claude Code's stand-in for a reply when the API call failed: an error, with no usage of its own. */
+export const SYNTHETIC_MODEL = '<synthetic>';
+
+/**
+ * Whether a user record's text is something a person typed. Claude Code also writes interruptions,
+ * slash-command and hook wrappers, reminders, background-task notices and compaction summaries as
+ * user text; none of them is a turn.
+ */
+export function isTypedPrompt(text: string): boolean {
+  if (!text.trim()) return false;
+  if (/^\s*<(command-|local-command|system-reminder|user-prompt-submit-hook|task-notification|bash-stdout|bash-stderr)/.test(text)) return false;
+  return !text.startsWith('Caveat:') && !text.startsWith('[Request interrupted') && !text.startsWith('This session is being continued from a previous conversation');
+}
+
 /**
  * Turns a `message` (the Anthropic API shape Claude Code stores and
  * streams) into one AgentMessage per content block.
@@ -59,11 +73,11 @@ function usageOf(raw: unknown): TokenUsage | undefined {
 export function contentMessages(
   message: Json,
   base: { idPrefix: string; sessionId: string; timestamp: string; raw: string; provider: string },
-  options: { apiError?: boolean; sidechain?: boolean } = {},
+  options: { apiError?: boolean; typed?: boolean; usageScope?: string } = {},
 ): NewMessage[] {
   const role: MessageRole = message.role === 'assistant' ? 'assistant' : 'user';
   const out: NewMessage[] = [];
-  const common = { sessionId: base.sessionId, provider: base.provider, timestamp: base.timestamp, raw: base.raw, ...(options.sidechain ? { sidechain: true } : {}) };
+  const common = { sessionId: base.sessionId, provider: base.provider, timestamp: base.timestamp, raw: base.raw };
   const push = (i: number, m: Omit<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>) => out.push({ id: `${base.idPrefix}:${i}`, ...common, ...m });
   const content = message.content;
   if (typeof content === 'string') {
@@ -102,11 +116,18 @@ export function contentMessages(
       }
     });
   }
-  const usage = role === 'assistant' ? usageOf(message.usage) : undefined;
+  if (options.typed && role === 'user') {
+    const prompt = out.find((m) => m.type === 'text' && isTypedPrompt(m.content));
+    if (prompt) prompt.prompt = true;
+  }
+  const model = str(message.model);
+  const usage = role === 'assistant' && !options.apiError && model !== SYNTHETIC_MODEL ? usageOf(message.usage) : undefined;
   const first = out.find((m) => m.type !== 'error') ?? out[0];
   if (usage && first) {
     first.usage = usage;
-    first.usageKey = str(message.id) ?? first.id;
+    first.callTokens = anthropicTokens(message.usage as Json);
+    first.usageKey = `${options.usageScope ?? ''}${str(message.id) ?? first.id}`;
+    if (model) first.usageModel = model;
   }
   return out;
 }
@@ -114,17 +135,12 @@ export function contentMessages(
 /** The first thing the user typed is the title until a summary says better. */
 function promptTitle(message: Json): string | undefined {
   const content = message.content;
-  if (typeof content === 'string') return isInjected(content) ? undefined : titleFrom(content);
+  if (typeof content === 'string') return isTypedPrompt(content) ? titleFrom(content) : undefined;
   if (Array.isArray(content)) {
     const text = content.find((b) => isObject(b) && b.type === 'text' && typeof b.text === 'string') as Json | undefined;
-    if (text && !isInjected(text.text as string)) return titleFrom(text.text as string);
+    if (text && isTypedPrompt(text.text as string)) return titleFrom(text.text as string);
   }
   return undefined;
-}
-
-/** Claude Code writes command wrappers and reminders as user records; they make bad titles. */
-function isInjected(text: string): boolean {
-  return /^\s*<(command-|local-command|system-reminder|user-prompt-submit-hook)/.test(text) || text.startsWith('Caveat:');
 }
 
 /**
@@ -157,7 +173,7 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
     const message = record.message;
     if (!isObject(message)) return { facts, messages: [], unknownType: `${type} (no message)` };
     const model = str(message.model);
-    if (model && model !== '<synthetic>' && record.isSidechain !== true) facts.model = model;
+    if (model && model !== SYNTHETIC_MODEL && record.isSidechain !== true) facts.model = model;
     if (type === 'user' && !state.titled && record.isSidechain !== true && record.isMeta !== true) {
       const title = promptTitle(message);
       if (title) {
@@ -165,7 +181,10 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
         state.titled = true;
       }
     }
-    const messages = contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, { apiError: record.isApiErrorMessage === true, sidechain: record.isSidechain === true });
+    const messages = contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, {
+      apiError: record.isApiErrorMessage === true || record.is_api_error_message === true || model === SYNTHETIC_MODEL,
+      typed: record.isSidechain !== true && record.isMeta !== true && record.isCompactSummary !== true && record.isVisibleInTranscriptOnly !== true,
+    });
     return { facts, messages };
   }
   if (type === 'system') {

@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../../app/messages.ts';
 import { describeToolCall } from './claude.ts';
-import { isoTime, titleFrom, type NewMessage, type NormalizedRecord, type SessionFacts } from './types.ts';
+import { isoTime, titleFrom, type CallTokens, type NewMessage, type NormalizedRecord, type SessionFacts } from './types.ts';
 
 export const CODEX = 'codex';
 
@@ -89,6 +89,11 @@ export function codexUsage(raw: unknown): TokenUsage | undefined {
   return { input_tokens: Math.max(0, input - cached), cache_read_input_tokens: cached, output_tokens: output };
 }
 
+/** Codex has no cache writes; what it reads from cache is already apart in `codexUsage`. */
+export function codexTokens(usage: TokenUsage): CallTokens {
+  return { input: usage.input_tokens ?? 0, output: usage.output_tokens ?? 0, cacheRead: usage.cache_read_input_tokens ?? 0, cacheWrite5m: 0, cacheWrite1h: 0 };
+}
+
 /**
  * One line of a Codex CLI rollout (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`):
  * `{timestamp, type: session_meta | turn_context | response_item | event_msg | compacted, payload}`.
@@ -137,7 +142,7 @@ export function normalizeCodexRecord(record: unknown, raw: string, lineKey: () =
         const usage = codexUsage(info?.last_token_usage);
         if (!usage) return { facts, messages: [] };
         const total = (usage.input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) + (usage.output_tokens ?? 0);
-        return one({ type: 'cost', role: 'system', content: `${total.toLocaleString('en-US')} tokens`, usage });
+        return one({ type: 'cost', role: 'system', content: `${total.toLocaleString('en-US')} tokens`, usage, callTokens: codexTokens(usage) });
       }
       if (kind === 'error' || kind === 'stream_error') {
         const text = str(payload.message) ?? 'Codex reported an error';
@@ -163,7 +168,7 @@ function responseItem(
       if (role === 'assistant') return one({ type: 'text', role: 'assistant', content: text });
       if (role === 'user' && !isInjected(text)) {
         facts.title = titleFrom(text);
-        return one({ type: 'text', role: 'user', content: text });
+        return one({ type: 'text', role: 'user', content: text, prompt: true });
       }
       return one({ type: 'status', role: 'system', content: text });
     }

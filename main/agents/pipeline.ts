@@ -7,13 +7,15 @@ import type { NotificationService } from '../notifications/notifications.ts';
 import type { PluginBus } from '../plugins/control.ts';
 import type { SearchService } from '../search/search.ts';
 import type { SessionCompletion, SessionStore, StoredMessage } from './store.ts';
-import type { NewMessage, SessionFacts } from './types.ts';
+import type { NewMessage, ReportedUsage, SessionFacts } from './types.ts';
 
 /** What a source may do inside one write; everything in it commits together. */
 export interface PipelineWriter {
   session(facts: SessionFacts, origin: 'transcript' | 'run'): void;
   messages(messages: readonly NewMessage[]): void;
   title(sessionId: string, title: string): void;
+  /** A run's attempt reported its totals per model; they replace what its streamed records added up to. */
+  reportedUsage(sessionId: string, attempt: number, models: readonly ReportedUsage[]): void;
 }
 
 export interface PipelineDeps {
@@ -110,6 +112,10 @@ export class SessionPipeline {
           store.setTitle(sessionId, title);
           touched.add(sessionId);
         },
+        reportedUsage: (sessionId, attempt, models) => {
+          store.replaceRunUsage(sessionId, attempt, models, fallback);
+          touched.add(sessionId);
+        },
       });
     })();
     if (this.#deferred) this.#deferred.push(() => this.#afterCommit(touched, inserted));
@@ -183,6 +189,7 @@ export class SessionPipeline {
         errorCategory: s.errorCategory,
         errorMessage: s.errorMessage,
         costUsd: s.costUsd,
+        costSource: s.costSource,
         endedAt: s.endedAt,
       });
       const name = s.title || 'Agent session';
@@ -221,6 +228,6 @@ export class SessionPipeline {
 function completionText(s: SessionInfo): string {
   const parts = [`${s.messageCount} messages`];
   if (s.toolCallCount) parts.push(`${s.toolCallCount} tool calls`);
-  if (s.costUsd !== null) parts.push(`$${s.costUsd.toFixed(2)}`);
+  if (s.costUsd !== null) parts.push(s.costSource === 'estimated' ? `≈$${s.costUsd.toFixed(2)} (estimated)` : `$${s.costUsd.toFixed(2)}`);
   return parts.join(' · ');
 }

@@ -119,7 +119,7 @@ export class AgentRunner {
     pipeline.write((w) => w.session({ id: sessionId, provider, cwd: project.path, title: titleFrom(finalPrompt), timestamp: now }, 'run'));
     pipeline.announceStart(sessionId);
     pipeline.write((w) =>
-      w.messages([{ id: `run:${sessionId}:prompt`, sessionId, provider, timestamp: now, type: 'text', role: 'user', content: finalPrompt, raw: JSON.stringify({ prompt: finalPrompt, original: outcome.action === 'modify' ? prompt : undefined }) }]),
+      w.messages([{ id: `run:${sessionId}:prompt`, sessionId, provider, timestamp: now, type: 'text', role: 'user', content: finalPrompt, prompt: true, raw: JSON.stringify({ prompt: finalPrompt, original: outcome.action === 'modify' ? prompt : undefined }) }]),
     );
 
     const run: ActiveRun = { child: undefined, stopped: false, abort: new AbortController(), done: Promise.resolve(undefined) };
@@ -250,6 +250,7 @@ export class AgentRunner {
     this.#d.pipeline.write((w) => {
       if (normalized.facts) w.session(normalized.facts, 'run');
       if (messages.length) w.messages(messages);
+      if (normalized.reportedUsage) w.reportedUsage(state.sessionId, normalized.reportedUsage.attempt, normalized.reportedUsage.models);
     });
     return normalized.end;
   }

@@ -234,12 +234,12 @@ export function agentHandlers(ready: () => AgentCore): Pick<HandlerTable, AgentC
     'search.init': () => ready().search.init(),
     'search.all': ({ query, limit }) => ready().search.all(query, limit),
     'search.rebuild': () => ready().search.rebuild(),
-    'metrics.live': () => {
+    'metrics.live': ({ period }) => {
       const core = ready();
-      return core.metrics.live(core.agents.store, core.tasks);
+      return core.metrics.live(core.agents.store, core.tasks, new Date(), period ?? 'today');
     },
     'metrics.history': ({ projectId }) => ({ rows: ready().metrics.history(projectId ?? null) }),
-    'metrics.prices': () => ({ prices: ready().metrics.prices() }),
+    'metrics.prices': () => ready().metrics.priceTable(),
     'metrics.setPrice': (price) => ({ prices: ready().metrics.setPrice(price) }),
     'metrics.deletePrice': ({ model }) => ({ prices: ready().metrics.deletePrice(model) }),
   };

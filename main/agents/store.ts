@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { basename, resolve, sep } from 'node:path';
-import type { MessageInfo, ProjectInfo, SessionInfo, SessionStatus } from '../../app/contract/agents.ts';
+import type { CostSource, MessageInfo, ModelUsageInfo, ProjectInfo, SessionInfo, SessionStatus } from '../../app/contract/agents.ts';
 import type { AgentMessage, TokenUsage } from '../../app/messages.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db, Migration } from '../db/database.ts';
-import type { NewMessage, SessionFacts } from './types.ts';
+import { isTypedPrompt } from './claude.ts';
+import type { CallTokens, NewMessage, ReportedUsage, SessionFacts } from './types.ts';
 
 export const agentMigrations: Migration[] = [
   {
@@ -111,7 +112,73 @@ export const agentMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // One row per API call, counted once with its largest figures and priced by its own model
+    // (sessions used to keep the first of a call's records, and one model for the whole session).
+    // Stored sessions are counted again from the usage their messages kept, runs from their results.
+    id: 'agents/usage-per-api-call',
+    up(db) {
+      db.exec(`
+        CREATE TABLE usage_calls (
+          session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          key TEXT NOT NULL,
+          model TEXT,
+          timestamp TEXT NOT NULL,
+          input_tokens INTEGER NOT NULL DEFAULT 0,
+          output_tokens INTEGER NOT NULL DEFAULT 0,
+          cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+          cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,
+          cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+          cost_usd REAL,
+          PRIMARY KEY (session_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX usage_calls_time ON usage_calls(timestamp);
+        INSERT INTO usage_calls (session_id, key, model, timestamp, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens)
+          SELECT m.session_id, coalesce(m.usage_key, m.id), coalesce(json_extract(m.raw, '$.message.model'), s.model), min(m.timestamp),
+            max(coalesce(json_extract(m.usage, '$.input_tokens'), 0)), max(coalesce(json_extract(m.usage, '$.output_tokens'), 0)),
+            max(coalesce(json_extract(m.usage, '$.cache_read_input_tokens'), 0)),
+            max(coalesce(json_extract(m.usage, '$.cache_creation_input_tokens'), 0) - coalesce(json_extract(m.raw, '$.message.usage.cache_creation.ephemeral_1h_input_tokens'), 0)),
+            max(coalesce(json_extract(m.raw, '$.message.usage.cache_creation.ephemeral_1h_input_tokens'), 0))
+          FROM messages m JOIN sessions s ON s.id = m.session_id
+          WHERE m.usage IS NOT NULL AND coalesce(json_extract(m.raw, '$.message.model'), '') <> '<synthetic>'
+          GROUP BY m.session_id, coalesce(m.usage_key, m.id);
+        CREATE TEMP TABLE reported_runs AS
+          SELECT DISTINCT m.session_id FROM messages m JOIN sessions s ON s.id = m.session_id
+          WHERE s.origin = 'run' AND m.type = 'cost' AND json_type(m.raw, '$.modelUsage') = 'object';
+        DELETE FROM usage_calls WHERE session_id IN (SELECT session_id FROM reported_runs);
+        INSERT OR REPLACE INTO usage_calls (session_id, key, model, timestamp, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cost_usd)
+          SELECT m.session_id, m.id || ':' || u.key, u.key, m.timestamp,
+            coalesce(json_extract(u.value, '$.inputTokens'), 0), coalesce(json_extract(u.value, '$.outputTokens'), 0), coalesce(json_extract(u.value, '$.cacheReadInputTokens'), 0),
+            coalesce(json_extract(u.value, '$.cacheCreationInputTokens'), 0) - coalesce(json_extract(u.value, '$.cacheCreationEphemeral1hInputTokens'), 0),
+            coalesce(json_extract(u.value, '$.cacheCreationEphemeral1hInputTokens'), 0), json_extract(u.value, '$.costUSD')
+          FROM messages m, json_each(m.raw, '$.modelUsage') u
+          WHERE m.session_id IN (SELECT session_id FROM reported_runs) AND m.type = 'cost' AND json_type(m.raw, '$.modelUsage') = 'object';
+        DROP TABLE reported_runs;
+        UPDATE sessions SET (input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, peak_tokens) = (
+          SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cache_read_tokens), 0),
+            coalesce(sum(cache_write_5m_tokens + cache_write_1h_tokens), 0),
+            coalesce(max(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens), 0)
+          FROM usage_calls u WHERE u.session_id = sessions.id);
+      `);
+      // Turns were every user text; they are the prompts a person typed.
+      db.function('sb_typed_prompt', { deterministic: true }, (content: unknown, raw: unknown) => (typedRecord(String(raw)) && isTypedPrompt(String(content)) ? 1 : 0));
+      db.exec(`
+        UPDATE sessions SET turn_count = (
+          SELECT count(*) FROM messages m WHERE m.session_id = sessions.id AND m.role = 'user' AND m.type = 'text' AND sb_typed_prompt(m.content, m.raw));
+      `);
+    },
+  },
 ];
+
+/** Whether a stored user record was one a person wrote (not meta, a subagent's prompt or a summary). */
+function typedRecord(raw: string): boolean {
+  try {
+    const r = JSON.parse(raw) as Record<string, unknown>;
+    return r.isSidechain !== true && r.isMeta !== true && r.isCompactSummary !== true && r.isVisibleInTranscriptOnly !== true && typeof r.parent_tool_use_id !== 'string';
+  } catch {
+    return false;
+  }
+}
 
 /** Where a transcript file stands: how far it has been read and what it looked like then. */
 export interface FileCursor {
@@ -175,15 +242,65 @@ interface MessageRow {
 /** A message as stored: `index` in its conversation, `seq` its row (the search index uses it as rowid). */
 export type StoredMessage = AgentMessage & { index: number; seq: number };
 
-export interface TokenTotals {
+/** Estimates a cost from the price table; null when the model has no price. */
+export type CostEstimator = (model: string | null, tokens: CallTokens) => number | null;
+
+interface UsageGroupRow {
+  session_id: string;
+  model: string | null;
+  calls: number;
   input: number;
   output: number;
-  cacheRead: number;
-  cacheWrite: number;
+  cache_read: number;
+  write_5m: number;
+  write_1h: number;
+  reported: number | null;
+  reported_calls: number;
 }
 
-/** Estimates a cost from the price table; null when the model has no price. */
-export type CostEstimator = (model: string | null, tokens: TokenTotals) => number | null;
+function tokensFrom(usage: TokenUsage): CallTokens {
+  return { input: usage.input_tokens ?? 0, output: usage.output_tokens ?? 0, cacheRead: usage.cache_read_input_tokens ?? 0, cacheWrite5m: usage.cache_creation_input_tokens ?? 0, cacheWrite1h: 0 };
+}
+
+/**
+ * Usage added up per model, priced: what the agent reported where it did, else an estimate from
+ * the price table. Rows come from `usageGroups` (one group per model and per reported-or-not).
+ */
+export function priceGroups(rows: readonly UsageGroupRow[], estimate: CostEstimator): ModelUsageInfo[] {
+  const byModel = new Map<string, ModelUsageInfo>();
+  for (const r of rows) {
+    const key = r.model ?? '';
+    let m = byModel.get(key);
+    if (!m) {
+      m = { model: r.model, calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, costUsd: null, costSource: 'unknown' };
+      byModel.set(key, m);
+    }
+    m.calls += r.calls;
+    m.inputTokens += r.input;
+    m.outputTokens += r.output;
+    m.cacheReadTokens += r.cache_read;
+    m.cacheWrite5mTokens += r.write_5m;
+    m.cacheWrite1hTokens += r.write_1h;
+    const cost = r.reported_calls > 0 ? r.reported : estimate(r.model, { input: r.input, output: r.output, cacheRead: r.cache_read, cacheWrite5m: r.write_5m, cacheWrite1h: r.write_1h });
+    if (cost === null) continue;
+    m.costUsd = (m.costUsd ?? 0) + cost;
+    const source: CostSource = r.reported_calls > 0 ? 'reported' : 'estimated';
+    m.costSource = m.costSource === 'unknown' || m.costSource === source ? source : 'estimated';
+  }
+  return [...byModel.values()].sort((a, b) => (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.outputTokens - a.outputTokens);
+}
+
+/** The cost of several models together: estimated as soon as one part is, unknown when no part has a price. */
+export function totalCost(models: readonly ModelUsageInfo[]): { costUsd: number | null; costSource: CostSource } {
+  const priced = models.filter((m) => m.costUsd !== null);
+  if (!priced.length) return { costUsd: null, costSource: 'unknown' };
+  const costUsd = priced.reduce((sum, m) => sum + m.costUsd!, 0);
+  const unpriced = models.some((m) => m.costUsd === null && m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWrite5mTokens + m.cacheWrite1hTokens > 0);
+  return { costUsd, costSource: unpriced || priced.some((m) => m.costSource !== 'reported') ? 'estimated' : 'reported' };
+}
+
+export const USAGE_GROUP_COLUMNS = `model, count(*) AS calls, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_read_tokens) AS cache_read,
+  sum(cache_write_5m_tokens) AS write_5m, sum(cache_write_1h_tokens) AS write_1h, sum(cost_usd) AS reported, count(cost_usd) AS reported_calls`;
 
 export interface SessionCompletion {
   status: Exclude<SessionStatus, 'running'>;
@@ -208,8 +325,15 @@ function contains(folder: string, path: string): boolean {
   return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 }
 
-function usageTotal(u: TokenUsage): number {
-  return (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
+/** The larger of each figure: a call's later records only grow. */
+function largest(a: CallTokens, b: CallTokens): CallTokens {
+  return {
+    input: Math.max(a.input, b.input),
+    output: Math.max(a.output, b.output),
+    cacheRead: Math.max(a.cacheRead, b.cacheRead),
+    cacheWrite5m: Math.max(a.cacheWrite5m, b.cacheWrite5m),
+    cacheWrite1h: Math.max(a.cacheWrite1h, b.cacheWrite1h),
+  };
 }
 
 /**
@@ -220,8 +344,6 @@ function usageTotal(u: TokenUsage): number {
 export class SessionStore {
   readonly #db: Db;
   readonly #estimate: CostEstimator;
-  /** The last API call whose usage was counted, per session: its other content blocks follow it directly. */
-  readonly #lastUsageKey = new Map<string, string | null>();
   readonly #sessionAggregate;
   readonly #sessionProject;
 
@@ -246,11 +368,6 @@ export class SessionStore {
         message_count = message_count + @messages,
         tool_call_count = tool_call_count + @toolCalls,
         turn_count = turn_count + @turns,
-        input_tokens = input_tokens + @input,
-        output_tokens = output_tokens + @output,
-        cache_read_tokens = cache_read_tokens + @cacheRead,
-        cache_write_tokens = cache_write_tokens + @cacheWrite,
-        peak_tokens = max(peak_tokens, @peak),
         reported_cost_usd = CASE WHEN @cost IS NULL THEN reported_cost_usd ELSE coalesce(reported_cost_usd, 0) + @cost END,
         last_activity_at = max(last_activity_at, @last)
       WHERE id = @id`);
@@ -406,7 +523,7 @@ export class SessionStore {
 
   getSession(id: string): SessionInfo | undefined {
     const row = this.#q(`${SESSION_SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
-    return row ? this.#summary(row) : undefined;
+    return row ? this.#summaries([row])[0] : undefined;
   }
 
   listSessions(filter: { projectId?: string; status?: SessionStatus; limit?: number } = {}): SessionInfo[] {
@@ -421,7 +538,7 @@ export class SessionStore {
       params.push(filter.status);
     }
     const sql = `${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.last_activity_at DESC LIMIT ?`;
-    return (this.#q(sql).all(...params, filter.limit ?? 200) as SessionRow[]).map((r) => this.#summary(r));
+    return this.#summaries(this.#q(sql).all(...params, filter.limit ?? 200) as SessionRow[]);
   }
 
   /** Running transcript sessions whose last message is older than `before` (ISO). */
@@ -433,11 +550,6 @@ export class SessionStore {
     return this.#q('SELECT type, content, error FROM messages WHERE session_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1').get(sessionId) as
       | { type: string; content: string; error: string | null }
       | undefined;
-  }
-
-  tokensOf(id: string): TokenTotals & { model: string | null } {
-    const r = this.#q('SELECT input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, model FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
-    return { input: r?.input_tokens ?? 0, output: r?.output_tokens ?? 0, cacheRead: r?.cache_read_tokens ?? 0, cacheWrite: r?.cache_write_tokens ?? 0, model: r?.model ?? null };
   }
 
   // Messages
@@ -452,35 +564,27 @@ export class SessionStore {
     const projectCache = new Map<string, string | null>();
     const positions = new Map<string, number>();
     // Session totals change once per session per batch, not once per message.
-    const totals = new Map<string, { id: string; messages: number; toolCalls: number; turns: number; input: number; output: number; cacheRead: number; cacheWrite: number; peak: number; cost: number | null; last: string }>();
+    const totals = new Map<string, { id: string; messages: number; toolCalls: number; turns: number; cost: number | null; last: string }>();
+    const calls = new Map<string, { session: string; key: string; model: string | null; timestamp: string; tokens: CallTokens }>();
     const seqs = this.#insertRows(messages);
     messages.forEach((m, i) => {
       const seq = seqs[i];
       if (seq === undefined) return;
-      let usage = m.usage;
-      if (usage && m.usageKey) {
-        // Claude Code writes one record per content block, each repeating the call's usage: count it once.
-        let last = this.#lastUsageKey.get(m.sessionId);
-        if (last === undefined) {
-          last = (this.#q('SELECT usage_key FROM messages WHERE session_id = ? AND usage_key IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1').pluck().get(m.sessionId, seq) as string | undefined) ?? null;
-        }
-        if (last === m.usageKey) usage = undefined;
-        this.#lastUsageKey.set(m.sessionId, m.usageKey);
-      }
       let total = totals.get(m.sessionId);
       if (!total) {
-        total = { id: m.sessionId, messages: 0, toolCalls: 0, turns: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, peak: 0, cost: null as number | null, last: '' };
+        total = { id: m.sessionId, messages: 0, toolCalls: 0, turns: 0, cost: null as number | null, last: '' };
         totals.set(m.sessionId, total);
       }
       total.messages += 1;
       if (m.type === 'tool_call') total.toolCalls += 1;
-      if (m.role === 'user' && m.type === 'text' && !m.sidechain) total.turns += 1;
-      if (usage) {
-        total.input += usage.input_tokens ?? 0;
-        total.output += usage.output_tokens ?? 0;
-        total.cacheRead += usage.cache_read_input_tokens ?? 0;
-        total.cacheWrite += usage.cache_creation_input_tokens ?? 0;
-        total.peak = Math.max(total.peak, usageTotal(usage));
+      if (m.prompt) total.turns += 1;
+      if (m.usage) {
+        const key = m.usageKey ?? m.id;
+        const tokens = m.callTokens ?? tokensFrom(m.usage);
+        const id = `${m.sessionId}\u0000${key}`;
+        const call = calls.get(id);
+        if (call) call.tokens = largest(call.tokens, tokens);
+        else calls.set(id, { session: m.sessionId, key, model: m.usageModel ?? null, timestamp: m.timestamp, tokens });
       }
       if (m.cost_usd !== undefined) total.cost = (total.cost ?? 0) + m.cost_usd;
       if (m.timestamp > total.last) total.last = m.timestamp;
@@ -493,11 +597,78 @@ export class SessionStore {
       if (index === undefined) index = this.#q('SELECT message_count FROM sessions WHERE id = ?').pluck().get(m.sessionId) as number;
       else index += 1;
       positions.set(m.sessionId, index);
-      const { raw: _raw, usageKey: _key, sidechain: _sidechain, ...message } = m;
+      const { raw: _raw, usageKey: _key, usageModel: _model, callTokens: _tokens, prompt: _prompt, ...message } = m;
       inserted.push({ ...message, projectId, index, seq });
     });
     for (const total of totals.values()) this.#sessionAggregate.run(total);
+    if (calls.size) {
+      const upsert = this.#q(
+        `INSERT INTO usage_calls (session_id, key, model, timestamp, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens)
+         VALUES (?, ?, coalesce(?, (SELECT model FROM sessions WHERE id = ?)), ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(session_id, key) DO UPDATE SET input_tokens = max(input_tokens, excluded.input_tokens), output_tokens = max(output_tokens, excluded.output_tokens),
+           cache_read_tokens = max(cache_read_tokens, excluded.cache_read_tokens), cache_write_5m_tokens = max(cache_write_5m_tokens, excluded.cache_write_5m_tokens),
+           cache_write_1h_tokens = max(cache_write_1h_tokens, excluded.cache_write_1h_tokens), model = coalesce(model, excluded.model)`,
+      );
+      const sessions = new Set<string>();
+      for (const c of calls.values()) {
+        const t = c.tokens;
+        upsert.run(c.session, c.key, c.model, c.session, c.timestamp, t.input, t.output, t.cacheRead, t.cacheWrite5m, t.cacheWrite1h);
+        sessions.add(c.session);
+      }
+      for (const id of sessions) this.#recountTokens(id);
+    }
     return inserted;
+  }
+
+  /**
+   * A run's attempt ended with the agent's own totals per model: they replace what the attempt's
+   * streamed records added up to (those carry each call's usage as it began).
+   */
+  replaceRunUsage(sessionId: string, attempt: number, models: readonly ReportedUsage[], timestamp: string): void {
+    const scope = `${attempt}:`;
+    this.#q('DELETE FROM usage_calls WHERE session_id = ? AND substr(key, 1, ?) = ?').run(sessionId, scope.length, scope);
+    const insert = this.#q(
+      `INSERT OR REPLACE INTO usage_calls (session_id, key, model, timestamp, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cost_usd)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const m of models) {
+      const t = m.tokens;
+      insert.run(sessionId, `${scope}result:${m.model}`, m.model, timestamp, t.input, t.output, t.cacheRead, t.cacheWrite5m, t.cacheWrite1h, m.costUsd);
+    }
+    this.#recountTokens(sessionId);
+  }
+
+  #recountTokens(sessionId: string): void {
+    this.#q(
+      `UPDATE sessions SET (input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, peak_tokens) = (
+         SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cache_read_tokens), 0),
+           coalesce(sum(cache_write_5m_tokens + cache_write_1h_tokens), 0),
+           coalesce(max(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens), 0)
+         FROM usage_calls WHERE session_id = ?) WHERE id = ?`,
+    ).run(sessionId, sessionId);
+  }
+
+  /** Each session's usage per model, priced. */
+  modelUsage(sessionIds: readonly string[]): Map<string, ModelUsageInfo[]> {
+    const out = new Map<string, ModelUsageInfo[]>();
+    if (!sessionIds.length) return out;
+    const rows: UsageGroupRow[] = [];
+    for (let start = 0; start < sessionIds.length; start += 500) {
+      const ids = sessionIds.slice(start, start + 500);
+      rows.push(
+        ...(this.#q(`SELECT session_id, ${USAGE_GROUP_COLUMNS} FROM usage_calls WHERE session_id IN (${ids.map(() => '?').join(', ')}) GROUP BY session_id, model, cost_usd IS NULL`).all(
+          ...ids,
+        ) as UsageGroupRow[]),
+      );
+    }
+    const bySession = new Map<string, UsageGroupRow[]>();
+    for (const r of rows) {
+      const list = bySession.get(r.session_id) ?? [];
+      list.push(r);
+      bySession.set(r.session_id, list);
+    }
+    for (const [id, list] of bySession) out.set(id, priceGroups(list, this.#estimate));
+    return out;
   }
 
   /**
@@ -635,9 +806,14 @@ export class SessionStore {
     this.#q('INSERT OR IGNORE INTO unknown_records (key, source_path, session_id, record_type, raw) VALUES (?, ?, ?, ?, ?)').run(key, sourcePath, sessionId, recordType, raw);
   }
 
-  #summary(r: SessionRow): SessionInfo {
-    const tokens = { input: r.input_tokens, output: r.output_tokens, cacheRead: r.cache_read_tokens, cacheWrite: r.cache_write_tokens };
-    const estimated = r.reported_cost_usd === null ? this.#estimate(r.model, tokens) : null;
+  #summaries(rows: SessionRow[]): SessionInfo[] {
+    const usage = this.modelUsage(rows.map((r) => r.id));
+    return rows.map((r) => this.#summary(r, usage.get(r.id) ?? []));
+  }
+
+  #summary(r: SessionRow, models: ModelUsageInfo[]): SessionInfo {
+    // A run's result reports the cost of the whole run; otherwise each model's part is added up.
+    const cost = r.reported_cost_usd !== null ? { costUsd: r.reported_cost_usd, costSource: 'reported' as const } : totalCost(models);
     return {
       id: r.id,
       projectId: r.project_id,
@@ -658,8 +834,11 @@ export class SessionStore {
       inputTokens: r.input_tokens + r.cache_read_tokens + r.cache_write_tokens,
       outputTokens: r.output_tokens,
       peakTokens: r.peak_tokens,
-      costUsd: r.reported_cost_usd ?? estimated,
-      costSource: r.reported_cost_usd !== null ? 'reported' : estimated !== null ? 'estimated' : 'unknown',
+      cacheReadTokens: r.cache_read_tokens,
+      cacheWriteTokens: r.cache_write_tokens,
+      costUsd: cost.costUsd,
+      costSource: cost.costSource,
+      models,
       errorCategory: r.error_category,
       errorMessage: r.error_message,
     };

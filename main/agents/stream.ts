@@ -1,6 +1,6 @@
-import { CLAUDE, contentMessages, describeToolCall } from './claude.ts';
-import { CODEX, codexUsage } from './codex.ts';
-import type { NewMessage, NormalizedRecord, SessionFacts } from './types.ts';
+import { CLAUDE, contentMessages, describeToolCall, SYNTHETIC_MODEL } from './claude.ts';
+import { CODEX, codexTokens, codexUsage } from './codex.ts';
+import type { NewMessage, NormalizedRecord, ReportedUsage, SessionFacts } from './types.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -40,8 +40,10 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
       // its task prompt is not a turn, and its often smaller model is not the session's.
       const subagent = typeof record.parent_tool_use_id === 'string';
       const model = str(message.model);
-      if (model && model !== '<synthetic>' && !subagent) facts.model = model;
-      return { facts, messages: contentMessages(message, { idPrefix: prefix(state, line), sessionId: state.sessionId, timestamp: now, raw, provider: CLAUDE }, { sidechain: subagent }) };
+      if (model && model !== SYNTHETIC_MODEL && !subagent) facts.model = model;
+      // A streamed record carries its call's usage as the call began (output 1); the result's totals replace it.
+      const options = { usageScope: `${state.attempt}:`, apiError: record.error !== undefined && model === SYNTHETIC_MODEL };
+      return { facts, messages: contentMessages(message, { idPrefix: prefix(state, line), sessionId: state.sessionId, timestamp: now, raw, provider: CLAUDE }, options) };
     }
     case 'result': {
       const isError = record.is_error === true || (typeof record.subtype === 'string' && record.subtype !== 'success');
@@ -53,12 +55,32 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
         const turns = typeof record.num_turns === 'number' ? ` · ${record.num_turns} ${record.num_turns === 1 ? 'turn' : 'turns'}` : '';
         messages.push({ ...base, id: `${prefix(state, line)}:1`, type: 'cost', role: 'system', content: `Cost $${cost.toFixed(4)}${turns}`, cost_usd: cost });
       }
-      return { facts, messages, end: { status: isError ? 'error' : 'success', ...(isError ? { error: text } : {}), ...(cost !== undefined ? { costUsd: cost } : {}) } };
+      const models = reportedModels(record.modelUsage);
+      return {
+        facts,
+        messages,
+        end: { status: isError ? 'error' : 'success', ...(isError ? { error: text } : {}), ...(cost !== undefined ? { costUsd: cost } : {}) },
+        ...(models.length ? { reportedUsage: { attempt: state.attempt, models } } : {}),
+      };
     }
     default:
       return { messages: [], unknownType: record.type };
   }
 };
+
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
+
+/** The result's `modelUsage`: every model the run used, its subagents' and side calls' included. */
+function reportedModels(raw: unknown): ReportedUsage[] {
+  if (!isObject(raw)) return [];
+  return Object.entries(raw).flatMap(([model, u]) => {
+    if (!isObject(u)) return [];
+    const write = count(u.cacheCreationInputTokens);
+    const hour = Math.min(write, count(u.cacheCreationEphemeral1hInputTokens));
+    const tokens = { input: count(u.inputTokens), output: count(u.outputTokens), cacheRead: count(u.cacheReadInputTokens), cacheWrite5m: write - hour, cacheWrite1h: hour };
+    return [{ model, tokens, costUsd: typeof u.costUSD === 'number' && Number.isFinite(u.costUSD) ? u.costUSD : null }];
+  });
+}
 
 /** `codex exec --json`: thread.started, turn.*, item.started / item.completed, error. */
 export const normalizeCodexStream: StreamNormalizer = (record, raw, line, state, now) => {
@@ -78,7 +100,7 @@ export const normalizeCodexStream: StreamNormalizer = (record, raw, line, state,
       const usage = codexUsage(record.usage);
       if (!usage) return { messages: [] };
       const total = (usage.input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) + (usage.output_tokens ?? 0);
-      return { facts, messages: [one('0', { type: 'cost', role: 'system', content: `${total.toLocaleString('en-US')} tokens`, usage })] };
+      return { facts, messages: [one('0', { type: 'cost', role: 'system', content: `${total.toLocaleString('en-US')} tokens`, usage, callTokens: codexTokens(usage) })] };
     }
     case 'turn.failed':
     case 'error': {

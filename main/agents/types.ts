@@ -4,10 +4,36 @@ import type { AgentMessage } from '../../app/messages.ts';
 export interface NewMessage extends Omit<AgentMessage, 'projectId'> {
   /** The record it came from, exactly as read. */
   raw: string;
-  /** The agent's id for the API call whose usage this carries; the same usage is counted once per key. */
+  /**
+   * The agent's id for the API call whose usage this carries (Claude's `message.id`). Claude Code
+   * writes one record per content block, all with the call's id and a growing output count: a key
+   * is counted once, with the largest figures any of its records gave.
+   */
   usageKey?: string;
-  /** Written by a subagent (Claude Code's sidechain): its prompts are not turns of the conversation. */
-  sidechain?: boolean;
+  /** The model that answered the call `usage` belongs to; each call is priced by its own model. */
+  usageModel?: string;
+  /** `usage` as the store counts it, cache writes split by lifetime; derived from `usage` when absent. */
+  callTokens?: CallTokens;
+  /** Something a person typed (a turn of the conversation), not a tool result, wrapper or subagent prompt. */
+  prompt?: boolean;
+}
+
+/** Token counts of one API call, or of many added up, with cache writes split by how long they live. */
+export interface CallTokens {
+  input: number;
+  output: number;
+  cacheRead: number;
+  /** Cache writes kept 5 minutes (Claude's default); priced 1.25× input. */
+  cacheWrite5m: number;
+  /** Cache writes kept an hour; priced 2× input. */
+  cacheWrite1h: number;
+}
+
+/** What a run's agent reported as its totals for one model when it finished (Claude Code's `modelUsage`). */
+export interface ReportedUsage {
+  model: string;
+  tokens: CallTokens;
+  costUsd: number | null;
 }
 
 /** What one record tells us about its session. */
@@ -37,9 +63,24 @@ export interface NormalizedRecord {
   /** Set for a record type this normalizer does not know; the record is kept raw. */
   unknownType?: string;
   end?: RunEnd;
+  /** A run's own totals for this attempt; they replace what its streamed records added up to. */
+  reportedUsage?: { attempt: number; models: ReportedUsage[] };
 }
 
 export const TITLE_MAX = 120;
+
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
+
+/**
+ * Anthropic usage (a transcript's or a stream's `message.usage`) as counted tokens. Writes whose
+ * lifetime is not given (`cache_creation` is newer than the field it splits) count as 5-minute ones.
+ */
+export function anthropicTokens(usage: Record<string, unknown>): CallTokens {
+  const write = count(usage.cache_creation_input_tokens);
+  const split = typeof usage.cache_creation === 'object' && usage.cache_creation !== null ? (usage.cache_creation as Record<string, unknown>) : undefined;
+  const hour = Math.min(write, count(split?.ephemeral_1h_input_tokens));
+  return { input: count(usage.input_tokens), output: count(usage.output_tokens), cacheRead: count(usage.cache_read_input_tokens), cacheWrite5m: write - hour, cacheWrite1h: hour };
+}
 
 export function titleFrom(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();

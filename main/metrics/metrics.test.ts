@@ -67,7 +67,7 @@ describe('session metrics', () => {
     kit.agents.pipeline.complete('bad', { status: 'error', endedAt: new Date(now.getTime() - 1000).toISOString(), errorCategory: 'auth', errorMessage: 'Authentication failed — check API key' });
     const live = kit.metrics.live(kit.agents.store, { list: () => [{ status: 'todo' }, { status: 'todo' }, { status: 'done' }] }, now);
     expect(live.active.map((s) => s.id)).toEqual(['stuck']);
-    expect(live.today.tokens).toBe(1100);
+    expect(live.period).toMatchObject({ name: 'today', tokens: 1100, sessions: 3 });
     expect(live.projects).toMatchObject([{ projectId: p.id, running: 1, recentFailures: 1, health: 'failing' }]);
     expect(live.tasks).toEqual({ available: true, counts: { todo: 2, done: 1 }, total: 3 });
     expect(live.attention.map((a) => [a.reason, a.session.id])).toEqual([['stalled', 'stuck'], ['failed', 'bad']]);

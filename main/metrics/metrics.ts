@@ -1,11 +1,25 @@
 import { AppError } from '../../app/contract/envelope.ts';
 import type { SessionInfo } from '../../app/contract/agents.ts';
-import { METRICS_RETAINED_PER_PROJECT, STALLED_AFTER_MS, type LiveMetricsView, type PriceRow, type ProjectHealthRow, type SessionMetricRow } from '../../app/contract/metrics.ts';
+import {
+  METRICS_RETAINED_PER_PROJECT,
+  STALLED_AFTER_MS,
+  type AppliedPriceRow,
+  type LiveMetricsView,
+  type MetricPeriod,
+  type PriceRow,
+  type ProjectHealthRow,
+  type SessionMetricRow,
+} from '../../app/contract/metrics.ts';
 import type { Db, Migration } from '../db/database.ts';
-import type { SessionStore, TokenTotals } from '../agents/store.ts';
+import { priceGroups, totalCost, USAGE_GROUP_COLUMNS, type SessionStore } from '../agents/store.ts';
+import type { CallTokens } from '../agents/types.ts';
+import { appliedPrice, costOf } from './prices.ts';
 
-/** Public list prices (USD per million tokens) at the time of writing; the user can edit every row. */
-export const DEFAULT_PRICES: PriceRow[] = [
+/**
+ * The rows the first version seeded into the price table (list prices of early 2025). Prices now
+ * come from @pydantic/genai-prices; the table holds only what the user set.
+ */
+export const SEEDED_PRICES: PriceRow[] = [
   { model: 'claude-opus-4', inputPerMTok: 15, outputPerMTok: 75, cacheReadPerMTok: 1.5, cacheWritePerMTok: 18.75 },
   { model: 'claude-sonnet-4', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 },
   { model: 'claude-3-7-sonnet', inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 },
@@ -46,10 +60,35 @@ export const metricsMigrations: Migration[] = [
         );
       `);
       const insert = db.prepare('INSERT INTO model_prices VALUES (?, ?, ?, ?, ?)');
-      for (const p of DEFAULT_PRICES) insert.run(p.model, p.inputPerMTok, p.outputPerMTok, p.cacheReadPerMTok, p.cacheWritePerMTok);
+      for (const p of SEEDED_PRICES) insert.run(p.model, p.inputPerMTok, p.outputPerMTok, p.cacheReadPerMTok, p.cacheWritePerMTok);
+    },
+  },
+  {
+    // The seeded rows were stale (`claude-opus-4` at $15/$75 also caught claude-opus-4-6) and hid the
+    // maintained list; a row the user changed stays, as their override.
+    id: 'metrics/prices-are-overrides',
+    up(db) {
+      const remove = db.prepare('DELETE FROM model_prices WHERE model = ? AND input_per_mtok = ? AND output_per_mtok = ? AND cache_read_per_mtok = ? AND cache_write_per_mtok = ?');
+      for (const p of SEEDED_PRICES) remove.run(p.model, p.inputPerMTok, p.outputPerMTok, p.cacheReadPerMTok, p.cacheWritePerMTok);
+    },
+  },
+  {
+    id: 'metrics/session-cost-source',
+    up(db) {
+      db.exec('ALTER TABLE session_metrics ADD COLUMN cost_source TEXT');
     },
   },
 ];
+
+const PERIOD_DAYS: Record<MetricPeriod, number> = { today: 1, '7d': 7, '30d': 30 };
+
+/** Local midnight `days - 1` days before `now`: "7 days" is today and the six before it. */
+export function periodStart(period: MetricPeriod, now: Date): Date {
+  const start = new Date(now);
+  start.setHours(0, 0, 0, 0);
+  start.setDate(start.getDate() - (PERIOD_DAYS[period] - 1));
+  return start;
+}
 
 interface MetricRow {
   project_id: string | null;
@@ -61,6 +100,7 @@ interface MetricRow {
   turn_count: number;
   tool_call_count: number;
   cost_usd: number | null;
+  cost_source: SessionMetricRow['costSource'];
   model: string | null;
   status: string;
   error_message: string | null;
@@ -82,6 +122,8 @@ const FAILED_WINDOW_MS = 24 * 3600_000;
 export class MetricsService {
   readonly #db: Db;
   #prices: PriceRow[] | undefined;
+  /** Applied prices by model name, until the overrides change. */
+  readonly #applied = new Map<string, AppliedPriceRow | null>();
 
   constructor(db: Db) {
     this.#db = db;
@@ -106,6 +148,7 @@ export class MetricsService {
       )
       .run(model, ...values);
     this.#prices = undefined;
+    this.#applied.clear();
     return this.prices();
   }
 
@@ -114,23 +157,37 @@ export class MetricsService {
       throw new AppError('not_found', `There is no price for "${model}".`);
     }
     this.#prices = undefined;
+    this.#applied.clear();
     return this.prices();
   }
 
-  /** The price row for a model: an exact name, else the longest row name the model starts with. */
-  priceFor(model: string | null): PriceRow | undefined {
-    if (!model) return undefined;
-    let best: PriceRow | undefined;
-    for (const p of this.prices()) {
-      if ((model === p.model || model.startsWith(p.model)) && (!best || p.model.length > best.model.length)) best = p;
+  /** The price that applies to a model: the user's override, else the maintained list; null when neither knows it. */
+  priceFor(model: string | null): AppliedPriceRow | null {
+    if (!model) return null;
+    let applied = this.#applied.get(model);
+    if (applied === undefined) {
+      applied = appliedPrice(model, this.prices());
+      this.#applied.set(model, applied);
     }
-    return best;
+    return applied;
   }
 
-  estimate(model: string | null, tokens: TokenTotals): number | null {
-    const p = this.priceFor(model);
-    if (!p) return null;
-    return (tokens.input * p.inputPerMTok + tokens.output * p.outputPerMTok + tokens.cacheRead * p.cacheReadPerMTok + tokens.cacheWrite * p.cacheWritePerMTok) / 1_000_000;
+  estimate(model: string | null, tokens: CallTokens): number | null {
+    const price = this.priceFor(model);
+    return price ? costOf(price, tokens) : null;
+  }
+
+  /** The overrides, the price applied to each model the sessions used, and the models nothing prices. */
+  priceTable(): { prices: PriceRow[]; applied: AppliedPriceRow[]; unpriced: string[] } {
+    const models = this.#db.prepare('SELECT DISTINCT model FROM usage_calls WHERE model IS NOT NULL ORDER BY model').pluck().all() as string[];
+    const applied: AppliedPriceRow[] = [];
+    const unpriced: string[] = [];
+    for (const model of models) {
+      const price = this.priceFor(model);
+      if (price) applied.push(price);
+      else unpriced.push(model);
+    }
+    return { prices: this.prices(), applied, unpriced };
   }
 
   /** Writes the session's row and prunes the project's history to the newest 100. */
@@ -138,11 +195,11 @@ export class MetricsService {
     this.#db.transaction(() => {
       this.#db
         .prepare(
-          `INSERT INTO session_metrics (project_id, session_id, start_time, end_time, peak_tokens, total_tokens, turn_count, tool_call_count, cost_usd, model, status, error_message)
-           VALUES (@projectId, @sessionId, @start, @end, @peak, @total, @turns, @tools, @cost, @model, @status, @error)
+          `INSERT INTO session_metrics (project_id, session_id, start_time, end_time, peak_tokens, total_tokens, turn_count, tool_call_count, cost_usd, cost_source, model, status, error_message)
+           VALUES (@projectId, @sessionId, @start, @end, @peak, @total, @turns, @tools, @cost, @costSource, @model, @status, @error)
            ON CONFLICT(session_id) DO UPDATE SET project_id = excluded.project_id, end_time = excluded.end_time, peak_tokens = excluded.peak_tokens,
              total_tokens = excluded.total_tokens, turn_count = excluded.turn_count, tool_call_count = excluded.tool_call_count,
-             cost_usd = excluded.cost_usd, model = excluded.model, status = excluded.status, error_message = excluded.error_message`,
+             cost_usd = excluded.cost_usd, cost_source = excluded.cost_source, model = excluded.model, status = excluded.status, error_message = excluded.error_message`,
         )
         .run({
           projectId: session.projectId,
@@ -154,6 +211,7 @@ export class MetricsService {
           turns: session.turnCount,
           tools: session.toolCallCount,
           cost: session.costUsd,
+          costSource: session.costSource,
           model: session.model,
           status: session.status,
           error: session.errorMessage,
@@ -180,25 +238,26 @@ export class MetricsService {
       turnCount: r.turn_count,
       toolCallCount: r.tool_call_count,
       costUsd: r.cost_usd,
+      costSource: r.cost_source,
       model: r.model,
       status: r.status,
       errorMessage: r.error_message,
     }));
   }
 
-  live(store: SessionStore, tasks: TaskCounter | undefined, now = new Date()): LiveMetricsView {
+  /** Usage of the API calls made since `since`, per model, and the sessions active in that time. */
+  usageSince(since: Date): Omit<LiveMetricsView['period'], 'name'> {
+    const from = since.toISOString();
+    const groups = this.#db.prepare(`SELECT NULL AS session_id, ${USAGE_GROUP_COLUMNS} FROM usage_calls WHERE timestamp >= ? GROUP BY model, cost_usd IS NULL`).all(from) as Parameters<typeof priceGroups>[0];
+    const models = priceGroups(groups, (model, tokens) => this.estimate(model, tokens));
+    const cost = totalCost(models);
+    const tokens = models.reduce((sum, m) => sum + m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWrite5mTokens + m.cacheWrite1hTokens, 0);
+    const sessions = this.#db.prepare('SELECT count(*) FROM sessions WHERE last_activity_at >= ?').pluck().get(from) as number;
+    return { since: from, costUsd: cost.costUsd ?? 0, costSource: cost.costSource, tokens, sessions, models };
+  }
+
+  live(store: SessionStore, tasks: TaskCounter | undefined, now = new Date(), period: MetricPeriod = 'today'): LiveMetricsView {
     const active = store.listSessions({ status: 'running', limit: 100 });
-    const midnight = new Date(now);
-    midnight.setHours(0, 0, 0, 0);
-    const todayIds = this.#db.prepare('SELECT id FROM sessions WHERE last_activity_at >= ?').pluck().all(midnight.toISOString()) as string[];
-    let costUsd = 0;
-    let tokens = 0;
-    for (const id of todayIds) {
-      const s = store.getSession(id);
-      if (!s) continue;
-      costUsd += s.costUsd ?? 0;
-      tokens += s.inputTokens + s.outputTokens;
-    }
     const projects: ProjectHealthRow[] = store.listProjects().map((p) => {
       const recent = store.listSessions({ projectId: p.id, limit: RECENT_SESSIONS });
       const finished = recent.filter((s) => s.status !== 'running').sort((x, y) => (y.endedAt ?? '').localeCompare(x.endedAt ?? ''));
@@ -231,7 +290,7 @@ export class MetricsService {
     ].slice(0, ATTENTION_LIMIT);
     return {
       active,
-      today: { costUsd, tokens, sessions: todayIds.length },
+      period: { name: period, ...this.usageSince(periodStart(period, now)) },
       projects,
       tasks: { available: tasks !== undefined, counts, total: taskList.length },
       attention,

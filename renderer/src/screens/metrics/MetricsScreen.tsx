@@ -1,19 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../../../app/contract/agents.ts';
-import type { LiveMetricsView, SessionMetricRow } from '../../../../app/contract/metrics.ts';
+import { METRIC_PERIOD_LABELS, METRIC_PERIODS, type LiveMetricsView, type MetricPeriod, type SessionMetricRow } from '../../../../app/contract/metrics.ts';
 import { TASK_STATUS_LABELS, TASK_STATUSES } from '../../../../app/contract/tasks.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
 import { Badge, Banner, EmptyState, MetricsIcon, Spinner, errorMessage, formatRelative, formatTime } from '../../ui/index.ts';
-import { formatCost, formatDuration, formatTokens, STATUS_LABEL, STATUS_TONE } from '../sessions/format.ts';
+import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, STATUS_LABEL, STATUS_TONE } from '../sessions/format.ts';
 import type { ScreenProps } from '../types.ts';
+import { ModelBreakdown } from './ModelBreakdown.tsx';
+import { PricesView } from './PricesView.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import './metrics.css';
 
 const OUTSIDE = '__outside__';
 
 export function MetricsScreen({ params }: ScreenProps) {
-  const [view, setView] = useState<'live' | 'history'>(params.view === 'history' ? 'history' : 'live');
+  const [view, setView] = useState<'live' | 'history' | 'prices'>(params.view === 'history' || params.view === 'prices' ? params.view : 'live');
   return (
     <div className="screen screen-wide metrics-screen">
       <header className="screen-header">
@@ -22,30 +24,31 @@ export function MetricsScreen({ params }: ScreenProps) {
           <p>What your agents are doing now, and how their sessions went.</p>
         </div>
         <div className="segmented" role="radiogroup" aria-label="View">
-          {(['live', 'history'] as const).map((v) => (
+          {(['live', 'history', 'prices'] as const).map((v) => (
             <label key={v}>
               <input type="radio" name="metrics-view" value={v} checked={view === v} onChange={() => setView(v)} />
-              {v === 'live' ? 'Live' : 'History'}
+              {v === 'live' ? 'Live' : v === 'history' ? 'History' : 'Prices'}
             </label>
           ))}
         </div>
       </header>
-      {view === 'live' ? <LiveView /> : <HistoryView />}
+      {view === 'live' ? <LiveView /> : view === 'history' ? <HistoryView /> : <PricesView />}
     </div>
   );
 }
 
 function LiveView() {
   const [data, setData] = useState<LiveMetricsView | null>(null);
+  const [period, setPeriod] = useState<MetricPeriod>('today');
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      setData(await api.invoke('metrics.live', {}));
+      setData(await api.invoke('metrics.live', { period }));
       setError(null);
     } catch (e) {
       setError(errorMessage(e));
     }
-  }, []);
+  }, [period]);
   useEffect(() => {
     void load();
     const timer = setInterval(() => void load(), 10_000);
@@ -58,14 +61,31 @@ function LiveView() {
 
   if (error) return <Banner tone="danger" title="Metrics could not be loaded">{error}</Banner>;
   if (!data) return <div className="loading-row"><Spinner label="Loading metrics" /> Loading metrics…</div>;
+  const usage = data.period;
+  const estimated = usage.costSource === 'estimated';
   return (
     <div className="metrics-live">
+      <div className="metrics-toolbar">
+        <div className="segmented" role="radiogroup" aria-label="Period">
+          {METRIC_PERIODS.map((p) => (
+            <label key={p}>
+              <input type="radio" name="metrics-period" value={p} checked={period === p} onChange={() => setPeriod(p)} />
+              {METRIC_PERIOD_LABELS[p]}
+            </label>
+          ))}
+        </div>
+      </div>
       <div className="metric-cards">
         <Card label="Active sessions" value={String(data.active.length)} />
-        <Card label="Cost today" value={formatCost(data.today.costUsd)} />
-        <Card label="Tokens today" value={formatTokens(data.today.tokens)} />
-        <Card label="Sessions today" value={String(data.today.sessions)} />
+        <Card label={estimated ? 'Cost (estimated)' : 'Cost'} value={formatCost(usage.costUsd, usage.costSource)} title={COST_SOURCE_HINT[usage.costSource]} />
+        <Card label="Tokens" value={formatTokens(usage.tokens)} />
+        <Card label="Sessions" value={String(usage.sessions)} />
       </div>
+
+      <section className="panel metrics-section" aria-labelledby="models-h">
+        <h2 id="models-h">By model · {METRIC_PERIOD_LABELS[period]}</h2>
+        <ModelBreakdown models={usage.models} label="Usage by model" />
+      </section>
 
       <section className="panel metrics-section" aria-labelledby="active-h">
         <h2 id="active-h">Active sessions</h2>
@@ -133,9 +153,9 @@ function LiveView() {
   );
 }
 
-function Card({ label, value }: { label: string; value: string }) {
+function Card({ label, value, title }: { label: string; value: string; title?: string }) {
   return (
-    <div className="panel metric-card">
+    <div className="panel metric-card" title={title}>
       <span className="metric-label">{label}</span>
       <span className="metric-value">{value}</span>
     </div>
@@ -165,6 +185,7 @@ function HistoryView() {
   const total = (f: (r: SessionMetricRow) => number) => series.reduce((sum, r) => sum + f(r), 0);
   const avg = (f: (r: SessionMetricRow) => number) => (series.length ? total(f) / series.length : 0);
   const succeeded = series.filter((r) => r.status === 'success').length;
+  const anyEstimated = series.some((r) => r.costSource !== 'reported' && r.costUsd !== null);
 
   return (
     <div className="metrics-history">
@@ -184,7 +205,7 @@ function HistoryView() {
           <div className="metric-cards" aria-label="Stats">
             <Card label="Sessions" value={String(series.length)} />
             <Card label="Succeeded" value={`${Math.round((succeeded / series.length) * 100)}%`} />
-            <Card label="Total cost" value={formatCost(total((r) => r.costUsd ?? 0))} />
+            <Card label={anyEstimated ? 'Total cost (estimated)' : 'Total cost'} value={formatCost(total((r) => r.costUsd ?? 0), anyEstimated ? 'estimated' : 'reported')} />
             <Card label="Avg tokens" value={formatTokens(Math.round(avg((r) => r.totalTokens)))} />
             <Card label="Avg duration" value={formatDuration(avg(duration))} />
           </div>
@@ -208,7 +229,7 @@ function HistoryView() {
                     <td>{formatTime(r.endTime)}</td>
                     <td><Badge tone={STATUS_TONE[r.status] ?? 'neutral'}>{STATUS_LABEL[r.status] ?? r.status}</Badge></td>
                     <td className="mono">{r.model ?? '—'}</td>
-                    <td>{formatCost(r.costUsd)}</td>
+                    <td title={r.costSource ? COST_SOURCE_HINT[r.costSource] : undefined}>{formatCost(r.costUsd, r.costSource === 'reported' ? 'reported' : 'estimated')}</td>
                     <td>{formatTokens(r.totalTokens)}</td>
                     <td>{formatTokens(r.peakTokens)}</td>
                     <td>{r.turnCount}</td>

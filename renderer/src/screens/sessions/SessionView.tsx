@@ -3,7 +3,7 @@ import { PROVIDER_LABELS, type MessageInfo, type SessionInfo } from '../../../..
 import { api } from '../../api.ts';
 import { Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, Spinner, errorMessage, formatTime } from '../../ui/index.ts';
 import { toolDiff } from './diff.ts';
-import { formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
+import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 
 /** One session's conversation, growing live; tool calls fold, edits read as diffs, errors stand out. */
 export function SessionView({ sessionId, focusMessageId }: { sessionId: string; focusMessageId: string | null }) {
@@ -71,8 +71,11 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
         <dl className="session-stats">
           <div><dt>Agent</dt><dd>{PROVIDER_LABELS[session.provider as keyof typeof PROVIDER_LABELS] ?? session.provider}</dd></div>
           <div><dt>Model</dt><dd className="mono">{session.model ?? '—'}</dd></div>
-          <div><dt>Cost so far</dt><dd title={session.costSource === 'estimated' ? 'Estimated from the price table' : 'As reported by the agent'}>{formatCost(session.costUsd, session.costSource)}</dd></div>
+          <div><dt>{session.costSource === 'estimated' ? 'Estimated cost' : 'Cost'}{session.status === 'running' ? ' so far' : ''}</dt><dd title={COST_SOURCE_HINT[session.costSource]}>{formatCost(session.costUsd, session.costSource)}</dd></div>
           <div><dt>Tokens</dt><dd>{formatTokens(session.inputTokens)} in · {formatTokens(session.outputTokens)} out</dd></div>
+          {session.models.length > 1 ? (
+            <div><dt>By model</dt><dd>{session.models.map((m) => `${m.model ?? 'unknown'} ${m.costUsd === null ? formatTokens(m.outputTokens) + ' out' : formatCost(m.costUsd, m.costSource)}`).join(' · ')}</dd></div>
+          ) : null}
           <div><dt>Duration</dt><dd>{formatDuration(sessionDuration(session))}</dd></div>
           <div><dt>Tool calls</dt><dd>{session.toolCallCount}</dd></div>
         </dl>

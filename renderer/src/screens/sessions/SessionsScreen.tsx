@@ -4,7 +4,7 @@ import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
 import { Badge, Banner, Button, Dialog, EmptyState, FolderIcon, IconButton, SessionsIcon, SettingsIcon, Spinner, TrashIcon, errorMessage, formatRelative } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
-import { formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
+import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 import { AddProjectDialog, SourcesDialog } from './dialogs.tsx';
 import { RunAgentForm } from './RunAgentForm.tsx';
 import { SessionView } from './SessionView.tsx';
@@ -140,7 +140,7 @@ export function SessionsScreen({ params }: ScreenProps) {
                     <span className="session-row-meta">
                       <span>{PROVIDER_LABELS[s.provider as keyof typeof PROVIDER_LABELS] ?? s.provider}</span>
                       <span className="mono">{s.model ?? 'model unknown'}</span>
-                      <span title={s.costSource === 'estimated' ? 'Estimated from the price table' : undefined}>{formatCost(s.costUsd, s.costSource)}</span>
+                      <span title={COST_SOURCE_HINT[s.costSource]}>{formatCost(s.costUsd, s.costSource)}</span>
                       <span>{formatTokens(s.inputTokens + s.outputTokens)} tokens</span>
                       <span>{formatDuration(sessionDuration(s))}</span>
                       <span>{formatRelative(s.lastActivityAt)}</span>

@@ -3,8 +3,15 @@ import type { SessionInfo } from '../../../../app/contract/agents.ts';
 export function formatCost(usd: number | null, source?: SessionInfo['costSource']): string {
   if (usd === null) return '—';
   const text = usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-  return source === 'estimated' ? `~${text}` : text;
+  return source === 'estimated' ? `${text} est.` : text;
 }
+
+/** What a cost figure is, for its label's title. */
+export const COST_SOURCE_HINT: Record<SessionInfo['costSource'], string> = {
+  reported: 'As reported by the agent',
+  estimated: 'Estimated from token counts and model prices (Metrics → Prices)',
+  unknown: 'No price is known for this model',
+};
 
 export function formatTokens(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
