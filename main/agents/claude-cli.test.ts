@@ -1,0 +1,140 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterTools, AnthropicStandIn, firstPrompt, type MessagesRequest, type ScriptedReply, type ScriptedUsage } from './fixtures/anthropic-standin.ts';
+import { agentKit, type AgentKit } from './test-kit.ts';
+
+/** The real Claude Code CLI (the npm package with its native binary), installed for the tests. */
+const CLAUDE_CLI = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'claude');
+const MAIN_MODEL = 'claude-sonnet-4-5-20250929';
+const HAIKU_MODEL = 'claude-haiku-4-5-20251001';
+const TASK_PROMPT = 'List the notes in notes.txt, one per line';
+
+const usage = (input: number, output: number, cacheRead: number, cacheWrite5m: number, cacheWrite1h: number): ScriptedUsage => ({ input, output, cacheRead, cacheWrite5m, cacheWrite1h });
+
+/**
+ * A conversation with tools: the first reply has text, a Read and a Task call (a subagent that
+ * runs on Haiku); the subagent answers; the main conversation ends with text.
+ */
+const conversation = (folder: string) => (request: MessagesRequest): ScriptedReply => {
+  if (firstPrompt(request).includes(TASK_PROMPT)) return { blocks: [{ type: 'text', text: 'Notes: buy milk; fix the limiter.' }], usage: usage(900, 37, 0, 2600, 0) };
+  if (!afterTools(request)) {
+    return {
+      blocks: [
+        { type: 'text', text: 'I will read the notes and ask a helper to list them.' },
+        { type: 'tool_use', id: 'toolu_standin_read', name: 'Read', input: { file_path: join(folder, 'notes.txt') } },
+        { type: 'tool_use', id: 'toolu_standin_task', name: 'Task', input: { description: 'List notes', prompt: TASK_PROMPT, subagent_type: 'general-purpose', model: 'haiku' } },
+      ],
+      usage: usage(12, 208, 14000, 1800, 600),
+    };
+  }
+  return { blocks: [{ type: 'text', text: 'All done: two notes.' }], usage: usage(40, 25, 16400, 300, 0) };
+};
+
+/** Every Claude Code setting that would reach outside the test: its home, config, updates and telemetry. */
+function offlineEnv(home: string, baseUrl: string): Record<string, string> {
+  return {
+    HOME: home,
+    CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    ANTHROPIC_BASE_URL: baseUrl,
+    ANTHROPIC_MODEL: MAIN_MODEL,
+    // What the Task tool's `model: "haiku"` means: a model the price list knows.
+    ANTHROPIC_DEFAULT_HAIKU_MODEL: HAIKU_MODEL,
+    DISABLE_AUTOUPDATER: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_MAX_RETRIES: '2',
+  };
+}
+
+function transcripts(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.jsonl')) out.push(join(dir, e.name));
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return out.sort();
+}
+
+describe.skipIf(!existsSync(CLAUDE_CLI))('the real Claude Code CLI against a stand-in of the Messages API', () => {
+  let api: AnthropicStandIn;
+  let kit: AgentKit;
+  let folder: string;
+
+  beforeEach(async () => {
+    kit = agentKit({ now: new Date() });
+    folder = join(kit.dir, 'work', 'notes');
+    api = new AnthropicStandIn(conversation(folder));
+    const baseUrl = await api.start();
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'notes.txt'), 'buy milk\nfix the limiter\n');
+    for (const [k, v] of Object.entries(offlineEnv(join(kit.dir, 'home'), baseUrl))) vi.stubEnv(k, v);
+    kit.secrets.set('ANTHROPIC_API_KEY', 'test');
+    kit.agents.updateConfig({ claudeBinary: CLAUDE_CLI, watch: false });
+  });
+
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    kit.agents.close();
+    await api.close();
+  });
+
+  it('stores the run with the figures of its transcript: tokens per model, cost and turns', async () => {
+    const project = kit.agents.addProject(folder, 'Notes');
+    const started = await kit.agents.runner.run(project.id, 'claude', 'Summarise my notes');
+    expect(started.status).toBe('started');
+    const run = (await kit.agents.runner.finished(started.status === 'started' ? started.sessionId : ''))!;
+    expect(run.status).toBe('success');
+
+    // The stand-in is the independent count: what it sent, per model.
+    expect(api.sent.map((s) => s.model)).toEqual([MAIN_MODEL, HAIKU_MODEL, MAIN_MODEL]);
+    const sum = (model: string, f: (u: ScriptedUsage) => number) => api.sent.filter((s) => s.model === model).reduce((n, s) => n + f(s.usage), 0);
+    const byModel = Object.fromEntries(run.models.map((m) => [m.model, m]));
+    for (const model of [MAIN_MODEL, HAIKU_MODEL]) {
+      expect(byModel[model]).toMatchObject({
+        inputTokens: sum(model, (u) => u.input),
+        outputTokens: sum(model, (u) => u.output),
+        cacheReadTokens: sum(model, (u) => u.cacheRead),
+        cacheWrite5mTokens: sum(model, (u) => u.cacheWrite5m),
+        cacheWrite1hTokens: sum(model, (u) => u.cacheWrite1h),
+        costSource: 'reported',
+      });
+    }
+    expect(run.outputTokens).toBe(208 + 37 + 25);
+    expect(run.costSource).toBe('reported');
+    expect(run.turnCount).toBe(1);
+    // The final reply is shown once, and so is each tool call.
+    const messages = kit.agents.store.messages(run.id);
+    expect(messages.filter((m) => m.content === 'All done: two notes.')).toHaveLength(1);
+    expect(messages.filter((m) => m.type === 'tool_call').map((m) => m.tool_call!.name)).toEqual(['Read', 'Task']);
+
+    // The transcript the CLI wrote, imported on its own, gives the same figures (cost estimated from list prices).
+    const written = transcripts(join(kit.dir, 'home', '.claude', 'projects'));
+    expect(written.some((p) => p.includes('/subagents/'))).toBe(true);
+    // The app does not import its own run a second time.
+    kit.agents.sources.scan();
+    expect(kit.db.prepare("SELECT count(*) FROM sessions WHERE provider = 'claude'").pluck().get()).toBe(1);
+
+    const other = agentKit();
+    cpSync(join(kit.dir, 'home', '.claude', 'projects'), join(other.dir, 'home', '.claude', 'projects'), { recursive: true });
+    other.agents.sources.scan();
+    const [imported] = other.agents.store.listSessions();
+    expect(imported).toBeDefined();
+    expect(imported!.costSource).toBe('estimated');
+    expect({ input: imported!.inputTokens, output: imported!.outputTokens, read: imported!.cacheReadTokens, write: imported!.cacheWriteTokens, turns: imported!.turnCount, tools: imported!.toolCallCount }).toEqual({
+      input: run.inputTokens,
+      output: run.outputTokens,
+      read: run.cacheReadTokens,
+      write: run.cacheWriteTokens,
+      turns: run.turnCount,
+      tools: run.toolCallCount,
+    });
+    const strip = (models: typeof run.models) => models.map(({ costSource: _s, costUsd: _c, calls: _n, ...m }) => m);
+    expect(strip(imported!.models)).toEqual(strip(run.models));
+    expect(imported!.costUsd).toBeCloseTo(run.costUsd!, 9);
+  });
+});
