@@ -12,6 +12,10 @@ import { RateLimiter } from './people/rate-limit.ts';
 import { Redactor } from './redact.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { sourceRoutes } from './routes/sources.ts';
+import { feedRoutes } from './routes/feeds.ts';
+import { CatalogFeed } from './feeds/catalog.ts';
+import { Grants } from './feeds/grants.ts';
+import { loadHubKey, type HubKey } from './feeds/signing.ts';
 import { DEFAULT_REPO_LIMITS, type RepoLimits } from './sources/claude.ts';
 import { checkSyncTime, DailySync } from './sources/schedule.ts';
 import { SecretFiles } from './sources/secrets.ts';
@@ -48,6 +52,7 @@ export interface RunningHub {
   log: HubLog;
   redactor: Redactor;
   sources: Sources;
+  key: HubKey;
   schedule: DailySync | null;
   /** The first admin's token, only on the start that created it. */
   firstAdmin: { userName: string; token: string } | null;
@@ -99,6 +104,9 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   const schedulerSecret = randomBytes(32);
   peopleRoutes(router, people, audit);
   sourceRoutes(router, sources);
+  const key = loadHubKey(config.dataDir);
+  const grants = new Grants(db, audit, sources, now, changed);
+  feedRoutes(router, grants, new CatalogFeed(db, grants, key, now), sources, key, () => origin);
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     void serve(parts, limiter, schedulerSecret, req, res).catch((err: unknown) => {
@@ -143,6 +151,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     log,
     redactor,
     sources,
+    key,
     schedule,
     firstAdmin,
     close: async () => {

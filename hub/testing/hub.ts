@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { testCertificates } from '../../main/marketplace/testing/https-server.ts';
 import { startHub, type HubConfig, type RunningHub } from '../hub.ts';
 
 export interface TestHub {
@@ -27,8 +30,8 @@ export async function startTestHub(config: Partial<HubConfig> = {}): Promise<Tes
     const headers: Record<string, string> = {};
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(`${hub.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
+    const res = await testRequest(`${hub.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), ca: config.tls ? testCertificates().ca : undefined });
+    const text = res.body.toString('utf8');
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : null;
@@ -56,4 +59,25 @@ export async function startTestHub(config: Partial<HubConfig> = {}): Promise<Tes
       if (!config.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** One request over http or https (trusting `ca`), read whole. */
+export function testRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string },
+): Promise<{ status: number; body: Buffer; headers: Headers }> {
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
