@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { ClientRequest, ClientRequestConstructorOptions, IncomingMessage } from 'electron';
 
-/** The marketplace's HTTP client shape (main/marketplace/http.ts): GET only, redirects handed back, not followed. */
-export type NetFetch = (url: string, init: { headers?: Record<string, string>; signal?: AbortSignal }) => Promise<Response>;
+/** The app's HTTP client shape (main/marketplace/http.ts): redirects handed back, not followed. */
+export type NetFetch = (url: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array; signal?: AbortSignal }) => Promise<Response>;
 
 type NetRequest = (options: ClientRequestConstructorOptions) => Pick<ClientRequest, 'on' | 'setHeader' | 'abort' | 'end'>;
 
@@ -14,7 +14,7 @@ function abortError(signal: AbortSignal): unknown {
 
 /**
  * HTTPS through Chromium's network stack (system proxy settings, the OS
- * trust store), for the marketplace. `net.fetch` is not usable here: with
+ * trust store), for the marketplace and plugins' requests. `net.fetch` is not usable here: with
  * `redirect: 'manual'` it fails with "Redirect was cancelled" instead of
  * returning the 3xx, and the marketplace must see every hop to check it
  * (https only, a hop limit, credentials dropped across origins). So this
@@ -40,7 +40,7 @@ export function electronNetFetch(request: NetRequest): NetFetch {
         reject(abortError(signal));
         return;
       }
-      const req = request({ url: target.href, method: 'GET', redirect: 'manual', credentials: 'omit', useSessionCookies: false, cache: 'no-store' });
+      const req = request({ url: target.href, method: init.method ?? 'GET', redirect: 'manual', credentials: 'omit', useSessionCookies: false, cache: 'no-store' });
       let settled = false;
       const settle = (finish: () => void): void => {
         if (settled) return;
@@ -72,6 +72,6 @@ export function electronNetFetch(request: NetRequest): NetFetch {
         settle(() => resolve(new Response(body, { status: response.statusCode, statusText: response.statusMessage, headers })));
       });
       req.on('error', (error: Error) => settle(() => reject(error)));
-      req.end();
+      req.end(init.body ? Buffer.from(init.body) : undefined);
     });
 }

@@ -1,10 +1,20 @@
+import type { LookupFunction } from 'node:net';
 import { request } from 'node:https';
 import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 
 export interface HttpRequestInit {
+  /** GET when absent. */
+  method?: string;
   headers?: Record<string, string>;
+  body?: Uint8Array;
   signal?: AbortSignal;
+  /**
+   * Connect only to the addresses this gives (plugin requests pass the
+   * addresses main already checked, so the name is not resolved again).
+   * Chromium's stack in Electron resolves names itself and cannot take it.
+   */
+  lookup?: LookupFunction;
 }
 
 /**
@@ -32,7 +42,7 @@ export function nodeHttpsFetch(options: { extraCa?: string[] } = {}): HttpFetch 
         reject(new TypeError(`Only https:// addresses can be fetched (got ${target.protocol})`));
         return;
       }
-      const req = request(target, { method: 'GET', headers: init.headers, ca, signal: init.signal }, (res) => {
+      const req = request(target, { method: init.method ?? 'GET', headers: init.headers, ca, signal: init.signal, ...(init.lookup ? { lookup: init.lookup } : {}) }, (res) => {
         const headers = new Headers();
         for (const [name, value] of Object.entries(res.headers)) {
           if (value === undefined) continue;
@@ -44,6 +54,6 @@ export function nodeHttpsFetch(options: { extraCa?: string[] } = {}): HttpFetch 
         resolve(new Response(body, { status, statusText: res.statusMessage ?? '', headers }));
       });
       req.on('error', reject);
-      req.end();
+      req.end(init.body);
     });
 }
