@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentMessage } from '../app/messages.ts';
 import { startServices, type AppServices } from '../main/services.ts';
-import { procRss } from '../main/plugins/supervisor.ts';
+import { procRss } from '../main/plugins/connection.ts';
 import type { Benchmark, BenchResult } from './run.ts';
 
 /**

@@ -2,7 +2,9 @@
 // bound to a hardened window, Electron IPC and desktop notifications. The
 // logic lives in main/electron/* as small functions over injected Electron
 // objects, so it is unit-tested without the Electron binary.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import electronUpdaterPackage from 'electron-updater';
 import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
 import { startServices, type AppServices } from './services.ts';
 import { broadcastEvents, createSenderCheck, registerIpc } from './electron/ipc.ts';
@@ -12,6 +14,7 @@ import { electronNetFetch } from './electron/net.ts';
 import { electronNotifier } from './electron/notifications.ts';
 import { utilityProcessLauncher } from './electron/plugin-launcher.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, applyDevContentSecurityPolicy, createAppProtocolHandler } from './electron/protocol.ts';
+import { electronUpdater } from './electron/updater.ts';
 import { focusWindow, mainWindowOptions } from './electron/window.ts';
 import { placeWindow, readWindowState, trackWindowState, WINDOW_STATE_FILE, writeWindowState } from './electron/window-state.ts';
 
@@ -65,6 +68,18 @@ function start(): void {
       openExternal: (url) => shell.openExternal(url),
       pluginLauncher: utilityProcessLauncher(utilityProcess, PLUGIN_HOST),
       searchWorkerEntry: SEARCH_INDEX_WORKER,
+      updater: electronUpdater({
+        isPackaged: app.isPackaged,
+        resourcesPath: process.resourcesPath,
+        readFile: (path) => {
+          try {
+            return readFileSync(path, 'utf8');
+          } catch {
+            return undefined;
+          }
+        },
+        load: () => electronUpdaterPackage.autoUpdater,
+      }),
       // Bundled into out/main, the services cannot find the catalog relative to their source; it ships
       // as an extra resource (electron-builder.yml) and sits in resources/ of the checkout in development.
       builtinCatalogDir: app.isPackaged ? join(process.resourcesPath, 'catalog') : join(app.getAppPath(), 'resources', 'catalog'),

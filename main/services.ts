@@ -28,6 +28,7 @@ import { homedir } from 'node:os';
 import { AgentService, agentHandlers } from './agents/service.ts';
 import { MetricsService } from './metrics/metrics.ts';
 import { SearchService } from './search/search.ts';
+import { UpdateService, type Updater } from './updates/updates.ts';
 
 export type Status = Static<typeof AppStatus>;
 
@@ -59,6 +60,8 @@ export interface ServiceOptions {
   agentHome?: string;
   /** How the runner waits between retries; tests pass one that returns at once. */
   agentRetrySleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The app updater (Electron: electron-updater), or why this build has none. */
+  updater?: Updater | { unsupported: string };
 }
 
 /** The live services, once the database is open. Later capabilities hang off this. */
@@ -176,6 +179,16 @@ export function startServices(options: ServiceOptions): AppServices {
   };
   open();
 
+  const updates = new UpdateService({
+    updater: options.updater ?? { unsupported: 'The browser harness does not update itself; the installed desktop app does.' },
+    currentVersion: options.appVersion,
+    mode: () => core?.settings.get().updateChecks ?? 'off',
+    events,
+    log,
+    onDownloaded: (version) => core?.notifications.notify({ type: 'info', title: `Switchboard ${version} is ready`, message: 'Restart Switchboard to install it (Settings → Updates).' }),
+  });
+  updates.start();
+
   const ready = (): Core => {
     if (!core) throw new AppError('database_unavailable', 'The database cannot be read. Choose what to do with it on the start screen.');
     return core;
@@ -245,6 +258,10 @@ export function startServices(options: ServiceOptions): AppServices {
     },
     ...agentHandlers(ready),
   } satisfies Partial<HandlerTable>;
+    'updates.status': () => updates.status(),
+    'updates.check': () => updates.check(),
+    'updates.download': () => updates.download(),
+    'updates.install': ({ when }) => updates.install(when),
 
   return {
     dispatch: createDispatcher(() => handlers satisfies HandlerTable, log),
@@ -255,6 +272,7 @@ export function startServices(options: ServiceOptions): AppServices {
     close: async () => {
       const closing = core;
       core = undefined;
+      updates.close();
       if (!closing) return;
       closing.agents.close();
       await Promise.all([closing.search.close(), closing.supervisor.stopAll()]);

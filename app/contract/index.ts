@@ -10,6 +10,7 @@ import { searchChannels } from './search.ts';
 import { secretChannels, secretEvents } from './secrets.ts';
 import { settingsChannels, settingsEvents } from './settings.ts';
 import { taskChannels, taskEvents } from './tasks.ts';
+import { updateChannels, updateEvents } from './updates.ts';
 
 /**
  * Every IPC channel of the app: its argument schema (validated in main) and
@@ -27,6 +28,7 @@ export const channels = {
   ...agentChannels,
   ...searchChannels,
   ...metricsChannels,
+  ...updateChannels,
 } as const satisfies Record<string, { args: TSchema; result: TSchema }>;
 
 /** Every push event main sends to windows. */
@@ -41,6 +43,7 @@ export const events = {
   ...pluginEvents,
   ...agentEvents,
   ...metricsEvents,
+  ...updateEvents,
 } as const satisfies Record<string, TSchema>;
 
 export type Channel = keyof typeof channels;

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { NoArgs } from './app.ts';
+import { UpdateCheckMode } from './updates.ts';
 
 export const Theme = Type.Union([Type.Literal('light'), Type.Literal('dark'), Type.Literal('system')], {
   errorMessage: 'Theme must be light, dark or system',
@@ -12,6 +13,7 @@ export const EditableSettings = Type.Object(
     catalogRefreshMinutes: Type.Integer({ minimum: 5, maximum: 1440, errorMessage: 'Catalog refresh must be a whole number of minutes from 5 to 1440' }),
     desktopNotifications: Type.Boolean({ errorMessage: 'Desktop notifications must be on or off' }),
     auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, errorMessage: 'Audit retention must be a whole number of days from 1 to 3650' }),
+    updateChecks: UpdateCheckMode,
   },
   { additionalProperties: false },
 );
@@ -23,6 +25,7 @@ export const DEFAULT_SETTINGS = {
   catalogRefreshMinutes: 60,
   desktopNotifications: true,
   auditRetentionDays: 90,
+  updateChecks: 'on',
 } as const;
 
 export const settingsChannels = {

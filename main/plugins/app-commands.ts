@@ -1,7 +1,8 @@
 import { AppError } from '../../app/contract/envelope.ts';
 import type { NotificationService } from '../notifications/notifications.ts';
 import type { TaskBackend } from './api/context.ts';
-import type { AppCommand, PluginSupervisor } from './supervisor.ts';
+import type { PluginSupervisor } from './supervisor.ts';
+import type { AppCommand } from './supervisor-options.ts';
 
 /**
  * The app's own palette commands that run in main. Navigation commands

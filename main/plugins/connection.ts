@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { HostMessage, MainMessage } from '../../app/plugin-protocol.ts';
 import { checkHostMessage } from './envelope.ts';
 import type { LaunchSpec, PluginLauncher, PluginProcess } from './launcher.ts';
@@ -52,6 +53,16 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
+}
+
+/** Resident set size from /proc on Linux; other platforms fall back to what the heartbeat reports. */
+export function procRss(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 export function seconds(ms: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrashTracker, type CrashPolicy } from './crash-tracker.ts';
-import { DEFAULT_TIMING } from './supervisor.ts';
+import { DEFAULT_TIMING } from './supervisor-options.ts';
 
 const FIVE_MINUTES = 5 * 60_000;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServices } from '../services.ts';
 import { eventually, FAST_TIMING, startPluginTest, type PluginTest } from './testing/harness.ts';
-import type { SupervisorTiming } from './supervisor.ts';
+import type { SupervisorTiming } from './supervisor-options.ts';
 
 let t: PluginTest | undefined;
 afterEach(async () => {

@@ -1,139 +1,32 @@
-import { readFileSync } from 'node:fs';
 import { AppError } from '../../app/contract/envelope.ts';
 import {
   PLUGIN_LOG_LIMIT,
   type PaletteEntryValue,
-  type Panel,
   type PluginDetailValue,
   type PluginIncidentValue,
   type PluginLogLineValue,
   type PluginState,
   type PluginSummaryValue,
 } from '../../app/contract/plugins.ts';
-import { checkSettings, isSafePluginId, type PluginManifest } from '../../app/manifest.ts';
+import { checkSettings, isSafePluginId } from '../../app/manifest.ts';
 import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
 import type { Permission } from '../../app/permissions.ts';
 import { permissionDeniedMessage, type HostMessage, type MainMessage } from '../../app/plugin-protocol.ts';
-import type { AuditLog } from '../audit/audit.ts';
-import type { AppEvents } from '../ipc/events.ts';
-import type { Logger } from '../log/logger.ts';
-import type { NotificationService } from '../notifications/notifications.ts';
-import type { PluginBus as PluginBusContract, PluginProcessControl } from './control.ts';
-import type { PluginLauncher } from './launcher.ts';
-import { PluginConnection, seconds, type ConnectionExit } from './connection.ts';
-import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlugin } from './manifest.ts';
-import type { PluginPaths } from './paths.ts';
-import type { PluginRegistry } from './registry.ts';
-import type { PluginStore } from './store.ts';
-import { CrashTracker } from './crash-tracker.ts';
-import { clearRegistrations, emptyRegistrations, freshLimits, type ApiContext, type ApiServices, type Registrations, type TaskBackend } from './api/context.ts';
+import { clearRegistrations } from './api/context.ts';
 import { ApiGate } from './api/gate.ts';
+import { paletteEntries } from './api/palette.ts';
 import { API_TABLE } from './api/table.ts';
 import { PluginBus } from './bus.ts';
+import { PluginConnection, procRss, seconds, type ConnectionExit } from './connection.ts';
+import type { PluginBus as PluginBusContract, PluginProcessControl } from './control.ts';
+import { CrashTracker } from './crash-tracker.ts';
+import { checkTransition, detailOf, manifestOf, nameOf, newEntry, summaryOf, type Code, type Entry, type EntryHost, type StartResult } from './entry.ts';
+import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlugin } from './manifest.ts';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMING, type SupervisorOptions, type SupervisorTiming } from './supervisor-options.ts';
 
-/** Every duration the supervisor waits for; tests shrink them instead of sleeping. */
-export interface SupervisorTiming {
-  /** From launch to the ready handshake. */
-  readyTimeoutMs: number;
-  heartbeatMs: number;
-  /** A ping or a command unanswered this long marks the plugin unresponsive: it is killed and restarted. */
-  requestTimeoutMs: number;
-  /** How long the unload event may take on a graceful stop before the process is killed. */
-  stopDeadlineMs: number;
-  memorySampleMs: number;
-  crashWindowMs: number;
-  maxCrashesInWindow: number;
-  /** Delay before restart number `n` (1-based) within the crash window. */
-  backoffMs: (n: number) => number;
-}
+export type { SupervisorTiming } from './supervisor-options.ts';
 
-export const DEFAULT_TIMING: SupervisorTiming = {
-  readyTimeoutMs: 5000,
-  heartbeatMs: 10_000,
-  requestTimeoutMs: 10_000,
-  stopDeadlineMs: 2000,
-  memorySampleMs: 2000,
-  crashWindowMs: 5 * 60_000,
-  maxCrashesInWindow: 3,
-  backoffMs: (n) => Math.min(30_000, 1000 * 2 ** (n - 1)),
-};
-
-export const DEFAULT_MEMORY_LIMIT_MB = 128;
 const MAX_INCIDENTS = 50;
-
-/** A command the app itself offers in the palette. */
-export interface AppCommand {
-  id: string;
-  label: string;
-  takesArgument: boolean;
-  run(argument: string): void | Promise<void>;
-}
-
-export interface SupervisorOptions {
-  registry: PluginRegistry;
-  paths: PluginPaths;
-  store: PluginStore;
-  audit: AuditLog;
-  notifications: NotificationService;
-  events: AppEvents;
-  tasks: TaskBackend;
-  log: Logger;
-  appVersion: string;
-  launcher: PluginLauncher;
-  timing?: Partial<SupervisorTiming>;
-  memoryLimitMb?: number;
-  /** API calls one plugin may make per second before main refuses them. */
-  callsPerSecond?: number;
-  appCommands?: AppCommand[];
-  now?: () => number;
-  /** Resident memory of a process in bytes; null where it cannot be measured from outside. */
-  readRss?: (pid: number) => number | null;
-}
-
-interface Code {
-  manifest: PluginManifest;
-  source: string;
-}
-
-type StartResult = { ok: true } | { ok: false; reason: string };
-
-interface Entry {
-  id: string;
-  discovered: DiscoveredPlugin;
-  /** The code the current (or last) process runs; a failed reload puts the previous one back here. */
-  code: Code | null;
-  state: PluginState;
-  stateReason: string | null;
-  /** The current process start; null while no process runs. */
-  connection: PluginConnection | null;
-  restarts: number;
-  crashes: CrashTracker;
-  logs: PluginLogLineValue[];
-  incidents: PluginIncidentValue[];
-  panel: Panel | null;
-  registered: Registrations;
-  readyWaiters: ((result: StartResult) => void)[];
-  exitWaiters: (() => void)[];
-  restartTimer: NodeJS.Timeout | undefined;
-  /** The last start failed (its script threw or its process could not start), as opposed to a problem on disk. */
-  failedStart: boolean;
-  stopping: boolean;
-  /** Set while a reload tries new code: a failure then rolls back instead of restarting. */
-  trial: boolean;
-  grants: { revision: number; set: Set<Permission> };
-  /** The plugin as the API gate, the capability modules and the bus see it. */
-  api: ApiContext;
-}
-
-/** Resident set size from /proc on Linux; other platforms fall back to what the heartbeat reports. */
-export function procRss(pid: number): number | null {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -155,7 +48,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   readonly #entries = new Map<string, Entry>();
   readonly #gate: ApiGate;
   readonly #bus = new PluginBus(() => this.#entries.values());
-  readonly #apiServices: ApiServices;
+  readonly #entryHost: EntryHost;
   #closed = false;
 
   constructor(options: SupervisorOptions) {
@@ -165,12 +58,21 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     this.#now = options.now ?? Date.now;
     this.#readRss = options.readRss ?? procRss;
     this.#gate = new ApiGate({ table: API_TABLE, audit: options.audit, log: options.log, now: this.#now, callsPerSecond: options.callsPerSecond ?? 1000 });
-    this.#apiServices = {
-      store: options.store,
-      tasks: options.tasks,
-      notifications: options.notifications,
-      fanOut: (name, payload, depth, from) => this.#bus.fanOut(name, payload, depth, from),
-      now: this.#now,
+    const timing = this.#timing;
+    this.#entryHost = {
+      root: options.paths.root,
+      crashes: () => new CrashTracker({ windowMs: timing.crashWindowMs, maxCrashesInWindow: timing.maxCrashesInWindow, backoffMs: timing.backoffMs }, this.#now),
+      services: {
+        store: options.store,
+        tasks: options.tasks,
+        notifications: options.notifications,
+        fanOut: (name, payload, depth, from) => this.#bus.fanOut(name, payload, depth, from),
+        now: this.#now,
+      },
+      granted: (entry, permission) => this.#granted(entry, permission),
+      log: (entry, level, text) => this.#log(entry, level, 'system', text),
+      changed: (entry) => this.#changed(entry),
+      panelChanged: (entry) => options.events.emit('plugins.panel', { id: entry.id, panel: entry.panel }),
     };
   }
 
@@ -258,20 +160,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   get(id: string): PluginDetailValue {
     this.list();
     const entry = this.#require(id);
-    const row = this.#o.registry.get(id);
-    const manifest = this.#manifest(entry);
-    return {
-      ...this.#summary(entry),
-      requestedPermissions: manifest?.permissions ?? [],
-      folder: entry.discovered.folder,
-      uiSchema: manifest?.uiSchema ?? [],
-      settings: this.#o.store.settings(id, manifest),
-      panel: entry.panel,
-      logs: [...entry.logs],
-      incidents: [...entry.incidents],
-      installedAt: row?.installedAt ?? null,
-      previousVersion: row?.previousVersion ?? null,
-    };
+    return detailOf(entry, this.#o.registry.get(id), this.#o.store.settings(id, manifestOf(entry)), this.#now());
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<PluginSummaryValue> {
@@ -298,7 +187,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   async restart(id: string): Promise<PluginSummaryValue> {
     this.list();
     const entry = this.#require(id);
-    if (!this.#o.registry.get(id)?.enabled) throw new AppError('conflict', `${this.#name(entry)} is disabled. Enable it to start it.`);
+    if (!this.#o.registry.get(id)?.enabled) throw new AppError('conflict', `${nameOf(entry)} is disabled. Enable it to start it.`);
     if (!entry.code) {
       await this.start(id);
       return this.#summary(entry);
@@ -318,10 +207,10 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   async reload(id: string): Promise<PluginSummaryValue> {
     this.list();
     const entry = this.#require(id);
-    if (!this.#o.registry.get(id)?.enabled) throw new AppError('conflict', `${this.#name(entry)} is disabled. Enable it to load it.`);
+    if (!this.#o.registry.get(id)?.enabled) throw new AppError('conflict', `${nameOf(entry)} is disabled. Enable it to load it.`);
     const fresh = readPluginFolder(this.#o.paths.root, id, this.#o.appVersion);
     if (!fresh.ok) {
-      throw new AppError('conflict', `${this.#name(entry)} was not reloaded: ${fresh.errors.join('; ')}. The running version was left as it was.`);
+      throw new AppError('conflict', `${nameOf(entry)} was not reloaded: ${fresh.errors.join('; ')}. The running version was left as it was.`);
     }
     const next: Code = { manifest: fresh.manifest, source: readPluginScript(fresh) };
     const previous = entry.code;
@@ -336,7 +225,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
       entry.crashes.reset();
       return this.#summary(entry);
     }
-    if (!previous) throw new AppError('conflict', `${this.#name(entry)} did not start: ${result.reason}`);
+    if (!previous) throw new AppError('conflict', `${nameOf(entry)} did not start: ${result.reason}`);
     this.#log(entry, 'warn', 'system', `The reloaded code did not start (${result.reason}); starting the previous version again`);
     entry.code = previous;
     const restored = await this.#spawn(entry);
@@ -351,8 +240,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   updateSettings(id: string, values: Record<string, unknown>): { saved: true; values: Record<string, unknown> } | { saved: false; errors: Record<string, string> } {
     this.list();
     const entry = this.#require(id);
-    const manifest = this.#manifest(entry);
-    if (!manifest) throw new AppError('conflict', `${this.#name(entry)} has no usable plugin.json, so it has no settings.`);
+    const manifest = manifestOf(entry);
+    if (!manifest) throw new AppError('conflict', `${nameOf(entry)} has no usable plugin.json, so it has no settings.`);
     const errors = checkSettings(manifest.uiSchema, values);
     if (Object.keys(errors).length > 0) return { saved: false, errors };
     this.#o.store.setSettings(id, manifest, values);
@@ -367,22 +256,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   }
 
   palette(): PaletteEntryValue[] {
-    const app: PaletteEntryValue[] = (this.#o.appCommands ?? []).map((c) => ({
-      id: c.id,
-      label: c.label,
-      source: 'app',
-      pluginId: null,
-      pluginName: null,
-      takesArgument: c.takesArgument,
-    }));
-    const plugins: PaletteEntryValue[] = [];
-    for (const entry of this.#entries.values()) {
-      if (entry.state !== 'running' || !this.#granted(entry, 'palette')) continue;
-      for (const [key, c] of entry.registered.commands) {
-        plugins.push({ id: `${entry.id}::${key}`, label: c.label, source: 'plugin', pluginId: entry.id, pluginName: this.#name(entry), takesArgument: c.takesArgument });
-      }
-    }
-    return [...app, ...plugins.sort((a, b) => a.label.localeCompare(b.label))];
+    return paletteEntries(this.#o.appCommands ?? [], [...this.#entries.values()].map((e) => e.api));
   }
 
   async runCommand(commandId: string, argument: string | undefined): Promise<void> {
@@ -396,14 +270,14 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     const key = Number(commandId.slice(split + 2));
     const command = entry?.registered.commands.get(key);
     if (!entry || !command) throw new AppError('not_found', 'That command no longer exists. Its plugin may have been stopped or changed.');
-    if (entry.state !== 'running') throw new AppError('conflict', `${this.#name(entry)} is not running (${entry.state}), so its commands cannot run.`);
+    if (entry.state !== 'running') throw new AppError('conflict', `${nameOf(entry)} is not running (${entry.state}), so its commands cannot run.`);
     if (!this.#granted(entry, 'palette')) throw new AppError('permission_denied', permissionDeniedMessage('palette', entry.id));
     this.#log(entry, 'info', 'system', `Running command "${command.label}"`);
     try {
       await this.#invoke(entry, { t: 'invoke', id: 0, target: 'command', key, argument: argument ?? null }, this.#timing.requestTimeoutMs, true);
     } catch (err) {
       this.#log(entry, 'error', 'system', `Command "${command.label}" failed: ${errorMessage(err)}`);
-      throw new AppError('internal', `"${command.label}" (${this.#name(entry)}) failed: ${errorMessage(err)}`);
+      throw new AppError('internal', `"${command.label}" (${nameOf(entry)}) failed: ${errorMessage(err)}`);
     }
   }
 
@@ -517,7 +391,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   }
 
   #disableAfterCrashes(entry: Entry, crashes: number, reason: string): void {
-    const name = this.#name(entry);
+    const name = nameOf(entry);
     const minutes = Math.round(this.#timing.crashWindowMs / 60_000);
     const why = `Disabled after crashing ${crashes} times within ${minutes} minute${minutes === 1 ? '' : 's'} (last: ${reason})`;
     this.#o.registry.setEnabled(entry.id, false);
@@ -551,7 +425,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   }
 
   #invoke(entry: Entry, message: Extract<MainMessage, { t: 'invoke' }>, timeoutMs: number, killOnTimeout: boolean): Promise<unknown> {
-    if (!entry.connection) return Promise.reject(new Error(`${this.#name(entry)} is not running`));
+    if (!entry.connection) return Promise.reject(new Error(`${nameOf(entry)} is not running`));
     return entry.connection.invoke(message, timeoutMs, killOnTimeout);
   }
 
@@ -567,31 +441,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   #entry(id: string, create: boolean): Entry {
     let entry = this.#entries.get(id);
     if (!entry && create) {
-      const registered = emptyRegistrations();
-      const created: Entry = {
-        id,
-        discovered: { ok: false, id, folder: `${this.#o.paths.root}/${id}`, name: id, version: '0.0.0', errors: ['Not scanned yet'] },
-        code: null,
-        state: 'stopped',
-        stateReason: null,
-        connection: null,
-        restarts: 0,
-        crashes: new CrashTracker({ windowMs: this.#timing.crashWindowMs, maxCrashesInWindow: this.#timing.maxCrashesInWindow, backoffMs: this.#timing.backoffMs }, this.#now),
-        logs: [],
-        incidents: [],
-        panel: null,
-        registered,
-        readyWaiters: [],
-        exitWaiters: [],
-        restartTimer: undefined,
-        failedStart: false,
-        stopping: false,
-        trial: false,
-        grants: { revision: -1, set: new Set() },
-        api: this.#apiContext(id, registered, () => created),
-      };
-      this.#entries.set(id, created);
-      entry = created;
+      entry = newEntry(id, this.#entryHost);
+      this.#entries.set(id, entry);
     }
     if (!entry) throw new AppError('not_found', `No plugin "${id.slice(0, 80)}" is installed.`);
     return entry;
@@ -602,27 +453,6 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
    * registry on every check, through a copy refreshed whenever the registry
    * has been written since, so a revoked grant holds from the next call.
    */
-  /** `entry` is read only when the context is used, after the entry exists. */
-  #apiContext(id: string, registered: Registrations, entryOf: () => Entry): ApiContext {
-    return {
-      pluginId: id,
-      actor: `plugin:${id}`,
-      registered,
-      limits: freshLimits(),
-      services: this.#apiServices,
-      name: () => this.#name(entryOf()),
-      manifest: () => entryOf().code?.manifest ?? null,
-      running: () => entryOf().state === 'running',
-      granted: (permission) => this.#granted(entryOf(), permission),
-      log: (level, text) => this.#log(entryOf(), level, 'system', text),
-      changed: () => this.#changed(entryOf()),
-      setPanel: (panel) => {
-        entryOf().panel = panel;
-        this.#o.events.emit('plugins.panel', { id, panel });
-      },
-    };
-  }
-
   #granted(entry: Entry, permission: Permission): boolean {
     const revision = this.#o.registry.revision;
     if (entry.grants.revision !== revision) entry.grants = { revision, set: new Set(this.#o.registry.grants(entry.id)) };
@@ -658,39 +488,12 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     else if (entry.state === 'error' && !entry.failedStart) this.#setState(entry, 'stopped', null);
   }
 
-  #manifest(entry: Entry): PluginManifest | null {
-    return entry.code?.manifest ?? (entry.discovered.ok ? entry.discovered.manifest : null);
-  }
-
-  #name(entry: Entry): string {
-    return this.#manifest(entry)?.name ?? (entry.discovered.ok ? entry.discovered.manifest.name : entry.discovered.name);
-  }
-
   #summary(entry: Entry): PluginSummaryValue {
-    const row = this.#o.registry.get(entry.id);
-    const manifest = this.#manifest(entry);
-    const running = entry.state === 'running';
-    const palette = running && row?.grants.includes('palette');
-    return {
-      id: entry.id,
-      name: this.#name(entry),
-      version: manifest?.version ?? (entry.discovered.ok ? entry.discovered.manifest.version : entry.discovered.version),
-      description: manifest?.description ?? '',
-      state: entry.state,
-      enabled: row?.enabled ?? false,
-      grants: row?.grants ?? [],
-      errors: entry.discovered.ok ? [] : [...entry.discovered.errors],
-      stateReason: entry.stateReason,
-      uptimeMs: running && entry.connection?.startedAt != null ? this.#now() - entry.connection.startedAt : null,
-      memoryBytes: running ? (entry.connection?.memoryBytes ?? null) : null,
-      restarts: entry.restarts,
-      hasUpdate: false,
-      commands: palette ? [...entry.registered.commands].map(([key, c]) => ({ id: `${entry.id}::${key}`, label: c.label, takesArgument: c.takesArgument })) : [],
-      canRollback: Boolean(row?.previousVersion),
-    };
+    return summaryOf(entry, this.#o.registry.get(entry.id), this.#now());
   }
 
   #setState(entry: Entry, state: PluginState, reason: string | null): void {
+    checkTransition(entry.id, entry.state, state);
     const changed = entry.state !== state || entry.stateReason !== reason;
     entry.state = state;
     entry.stateReason = reason;

@@ -13,6 +13,7 @@ describe('settings', () => {
       catalogRefreshMinutes: 60,
       desktopNotifications: true,
       auditRetentionDays: 90,
+      updateChecks: 'on',
       dataFolder: t.dataDir,
     });
   });
@@ -39,6 +40,7 @@ describe('settings', () => {
     [{ theme: 'purple' }, 'Theme must be light, dark or system'],
     [{ catalogRefreshMinutes: 2.5 }, 'Catalog refresh must be a whole number of minutes from 5 to 1440'],
     [{ auditRetentionDays: 0 }, 'Audit retention must be a whole number of days from 1 to 3650'],
+    [{ updateChecks: 'sometimes' }, 'Update checks must be on, ask or off'],
     [{ dataFolder: '/tmp' }, '"dataFolder" is not a setting you can change'],
   ])('refuses %j with a message and keeps the previous value', (patch, message) => {
     t = startTestServices();

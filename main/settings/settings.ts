@@ -18,6 +18,7 @@ export const settingsMigrations: Migration[] = [
 ];
 
 const THEMES = new Set(['light', 'dark', 'system']);
+const UPDATE_CHECKS = new Set(['on', 'ask', 'off']);
 
 /** Checks meaning, not just shape, so internal callers get the same guarantees as the renderer. */
 export function checkSettingsPatch(patch: SettingsPatch): void {
@@ -32,6 +33,7 @@ export function checkSettingsPatch(patch: SettingsPatch): void {
   if (patch.auditRetentionDays !== undefined && !int(patch.auditRetentionDays, 1, 3650)) {
     problems.push('Audit retention must be a whole number of days from 1 to 3650');
   }
+  if (patch.updateChecks !== undefined && !UPDATE_CHECKS.has(patch.updateChecks)) problems.push('Update checks must be on, ask or off');
   if (patch.desktopNotifications !== undefined && typeof patch.desktopNotifications !== 'boolean') {
     problems.push('Desktop notifications must be on or off');
   }

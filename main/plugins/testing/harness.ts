@@ -6,7 +6,7 @@ import type { AuditRow } from '../../audit/audit.ts';
 import { startServices, type AppServices, type Core } from '../../services.ts';
 import { RecordingNotifier } from '../../test-support/core.ts';
 import type { PluginLauncher } from '../launcher.ts';
-import type { SupervisorTiming } from '../supervisor.ts';
+import type { SupervisorTiming } from '../supervisor-options.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 

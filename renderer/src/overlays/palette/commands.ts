@@ -1,6 +1,7 @@
 import { screens } from '../../screens/index.ts';
 import { navigate } from '../../stores/navigation.ts';
 import { useSettings } from '../../stores/settings.ts';
+import { useUpdates } from '../../stores/updates.ts';
 import { resolveTheme } from '../../theme/theme.ts';
 import type { PaletteCommand } from './filter.ts';
 
@@ -21,7 +22,8 @@ function appCommand(id: string, label: string, run: () => Promise<unknown> | voi
 }
 
 /**
- * Commands the window itself runs: one per screen and the theme. Commands
+ * Commands the window itself runs: one per screen, the theme, and checking
+ * for app updates (its progress shows under Settings → Updates). Commands
  * that act on main's services (create a task, test notification) come from
  * main through palette.list, like plugin commands.
  */
@@ -34,5 +36,9 @@ export function appCommands(): PaletteCommand[] {
       await update({ theme: current === 'dark' ? 'light' : 'dark' });
     }),
     appCommand('theme.system', 'Use the system theme', () => useSettings.getState().update({ theme: 'system' })),
+    appCommand('updates.check', 'Check for updates', async () => {
+      navigate('settings');
+      await useUpdates.getState().check();
+    }),
   ];
 }

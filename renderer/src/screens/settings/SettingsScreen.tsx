@@ -6,6 +6,7 @@ import { GeneralSection } from './GeneralSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { SecretsSection } from './SecretsSection.tsx';
+import { UpdatesSection } from './UpdatesSection.tsx';
 import { SourcesSection } from '../marketplace/SourcesSection.tsx';
 import './settings.css';
 
@@ -50,6 +51,7 @@ export function SettingsScreen(_props: ScreenProps) {
           <AppearanceSection settings={settings} />
           <GeneralSection settings={settings} />
           <NotificationsSection settings={settings} />
+          <UpdatesSection settings={settings} />
           <SourcesSection />
           <SecretsSection />
         </>

@@ -1,0 +1,67 @@
+import type { AuditLog } from '../audit/audit.ts';
+import type { AppEvents } from '../ipc/events.ts';
+import type { Logger } from '../log/logger.ts';
+import type { NotificationService } from '../notifications/notifications.ts';
+import type { TaskBackend } from './api/context.ts';
+import type { PluginLauncher } from './launcher.ts';
+import type { PluginPaths } from './paths.ts';
+import type { PluginRegistry } from './registry.ts';
+import type { PluginStore } from './store.ts';
+
+/** Every duration the supervisor waits for; tests shrink them instead of sleeping. */
+export interface SupervisorTiming {
+  /** From launch to the ready handshake. */
+  readyTimeoutMs: number;
+  heartbeatMs: number;
+  /** A ping or a command unanswered this long marks the plugin unresponsive: it is killed and restarted. */
+  requestTimeoutMs: number;
+  /** How long the unload event may take on a graceful stop before the process is killed. */
+  stopDeadlineMs: number;
+  memorySampleMs: number;
+  crashWindowMs: number;
+  maxCrashesInWindow: number;
+  /** Delay before restart number `n` (1-based) within the crash window. */
+  backoffMs: (n: number) => number;
+}
+
+export const DEFAULT_TIMING: SupervisorTiming = {
+  readyTimeoutMs: 5000,
+  heartbeatMs: 10_000,
+  requestTimeoutMs: 10_000,
+  stopDeadlineMs: 2000,
+  memorySampleMs: 2000,
+  crashWindowMs: 5 * 60_000,
+  maxCrashesInWindow: 3,
+  backoffMs: (n) => Math.min(30_000, 1000 * 2 ** (n - 1)),
+};
+
+export const DEFAULT_MEMORY_LIMIT_MB = 128;
+
+/** A command the app itself offers in the palette. */
+export interface AppCommand {
+  id: string;
+  label: string;
+  takesArgument: boolean;
+  run(argument: string): void | Promise<void>;
+}
+
+export interface SupervisorOptions {
+  registry: PluginRegistry;
+  paths: PluginPaths;
+  store: PluginStore;
+  audit: AuditLog;
+  notifications: NotificationService;
+  events: AppEvents;
+  tasks: TaskBackend;
+  log: Logger;
+  appVersion: string;
+  launcher: PluginLauncher;
+  timing?: Partial<SupervisorTiming>;
+  memoryLimitMb?: number;
+  /** API calls one plugin may make per second before main refuses them. */
+  callsPerSecond?: number;
+  appCommands?: AppCommand[];
+  now?: () => number;
+  /** Resident memory of a process in bytes; null where it cannot be measured from outside. */
+  readRss?: (pid: number) => number | null;
+}
