@@ -10,10 +10,26 @@ export type AgentProvider = (typeof AGENT_PROVIDERS)[number];
 
 export const PROVIDER_LABELS: Record<AgentProvider, string> = { claude: 'Claude Code', codex: 'Codex CLI' };
 
-export const ERROR_CATEGORIES = ['rate_limit', 'auth', 'quota', 'overloaded', 'network', 'unknown'] as const;
+/** `missing_cli`: the agent program is not installed where the settings say; `permission_denied`: the run finished but tools it called were refused. */
+export const ERROR_CATEGORIES = ['rate_limit', 'auth', 'quota', 'overloaded', 'network', 'missing_cli', 'permission_denied', 'unknown'] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
 export const PROMPT_MAX = 100_000;
+
+/** Claude Code's `--permission-mode` values. */
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+export const TOOL_RULES_MAX = 50;
+
+/** Which tools a run may use: Claude Code's permission mode and tool rules (`Read`, `Bash(git diff:*)`). */
+export const ToolPermissions = Type.Object(
+  {
+    permissionMode: Type.Optional(Type.Union(PERMISSION_MODES.map((m) => Type.Literal(m)))),
+    allowedTools: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: TOOL_RULES_MAX })),
+    disallowedTools: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: TOOL_RULES_MAX })),
+  },
+  { additionalProperties: false },
+);
 export const PROJECT_NAME_MAX = 120;
 
 const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -26,6 +42,8 @@ export const Project = Type.Object({
   sessionCount: Type.Integer(),
   /** Sessions of this project running now. */
   liveCount: Type.Integer(),
+  /** What runs in this project may do unless a run says otherwise. */
+  permissions: ToolPermissions,
 });
 
 export const COST_SOURCES = ['reported', 'estimated', 'unknown'] as const;
@@ -76,6 +94,8 @@ export const SessionSummary = Type.Object({
   models: Type.Array(ModelUsage),
   errorCategory: Type.Union([literals(ERROR_CATEGORIES), Type.Null()]),
   errorMessage: Type.Union([Type.String(), Type.Null()]),
+  /** Tool calls the agent refused for lack of permission (a run's `permission_denials`). */
+  deniedToolCount: Type.Integer(),
 });
 
 export const WireMessage = Type.Object({
@@ -168,10 +188,21 @@ export const agentChannels = {
   /** Starts an agent in the project's folder; hooks may block or rewrite the prompt first. */
   'sessions.run': {
     args: Type.Object(
-      { projectId: Type.String({ maxLength: 100 }), provider: Type.String({ maxLength: 40 }), prompt: Type.String({ maxLength: PROMPT_MAX * 2 }) },
+      {
+        projectId: Type.String({ maxLength: 100 }),
+        provider: Type.String({ maxLength: 40 }),
+        prompt: Type.String({ maxLength: PROMPT_MAX * 2 }),
+        /** For this run only; what is not given comes from the project. */
+        permissions: Type.Optional(ToolPermissions),
+      },
       { additionalProperties: false },
     ),
     result: RunResult,
+  },
+  /** Saves what the project's runs may do. */
+  'projects.setPermissions': {
+    args: Type.Object({ id: Type.String({ maxLength: 100 }), permissions: ToolPermissions }, { additionalProperties: false }),
+    result: Project,
   },
   'sessions.stop': {
     args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
@@ -196,3 +227,4 @@ export type ModelUsageInfo = Static<typeof ModelUsage>;
 export type SourceConfig = Static<typeof SourceSettings>;
 export type ScanSummary = Static<typeof ScanReport>;
 export type RunOutcome = Static<typeof RunResult>;
+export type ToolPermissionSettings = Static<typeof ToolPermissions>;

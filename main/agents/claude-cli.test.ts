@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { afterTools, AnthropicStandIn, firstPrompt, type MessagesRequest, type ScriptedReply, type ScriptedUsage } from './fixtures/anthropic-standin.ts';
@@ -137,4 +137,104 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('the real Claude Code CLI against a sta
     expect(strip(imported!.models)).toEqual(strip(run.models));
     expect(imported!.costUsd).toBeCloseTo(run.costUsd!, 9);
   });
+
+  async function runToEnd(prompt: string, permissions?: Parameters<AgentKit['agents']['runner']['run']>[3]) {
+    const project = kit.agents.store.listProjects()[0] ?? kit.agents.addProject(folder, 'Notes');
+    const started = await kit.agents.runner.run(project.id, 'claude', prompt, permissions);
+    if (started.status !== 'started') throw new Error(`not started: ${started.message}`);
+    const session = (await kit.agents.runner.finished(started.sessionId))!;
+    return { session, shown: kit.agents.store.messages(session.id).map((m) => `${m.role}/${m.type}: ${m.content}`) };
+  }
+
+  /** The text the user's prompt reached the API as (Claude Code adds reminders before it in the same message). */
+  const promptsSent = () => api.requests.map((r) => {
+    const content = r.messages[0]!.content;
+    return Array.isArray(content) ? (content.at(-1) as { text: string }).text : String(content);
+  });
+
+  it('passes prompts that look like options as text, also after a pre_flight hook rewrote them', async () => {
+    api.script = () => ({ blocks: [{ type: 'text', text: 'ok' }], usage: usage(5, 2, 0, 0, 0) });
+    for (const prompt of ['- add a README', '--version', '-c']) expect((await runToEnd(prompt)).session.status).toBe('success');
+    kit.bus.hooks.pre_flight = () => ({ action: 'modify', body: '--help', metadata: {} });
+    const rewritten = await runToEnd('show the help');
+    expect(rewritten.session.status).toBe('success');
+    expect(promptsSent()).toEqual(['- add a README', '--version', '-c', '--help']);
+  });
+
+  it('shows the CLI retrying a rate limit, and does not start it again on top of its own retries', async () => {
+    api.script = () => ({ status: 429, errorType: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit', retryAfterSeconds: 0 });
+    const { session, shown } = await runToEnd('Summarise my notes');
+    expect(session).toMatchObject({ status: 'error', errorCategory: 'rate_limit', errorMessage: 'Rate limited — gave up after several attempts (Claude Code retried 2 times itself)' });
+    expect(shown.filter((m) => m.startsWith('system/status: API retry'))).toEqual([
+      expect.stringMatching(/^system\/status: API retry 1 of 2 in \d+ s \(429 rate limit\)$/),
+      expect.stringMatching(/^system\/status: API retry 2 of 2 in \d+ s \(429 rate limit\)$/),
+    ]);
+    // One start of the CLI: its first call and its two retries, nothing more.
+    expect(api.requests).toHaveLength(3);
+    expect(kit.sleeps).toEqual([]);
+  });
+
+  it('labels an API error by the status the CLI reports, and keeps its synthetic reply away from the model\'s words', async () => {
+    api.script = () => ({ status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' });
+    const auth = await runToEnd('Summarise my notes');
+    expect(auth.session).toMatchObject({ status: 'error', errorCategory: 'auth', errorMessage: 'Authentication failed — check API key' });
+    expect(auth.shown).toContain('assistant/error: Invalid API key · Fix external API key');
+    expect(auth.shown.filter((m) => m.startsWith('assistant/text'))).toEqual([]);
+    expect(kit.bus.hookCalls.filter((c) => c.stage === 'post_flight')).toEqual([]);
+    expect(auth.session.outputTokens).toBe(0);
+
+    api.script = () => ({ status: 529, errorType: 'overloaded_error', message: 'Overloaded' });
+    const overloaded = await runToEnd('Summarise my notes again');
+    expect(overloaded.session).toMatchObject({ status: 'error', errorCategory: 'overloaded' });
+  });
+
+  it('marks a run whose tool was refused, and lets the project allow it', async () => {
+    const target = join(folder, 'summary.txt');
+    api.script = (request) =>
+      afterTools(request)
+        ? { blocks: [{ type: 'text', text: 'Finished.' }], usage: usage(20, 4, 0, 0, 0) }
+        : { blocks: [{ type: 'tool_use', id: 'toolu_standin_write', name: 'Write', input: { file_path: target, content: 'two notes\n' } }], usage: usage(10, 30, 0, 0, 0) };
+    const refused = await runToEnd('Write a summary');
+    expect(refused.session).toMatchObject({ status: 'success', errorCategory: 'permission_denied', deniedToolCount: 1 });
+    expect(refused.session.errorMessage).toContain('was not allowed to use Write (1 call refused)');
+    expect(refused.shown).toContain('system/status: Not allowed to use Write (1 call refused)');
+    expect(refused.shown.some((m) => m.startsWith('system/status: Permission denied: Claude requested permissions to write'))).toBe(true);
+    expect(existsSync(target)).toBe(false);
+    expect(kit.toasts.at(-1)!.title).toBe('Agent finished with tools refused: Write a summary');
+
+    const project = kit.agents.setProjectPermissions(kit.agents.store.listProjects()[0]!.id, { allowedTools: ['Write'] });
+    expect(project.permissions).toEqual({ allowedTools: ['Write'] });
+    const allowed = await runToEnd('Write a summary');
+    expect(allowed.session).toMatchObject({ status: 'success', errorCategory: null, deniedToolCount: 0 });
+    expect(existsSync(target)).toBe(true);
+  });
+
+  it('stop ends the CLI and the command its Bash tool started in a session of its own, even one that ignores SIGTERM', async () => {
+    const marker = `sleep ${3000 + Math.floor(Math.random() * 900)}`;
+    api.script = (request) =>
+      afterTools(request)
+        ? { blocks: [{ type: 'text', text: 'Slept.' }], usage: usage(5, 2, 0, 0, 0) }
+        : { blocks: [{ type: 'tool_use', id: 'toolu_standin_bash', name: 'Bash', input: { command: `bash -c "trap '' TERM; ${marker}"`, description: 'Wait' } }], usage: usage(5, 20, 0, 0, 0) };
+    const project = kit.agents.addProject(folder, 'Notes');
+    const started = await kit.agents.runner.run(project.id, 'claude', 'Wait a while', { allowedTools: ['Bash'] });
+    if (started.status !== 'started') throw new Error('not started');
+    await expect.poll(() => processesRunning(marker), { timeout: 30_000 }).not.toEqual([]);
+    expect(kit.agents.runner.stop(started.sessionId)).toBe(true);
+    expect((await kit.agents.runner.finished(started.sessionId))!.status).toBe('stopped');
+    await expect.poll(() => processesRunning(marker), { timeout: 15_000 }).toEqual([]);
+  });
 });
+
+/** Processes whose command line is exactly `command`, from /proc. */
+function processesRunning(command: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') === command;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

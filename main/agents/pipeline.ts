@@ -190,11 +190,14 @@ export class SessionPipeline {
         errorMessage: s.errorMessage,
         costUsd: s.costUsd,
         costSource: s.costSource,
+        deniedToolCount: s.deniedToolCount,
         endedAt: s.endedAt,
       });
       const name = s.title || 'Agent session';
       if (s.status === 'error') {
         notifications.notify({ type: 'agent_error', title: `Agent failed: ${name}`, message: s.errorMessage ?? 'The agent stopped with an error.', source: `agent:${s.provider}` });
+      } else if (s.status === 'success' && s.errorCategory === 'permission_denied') {
+        notifications.notify({ type: 'agent_complete', title: `Agent finished with tools refused: ${name}`, message: s.errorMessage ?? completionText(s), source: `agent:${s.provider}` });
       } else if (s.status === 'success') {
         notifications.notify({ type: 'agent_complete', title: `Agent finished: ${name}`, message: completionText(s), source: `agent:${s.provider}` });
       }

@@ -156,6 +156,23 @@ describe('running an agent from the app', () => {
     const session = await kit.agents.runner.finished(outcome.sessionId);
     expect(session).toMatchObject({ status: 'error', errorCategory: 'auth', errorMessage: 'Authentication failed — check API key' });
     expect(kit.sleeps).toEqual([]);
+    // Codex says it twice (an `error` event, then `turn.failed`); the conversation shows it once.
+    expect(contents(kit, outcome.sessionId).filter((c) => c.startsWith('system/error'))).toEqual(['system/error: unexpected status 401 Unauthorized']);
+  });
+
+  it('does not count a Codex stream that reconnected and then finished as a failure', async () => {
+    const { kit, project, folder } = setup();
+    const outcome = await kit.agents.runner.run(project.id, 'codex', 'reconnect please');
+    if (outcome.status !== 'started') throw new Error('not started');
+    const session = await kit.agents.runner.finished(outcome.sessionId);
+    expect(session).toMatchObject({ status: 'success', errorCategory: null, outputTokens: 120 });
+    // One start: the task did not run twice, nor were its tokens counted twice.
+    expect(readFileSync(join(folder, '.fake-agent-ran'), 'utf8')).toBe('reconnect please\n');
+    expect(kit.sleeps).toEqual([]);
+    const shown = contents(kit, outcome.sessionId);
+    expect(shown).toContain('system/status: Reconnecting... 1/5');
+    expect(shown).toContain('system/status: Warning: Model metadata for `gpt-5-codex` not found; defaulting to fallback metadata.');
+    expect(shown.filter((c) => c.startsWith('system/error'))).toEqual([]);
   });
 
   it('says plainly when the agent program is missing', async () => {
@@ -165,6 +182,8 @@ describe('running an agent from the app', () => {
     if (outcome.status !== 'started') throw new Error('not started');
     const session = await kit.agents.runner.finished(outcome.sessionId);
     expect(session?.status).toBe('error');
+    expect(session?.errorCategory).toBe('missing_cli');
+    expect(kit.sleeps).toEqual([]);
     expect(session?.errorMessage).toBe(`Claude Code was not found at "${join(kit.dir, 'no-such-claude')}". Install it or set its path under Sessions → Sources.`);
   });
 
@@ -179,6 +198,10 @@ describe('running an agent from the app', () => {
     expect(() => kit.agents.addProject(join(kit.dir, 'missing'))).toThrow('does not exist');
     expect(() => kit.agents.addProject(folder)).toThrow('is already a project');
     expect(() => kit.agents.updateConfig({ claudeRoot: 'projects' })).toThrow('must be a full path');
+    await expect(kit.agents.runner.run(project.id, 'claude', 'x', { allowedTools: ['--dangerously-skip-permissions'] })).rejects.toThrow('"--dangerously-skip-permissions" is not a tool rule');
+    await expect(kit.agents.runner.run(project.id, 'claude', 'x', { permissionMode: 'yolo' as never })).rejects.toThrow('Unknown permission mode "yolo"');
+    expect(() => kit.agents.setProjectPermissions(project.id, { disallowedTools: ['Bash\n--verbose'] })).toThrow('is not a tool rule');
+    expect(kit.agents.store.getProject(project.id)!.permissions).toEqual({});
     expect(kit.agents.config().claudeBinary).toBe(FAKE_AGENT);
     writeFileSync(join(kit.dir, 'file'), '');
     expect(() => kit.agents.addProject(join(kit.dir, 'file'))).toThrow('does not exist');

@@ -2,7 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { AGENT_PROVIDERS, PROMPT_MAX, PROVIDER_LABELS, type AgentProvider, type RunOutcome, type SessionInfo, type SourceConfig } from '../../app/contract/agents.ts';
+import {
+  AGENT_PROVIDERS,
+  PERMISSION_MODES,
+  PROMPT_MAX,
+  PROVIDER_LABELS,
+  type AgentProvider,
+  type RunOutcome,
+  type SessionInfo,
+  type SourceConfig,
+  type ToolPermissionSettings,
+} from '../../app/contract/agents.ts';
 import { AppError } from '../../app/contract/envelope.ts';
 import type { HookOutcome } from '../../app/messages.ts';
 import { backoffMs, classifyError, MAX_ATTEMPTS, userMessage } from '../errors/classifier.ts';
@@ -12,6 +22,7 @@ import type { PluginBus } from '../plugins/control.ts';
 import { CLAUDE } from './claude.ts';
 import { CODEX } from './codex.ts';
 import type { SessionPipeline } from './pipeline.ts';
+import { killTree, processTree } from './process-tree.ts';
 import type { SessionStore } from './store.ts';
 import { normalizeClaudeStream, normalizeCodexStream, type StreamNormalizer, type StreamState } from './stream.ts';
 import { titleFrom, type NewMessage, type RunEnd } from './types.ts';
@@ -46,6 +57,46 @@ interface AttemptResult {
   signal: NodeJS.Signals | null;
   stderr: string;
   spawnError?: string;
+  /** The program is not there (ENOENT): its own category, never retried. */
+  missing?: boolean;
+  /** API calls the agent retried itself during the attempt. */
+  apiRetries: number;
+}
+
+/** A tool rule as Claude Code reads it (`Read`, `Bash(git diff:*)`, `mcp__github`): never something that reads as an option. */
+const TOOL_RULE = /^[A-Za-z_][\w.:-]*(?:\([^\n\r()]*\))?$/;
+
+/** The run's own permissions over the project's; checked here, in main, before they become arguments. */
+export function effectivePermissions(project: ToolPermissionSettings, run: ToolPermissionSettings | undefined): ToolPermissionSettings {
+  const merged: ToolPermissionSettings = { ...project, ...Object.fromEntries(Object.entries(run ?? {}).filter(([, v]) => v !== undefined)) };
+  checkPermissions(merged);
+  return merged;
+}
+
+export function checkPermissions(p: ToolPermissionSettings): void {
+  if (p.permissionMode !== undefined && !(PERMISSION_MODES as readonly string[]).includes(p.permissionMode)) {
+    throw new AppError('invalid_argument', `Unknown permission mode "${String(p.permissionMode).slice(0, 40)}". Choose ${PERMISSION_MODES.join(', ')}.`);
+  }
+  for (const rule of [...(p.allowedTools ?? []), ...(p.disallowedTools ?? [])]) {
+    if (!TOOL_RULE.test(rule.trim())) {
+      throw new AppError('invalid_argument', `"${rule.slice(0, 60)}" is not a tool rule. Write a tool name, like Read or Edit, optionally with a pattern: Bash(git diff:*).`);
+    }
+  }
+}
+
+/** Claude Code's options for the permissions; Codex has its own sandbox and ignores them. */
+function permissionArgs(p: ToolPermissionSettings): string[] {
+  const args: string[] = [];
+  if (p.permissionMode) args.push('--permission-mode', p.permissionMode);
+  if (p.allowedTools?.length) args.push('--allowedTools', ...p.allowedTools.map((t) => t.trim()));
+  if (p.disallowedTools?.length) args.push('--disallowedTools', ...p.disallowedTools.map((t) => t.trim()));
+  return args;
+}
+
+/** The command line of one attempt. The prompt always follows `--`: "--version" or "- add a README" is text. */
+export function agentArgs(provider: AgentProvider, prompt: string, permissions: ToolPermissionSettings): string[] {
+  if (provider === CLAUDE) return ['-p', '--output-format', 'stream-json', '--verbose', ...permissionArgs(permissions), '--', prompt];
+  return ['exec', '--json', '--skip-git-repo-check', '--', prompt];
 }
 
 const realSleep = (ms: number, signal: AbortSignal) =>
@@ -81,7 +132,7 @@ export class AgentRunner {
     return this.#active.get(sessionId)?.done ?? Promise.resolve(this.#d.store.getSession(sessionId));
   }
 
-  async run(projectId: string, providerName: string, rawPrompt: string): Promise<RunOutcome> {
+  async run(projectId: string, providerName: string, rawPrompt: string, runPermissions?: ToolPermissionSettings): Promise<RunOutcome> {
     const project = this.#d.store.getProject(projectId);
     if (!project) throw new AppError('not_found', 'That project no longer exists. Pick another one or add it again.');
     if (!(AGENT_PROVIDERS as readonly string[]).includes(providerName)) {
@@ -94,6 +145,7 @@ export class AgentRunner {
     if (!existsSync(project.path) || !statSync(project.path).isDirectory()) {
       throw new AppError('invalid_argument', `The project folder ${project.path} does not exist any more.`);
     }
+    const permissions = effectivePermissions(project.permissions, runPermissions);
 
     const hooks = this.#d.bus();
     const outcome = hooks ? await hooks.runHooks('pre_flight', prompt) : PASSTHROUGH(prompt);
@@ -124,11 +176,17 @@ export class AgentRunner {
 
     const run: ActiveRun = { child: undefined, stopped: false, abort: new AbortController(), done: Promise.resolve(undefined) };
     this.#active.set(sessionId, run);
-    run.done = this.#attempts(sessionId, provider, finalPrompt, project.path, env, run).finally(() => this.#active.delete(sessionId));
+    const args = agentArgs(provider, finalPrompt, permissions);
+    run.done = this.#attempts(sessionId, provider, args, finalPrompt, project.path, env, run).finally(() => this.#active.delete(sessionId));
     return { status: 'started', sessionId, prompt: finalPrompt };
   }
 
-  /** Stops a run: SIGTERM to its process group, SIGKILL after a grace period. */
+  /**
+   * Stops a run: SIGTERM to the agent and everything it started, its tools' own process groups
+   * included (Claude Code runs each Bash command in a session of its own); SIGKILL after a grace
+   * period to whatever of them is left. The tree is taken before the first signal: once the
+   * agent is gone its children belong to init and no longer look like its own.
+   */
   stop(sessionId: string): boolean {
     const run = this.#active.get(sessionId);
     if (!run) return false;
@@ -136,10 +194,15 @@ export class AgentRunner {
     run.abort.abort();
     const pid = run.child?.pid;
     if (pid !== undefined && run.child?.exitCode === null) {
-      killGroup(pid, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), STOP_GRACE_MS);
+      const tree = processTree(pid);
+      killTree(tree, 'SIGTERM');
+      const timer = setTimeout(() => killTree([...new Set([...tree, ...processTree(pid)])], 'SIGKILL'), STOP_GRACE_MS);
       timer.unref();
-      run.child.once('exit', () => clearTimeout(timer));
+      run.child.once('exit', () => {
+        // The agent went on its own; what it left running goes now.
+        clearTimeout(timer);
+        killTree(tree.filter((p) => p !== pid), 'SIGKILL');
+      });
     }
     return true;
   }
@@ -149,17 +212,32 @@ export class AgentRunner {
     for (const id of [...this.#active.keys()]) this.stop(id);
   }
 
-  async #attempts(sessionId: string, provider: AgentProvider, prompt: string, cwd: string, env: NodeJS.ProcessEnv, run: ActiveRun): Promise<SessionInfo | undefined> {
+  async #attempts(sessionId: string, provider: AgentProvider, args: string[], prompt: string, cwd: string, env: NodeJS.ProcessEnv, run: ActiveRun): Promise<SessionInfo | undefined> {
     const { pipeline } = this.#d;
     const sleep = this.#d.sleep ?? realSleep;
     for (let attempt = 1; ; attempt++) {
-      const result = await this.#attempt(sessionId, provider, prompt, cwd, env, run, attempt);
+      const result = await this.#attempt(sessionId, provider, args, cwd, env, run, attempt);
       const endedAt = new Date().toISOString();
       if (run.stopped) return pipeline.complete(sessionId, { status: 'stopped', endedAt });
       const failed = result.spawnError !== undefined || result.end?.status === 'error' || (result.exitCode !== 0 && result.exitCode !== null) || result.signal !== null;
+      const denied = result.end?.deniedTools ?? [];
+      if (!failed && denied.length) {
+        const names = [...new Set(denied.map((d) => d.tool))].join(', ');
+        const message = `Finished, but ${PROVIDER_LABELS[provider]} was not allowed to use ${names} (${denied.length} ${denied.length === 1 ? 'call' : 'calls'} refused). Allow the tools for this project or run, or choose another permission mode.`;
+        return pipeline.complete(sessionId, { status: 'success', endedAt, errorCategory: 'permission_denied', errorMessage: message, deniedToolCount: denied.length });
+      }
       if (!failed) return pipeline.complete(sessionId, { status: 'success', endedAt });
       const text = result.spawnError ?? result.end?.error ?? (result.stderr.trim() || `The agent exited with ${result.signal ? `signal ${result.signal}` : `code ${result.exitCode}`}`);
-      const error = result.spawnError ? { category: 'unknown' as const, retryable: false } : classifyError(text);
+      const error = result.missing
+        ? { category: 'missing_cli' as const, retryable: false }
+        : result.spawnError
+          ? { category: 'unknown' as const, retryable: false }
+          : classifyError(text, result.end?.apiErrorStatus);
+      if (result.apiRetries > 0) {
+        // The agent already retried with its own backoff; starting it again would only stack waits and calls.
+        const retried = `${PROVIDER_LABELS[provider]} retried ${result.apiRetries} ${result.apiRetries === 1 ? 'time' : 'times'} itself`;
+        return pipeline.complete(sessionId, { status: 'error', endedAt, errorCategory: error.category, errorMessage: `${userMessage(error, text)} (${retried})`, deniedToolCount: denied.length });
+      }
       if (error.retryable && attempt < MAX_ATTEMPTS) {
         const wait = backoffMs(error, attempt);
         const notice = userMessage(error, text, wait);
@@ -169,7 +247,7 @@ export class AgentRunner {
         if (run.stopped) return pipeline.complete(sessionId, { status: 'stopped', endedAt: new Date().toISOString() });
         continue;
       }
-      return pipeline.complete(sessionId, { status: 'error', endedAt, errorCategory: error.category, errorMessage: result.spawnError ?? userMessage(error, text) });
+      return pipeline.complete(sessionId, { status: 'error', endedAt, errorCategory: error.category, errorMessage: result.spawnError ?? userMessage(error, text), deniedToolCount: denied.length });
     }
   }
 
@@ -178,12 +256,11 @@ export class AgentRunner {
     this.#d.pipeline.write((w) => w.messages([{ id: `run:${sessionId}:status:${randomUUID()}`, sessionId, provider, timestamp: at, type: 'status', role: 'system', content, raw: JSON.stringify({ status: content }) }]));
   }
 
-  #attempt(sessionId: string, provider: AgentProvider, prompt: string, cwd: string, env: NodeJS.ProcessEnv, run: ActiveRun, attempt: number): Promise<AttemptResult> {
+  #attempt(sessionId: string, provider: AgentProvider, args: string[], cwd: string, env: NodeJS.ProcessEnv, run: ActiveRun, attempt: number): Promise<AttemptResult> {
     const config = this.#d.config();
     const binary = provider === CLAUDE ? config.claudeBinary : config.codexBinary;
-    const args = provider === CLAUDE ? ['-p', '--output-format', 'stream-json', '--verbose', prompt] : ['exec', '--json', '--skip-git-repo-check', prompt];
     const normalize: StreamNormalizer = provider === CODEX ? normalizeCodexStream : normalizeClaudeStream;
-    const state: StreamState = { sessionId, attempt, startedItems: new Set() };
+    const state: StreamState = { sessionId, attempt, startedItems: new Set(), apiRetries: 0 };
     if (attempt > 1) this.#d.store.awaitAgentId(sessionId);
 
     return new Promise<AttemptResult>((resolve) => {
@@ -192,13 +269,14 @@ export class AgentRunner {
         // Its own process group, so stop reaches whatever the agent started.
         child = spawn(binary, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (err) {
-        resolve({ end: undefined, exitCode: null, signal: null, stderr: '', spawnError: spawnMessage(provider, binary, err) });
+        resolve({ end: undefined, exitCode: null, signal: null, stderr: '', spawnError: spawnMessage(provider, binary, err), missing: isMissing(err), apiRetries: 0 });
         return;
       }
       run.child = child;
       let stderr = '';
       let end: RunEnd | undefined;
       let spawnError: string | undefined;
+      let missing = false;
       let line = 0;
       // Lines are handled strictly in order: post_flight hooks are async.
       let queue = Promise.resolve();
@@ -217,10 +295,11 @@ export class AgentRunner {
       const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
         if (settled) return;
         settled = true;
-        void queue.then(() => resolve({ end, exitCode, signal, stderr, ...(spawnError ? { spawnError } : {}) }));
+        void queue.then(() => resolve({ end, exitCode, signal, stderr, apiRetries: state.apiRetries, ...(spawnError ? { spawnError, missing } : {}) }));
       };
       child.on('error', (err) => {
         spawnError = spawnMessage(provider, binary, err);
+        missing = isMissing(err);
         // A process that never started has no 'close' to wait for.
         if (child.pid === undefined) finish(null, null);
       });
@@ -281,13 +360,7 @@ export class AgentRunner {
   }
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
+const isMissing = (err: unknown) => (err as { code?: string }).code === 'ENOENT';
 
 function spawnMessage(provider: AgentProvider, binary: string, err: unknown): string {
   const code = (err as { code?: string }).code;

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { PROJECT_NAME_MAX, type ProjectInfo, type SourceConfig } from '../../app/contract/agents.ts';
+import { PROJECT_NAME_MAX, type ProjectInfo, type SourceConfig, type ToolPermissionSettings } from '../../app/contract/agents.ts';
 import { AppError } from '../../app/contract/envelope.ts';
 import type { Static } from '@sinclair/typebox';
 import type { SourceStatus } from '../../app/contract/agents.ts';
@@ -12,7 +12,7 @@ import type { MetricsService } from '../metrics/metrics.ts';
 import type { NotificationService } from '../notifications/notifications.ts';
 import type { PluginBus } from '../plugins/control.ts';
 import type { SearchService } from '../search/search.ts';
-import { AgentRunner } from './runner.ts';
+import { AgentRunner, checkPermissions } from './runner.ts';
 import { SessionPipeline } from './pipeline.ts';
 import { claudeFormat, codexFormat, TranscriptSource, TranscriptSources } from './sources.ts';
 import { canonicalPath, SessionStore } from './store.ts';
@@ -169,6 +169,19 @@ export class AgentService {
     return project;
   }
 
+  /** Saves what the project's runs may do; a bad mode or tool rule changes nothing. */
+  setProjectPermissions(id: string, permissions: ToolPermissionSettings): ProjectInfo {
+    checkPermissions(permissions);
+    const clean: ToolPermissionSettings = {
+      ...(permissions.permissionMode ? { permissionMode: permissions.permissionMode } : {}),
+      ...(permissions.allowedTools?.length ? { allowedTools: permissions.allowedTools.map((t) => t.trim()) } : {}),
+      ...(permissions.disallowedTools?.length ? { disallowedTools: permissions.disallowedTools.map((t) => t.trim()) } : {}),
+    };
+    if (!this.store.setProjectPermissions(id, clean)) throw new AppError('not_found', 'That project no longer exists.');
+    this.#projectsChanged();
+    return this.store.getProject(id)!;
+  }
+
   removeProject(id: string): boolean {
     const removed = this.store.removeProject(id);
     if (!removed) throw new AppError('not_found', 'That project was already removed.');
@@ -193,6 +206,7 @@ type AgentChannels =
   | 'projects.list'
   | 'projects.add'
   | 'projects.remove'
+  | 'projects.setPermissions'
   | 'sessions.list'
   | 'sessions.get'
   | 'sessions.run'
@@ -222,7 +236,8 @@ export function agentHandlers(ready: () => AgentCore): Pick<HandlerTable, AgentC
       if (!session) throw new AppError('not_found', 'That session is not in the database any more.');
       return { session, messages: store.messages(id) };
     },
-    'sessions.run': ({ projectId, provider, prompt }) => ready().agents.runner.run(projectId, provider, prompt),
+    'sessions.run': ({ projectId, provider, prompt, permissions }) => ready().agents.runner.run(projectId, provider, prompt, permissions),
+    'projects.setPermissions': ({ id, permissions }) => ready().agents.setProjectPermissions(id, permissions),
     'sessions.stop': ({ id }) => {
       const stopped = ready().agents.runner.stop(id);
       if (!stopped) throw new AppError('not_found', 'That session is not running.');

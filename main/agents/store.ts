@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename, resolve, sep } from 'node:path';
-import type { CostSource, MessageInfo, ModelUsageInfo, ProjectInfo, SessionInfo, SessionStatus } from '../../app/contract/agents.ts';
+import type { CostSource, MessageInfo, ModelUsageInfo, ProjectInfo, SessionInfo, SessionStatus, ToolPermissionSettings } from '../../app/contract/agents.ts';
 import type { AgentMessage, TokenUsage } from '../../app/messages.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db, Migration } from '../db/database.ts';
@@ -168,6 +168,17 @@ export const agentMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // What a project's runs may do (Claude Code's --permission-mode, --allowedTools, --disallowedTools),
+    // and how many tool calls a run had refused.
+    id: 'agents/run-tool-permissions',
+    up(db) {
+      db.exec(`
+        ALTER TABLE projects ADD COLUMN permissions TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE sessions ADD COLUMN denied_tool_count INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
 ];
 
 /** Whether a stored user record was one a person wrote (not meta, a subagent's prompt or a summary). */
@@ -221,6 +232,7 @@ interface SessionRow {
   reported_cost_usd: number | null;
   error_category: SessionInfo['errorCategory'];
   error_message: string | null;
+  denied_tool_count: number;
 }
 
 interface MessageRow {
@@ -307,6 +319,8 @@ export interface SessionCompletion {
   endedAt: string;
   errorCategory?: SessionInfo['errorCategory'];
   errorMessage?: string | null;
+  /** Tool calls the agent refused for lack of permission. */
+  deniedToolCount?: number;
 }
 
 /** Messages per INSERT statement: 13 columns each stays under SQLite's 32,766 bound parameters. */
@@ -383,13 +397,25 @@ export class SessionStore {
   listProjects(): ProjectInfo[] {
     const rows = this.#db
       .prepare(
-        `SELECT p.id, p.name, p.path, p.created_at,
+        `SELECT p.id, p.name, p.path, p.created_at, p.permissions,
            (SELECT count(*) FROM sessions s WHERE s.project_id = p.id) AS session_count,
            (SELECT count(*) FROM sessions s WHERE s.project_id = p.id AND s.status = 'running') AS live_count
          FROM projects p ORDER BY p.name COLLATE NOCASE, p.path`,
       )
-      .all() as { id: string; name: string; path: string; created_at: string; session_count: number; live_count: number }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, path: r.path, createdAt: r.created_at, sessionCount: r.session_count, liveCount: r.live_count }));
+      .all() as { id: string; name: string; path: string; created_at: string; permissions: string; session_count: number; live_count: number }[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      path: r.path,
+      createdAt: r.created_at,
+      sessionCount: r.session_count,
+      liveCount: r.live_count,
+      permissions: JSON.parse(r.permissions) as ToolPermissionSettings,
+    }));
+  }
+
+  setProjectPermissions(id: string, permissions: ToolPermissionSettings): boolean {
+    return this.#q('UPDATE projects SET permissions = ? WHERE id = ?').run(JSON.stringify(permissions), id).changes > 0;
   }
 
   getProject(id: string): ProjectInfo | undefined {
@@ -517,8 +543,8 @@ export class SessionStore {
 
   complete(id: string, done: SessionCompletion): void {
     this.#db
-      .prepare('UPDATE sessions SET status = ?, ended_at = ?, error_category = ?, error_message = ? WHERE id = ?')
-      .run(done.status, done.endedAt, done.errorCategory ?? null, done.errorMessage ?? null, id);
+      .prepare('UPDATE sessions SET status = ?, ended_at = ?, error_category = ?, error_message = ?, denied_tool_count = max(denied_tool_count, ?) WHERE id = ?')
+      .run(done.status, done.endedAt, done.errorCategory ?? null, done.errorMessage ?? null, done.deniedToolCount ?? 0, id);
   }
 
   getSession(id: string): SessionInfo | undefined {
@@ -841,6 +867,7 @@ export class SessionStore {
       models,
       errorCategory: r.error_category,
       errorMessage: r.error_message,
+      deniedToolCount: r.denied_tool_count,
     };
   }
 }

@@ -12,6 +12,10 @@ export interface StreamState {
   attempt: number;
   /** Codex items whose call was already shown when they started. */
   startedItems: Set<string>;
+  /** API calls the agent itself retried in this attempt (Claude Code's `system/api_retry`). */
+  apiRetries: number;
+  /** The last error Codex reported, so `turn.failed` with the same text is not shown again. */
+  lastError?: string;
 }
 
 export type StreamNormalizer = (record: unknown, raw: string, line: number, state: StreamState, now: string) => NormalizedRecord;
@@ -25,6 +29,18 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
   const base = { sessionId: state.sessionId, provider: CLAUDE, timestamp: now, raw };
   switch (record.type) {
     case 'system': {
+      if (record.subtype === 'api_retry') {
+        state.apiRetries += 1;
+        return { facts, messages: [{ ...base, id: `${prefix(state, line)}:0`, type: 'status', role: 'system', content: apiRetryText(record) }] };
+      }
+      if (record.subtype === 'permission_denied') {
+        const text = str(record.message) ?? `Claude Code was not allowed to use ${str(record.tool_name) ?? 'a tool'}`;
+        return { facts, messages: [{ ...base, id: `${prefix(state, line)}:0`, type: 'status', role: 'system', content: `Permission denied: ${text}` }] };
+      }
+      if (record.subtype === 'api_error') {
+        const text = str(record.error) ?? str(record.message) ?? str(record.content) ?? 'The API returned an error';
+        return { facts, messages: [{ ...base, id: `${prefix(state, line)}:0`, type: 'error', role: 'system', content: text, error: text }] };
+      }
       if (record.subtype !== 'init') return { facts, messages: [] };
       const model = str(record.model);
       if (model) facts.model = model;
@@ -42,7 +58,7 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
       const model = str(message.model);
       if (model && model !== SYNTHETIC_MODEL && !subagent) facts.model = model;
       // A streamed record carries its call's usage as the call began (output 1); the result's totals replace it.
-      const options = { usageScope: `${state.attempt}:`, apiError: record.error !== undefined && model === SYNTHETIC_MODEL };
+      const options = { usageScope: `${state.attempt}:`, apiError: model === SYNTHETIC_MODEL };
       return { facts, messages: contentMessages(message, { idPrefix: prefix(state, line), sessionId: state.sessionId, timestamp: now, raw, provider: CLAUDE }, options) };
     }
     case 'result': {
@@ -56,10 +72,22 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
         messages.push({ ...base, id: `${prefix(state, line)}:1`, type: 'cost', role: 'system', content: `Cost $${cost.toFixed(4)}${turns}`, cost_usd: cost });
       }
       const models = reportedModels(record.modelUsage);
+      const denied = Array.isArray(record.permission_denials) ? record.permission_denials.filter(isObject).map((d) => ({ tool: str(d.tool_name) ?? 'tool', input: d.tool_input ?? {} })) : [];
+      if (denied.length) {
+        const names = [...new Set(denied.map((d) => d.tool))].join(', ');
+        messages.push({ ...base, id: `${prefix(state, line)}:2`, type: 'status', role: 'system', content: `Not allowed to use ${names} (${denied.length} ${denied.length === 1 ? 'call' : 'calls'} refused)` });
+      }
+      const status = typeof record.api_error_status === 'number' ? record.api_error_status : undefined;
       return {
         facts,
         messages,
-        end: { status: isError ? 'error' : 'success', ...(isError ? { error: text } : {}), ...(cost !== undefined ? { costUsd: cost } : {}) },
+        end: {
+          status: isError ? 'error' : 'success',
+          ...(isError ? { error: text } : {}),
+          ...(cost !== undefined ? { costUsd: cost } : {}),
+          ...(status !== undefined ? { apiErrorStatus: status } : {}),
+          ...(denied.length ? { deniedTools: denied } : {}),
+        },
         ...(models.length ? { reportedUsage: { attempt: state.attempt, models } } : {}),
       };
     }
@@ -67,6 +95,15 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
       return { messages: [], unknownType: record.type };
   }
 };
+
+/** "API retry 2 of 10 in 8 s (429 rate_limit)": what Claude Code is doing while it waits. */
+function apiRetryText(record: Json): string {
+  const attempt = typeof record.attempt === 'number' ? record.attempt : undefined;
+  const max = typeof record.max_retries === 'number' ? record.max_retries : undefined;
+  const delay = typeof record.retry_delay_ms === 'number' ? Math.max(1, Math.round(record.retry_delay_ms / 1000)) : undefined;
+  const why = [typeof record.error_status === 'number' ? String(record.error_status) : undefined, str(record.error)?.replace(/_/g, ' ')].filter(Boolean).join(' ');
+  return `API retry${attempt !== undefined ? ` ${attempt}${max !== undefined ? ` of ${max}` : ''}` : ''}${delay !== undefined ? ` in ${delay} s` : ''}${why ? ` (${why})` : ''}`;
+}
 
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
 
@@ -97,15 +134,28 @@ export const normalizeCodexStream: StreamNormalizer = (record, raw, line, state,
     case 'turn.started':
       return { messages: [] };
     case 'turn.completed': {
+      // A turn that completes after an `error` event (a dropped stream Codex reconnected) succeeded.
+      const end = { status: 'success' as const };
+      state.lastError = undefined;
       const usage = codexUsage(record.usage);
-      if (!usage) return { messages: [] };
+      if (!usage) return { messages: [], end };
       const total = (usage.input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) + (usage.output_tokens ?? 0);
-      return { facts, messages: [one('0', { type: 'cost', role: 'system', content: `${total.toLocaleString('en-US')} tokens`, usage, callTokens: codexTokens(usage) })] };
+      return { facts, messages: [one('0', { type: 'cost', role: 'system', content: `${total.toLocaleString('en-US')} tokens`, usage, callTokens: codexTokens(usage) })], end };
     }
-    case 'turn.failed':
     case 'error': {
       const text = (isObject(record.error) ? str(record.error.message) : undefined) ?? str(record.message) ?? 'Codex reported an error';
+      // "Reconnecting... 2/5": Codex retries on its own; only what follows says whether the turn failed.
+      if (/^\s*reconnecting\b/i.test(text)) return { facts, messages: [one('0', { type: 'status', role: 'system', content: text })] };
+      state.lastError = text;
       return { facts, messages: [one('0', { type: 'error', role: 'system', content: text, error: text })], end: { status: 'error', error: text } };
+    }
+    case 'turn.failed': {
+      const text = (isObject(record.error) ? str(record.error.message) : undefined) ?? str(record.message) ?? 'Codex reported an error';
+      const end = { status: 'error' as const, error: state.lastError ?? text };
+      // The same failure, said again by the turn: shown once.
+      if (state.lastError !== undefined && (text === state.lastError || state.lastError.includes(text))) return { facts, messages: [], end };
+      state.lastError = text;
+      return { facts, messages: [one('0', { type: 'error', role: 'system', content: text, error: text })], end };
     }
     case 'item.started':
     case 'item.updated':
@@ -174,8 +224,9 @@ function codexItem(
       return { facts, messages: [one('0', { type: 'status', role: 'system', content: `Plan:\n${text}` })] };
     }
     case 'error': {
-      const text = str(item.message) ?? 'Codex reported an error';
-      return { facts, messages: [one('0', { type: 'error', role: 'system', content: text, error: text })] };
+      // Codex reports warnings as error items ("falling back to…"); the turn goes on, so it is not a failure.
+      const text = str(item.message) ?? 'Codex reported a problem';
+      return { facts, messages: [one('0', { type: 'status', role: 'system', content: `Warning: ${text}` })] };
     }
     default:
       return { messages: [], unknownType: `item/${String(item.type)}` };

@@ -55,6 +55,10 @@ export interface RunEnd {
   status: 'success' | 'error';
   error?: string;
   costUsd?: number;
+  /** The HTTP status of the API error that ended the run, as the agent reported it. */
+  apiErrorStatus?: number;
+  /** Tool calls the agent refused for lack of permission (Claude Code's `permission_denials`). */
+  deniedTools?: { tool: string; input: unknown }[];
 }
 
 export interface NormalizedRecord {

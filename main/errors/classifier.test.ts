@@ -28,6 +28,8 @@ const CASES: [string, string, boolean][] = [
   ['prompt is too long: 215000 tokens > 200000 maximum', 'unknown', false],
   ['The model `gpt-9` does not exist or you do not have access to it.', 'unknown', false],
   ['Error: Reached max turns (5)', 'unknown', false],
+  // Claude Code 2.x, once its own retries are spent.
+  ['API Error: Request rejected (429) · Number of request tokens has exceeded your per-minute rate limit', 'rate_limit', true],
 ];
 
 describe('classifyError', () => {
@@ -35,6 +37,14 @@ describe('classifyError', () => {
     const result = classifyError(text);
     expect(result.category).toBe(category);
     expect(result.retryable).toBe(retryable);
+  });
+
+  it('goes by the status the agent reported over what its text seems to say', () => {
+    // Claude Code's friendly texts do not always name the status; `api_error_status` does.
+    expect(classifyError('Invalid API key · Fix external API key', 401).category).toBe('auth');
+    expect(classifyError('API Error: 529 Overloaded. This is a server-side issue, usually temporary', 529)).toMatchObject({ category: 'overloaded', retryable: true });
+    expect(classifyError('Something went wrong', 429)).toMatchObject({ category: 'rate_limit', retryable: true });
+    expect(classifyError('Something went wrong', null).category).toBe('unknown');
   });
 
   it('takes the wait the API asked for', () => {

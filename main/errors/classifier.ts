@@ -22,7 +22,7 @@ const has = (text: string, ...patterns: RegExp[]) => patterns.some((p) => p.test
 /** An HTTP status the text mentions as such ("API Error: 429", "status: 429", "429 Too Many Requests"). */
 function statusIn(text: string): number | undefined {
   const match =
-    /\b(?:api error|status(?: code)?|http(?:\/\d(?:\.\d)?)?|unexpected status|error)[:\s(]*([45]\d\d)\b/i.exec(text) ?? /\b([45]\d\d) (?:too many requests|unauthorized|forbidden|service unavailable|bad gateway)\b/i.exec(text);
+    /\b(?:api error|status(?: code)?|http(?:\/\d(?:\.\d)?)?|unexpected status|error|request rejected)[:\s(]*([45]\d\d)\b/i.exec(text) ?? /\b([45]\d\d) (?:too many requests|unauthorized|forbidden|service unavailable|bad gateway)\b/i.exec(text);
   return match ? Number(match[1]) : undefined;
 }
 
@@ -35,12 +35,14 @@ function retryHint(text: string): number | undefined {
 }
 
 /**
- * Sorts an agent failure into a category from its text (and exit status
- * text), the way Claude Code and Codex CLI print them. Quota comes before
- * rate limits: OpenAI reports an empty balance as HTTP 429 too.
+ * Sorts an agent failure into a category: by the HTTP status the agent
+ * reported when it gives one (Claude Code's `api_error_status`), else from
+ * its text, the way Claude Code and Codex CLI print them ("Request rejected
+ * (429)"). Quota comes before rate limits: OpenAI reports an empty balance as
+ * HTTP 429 too.
  */
-export function classifyError(text: string): ErrorClass {
-  const status = statusIn(text);
+export function classifyError(text: string, reportedStatus?: number | null): ErrorClass {
+  const status = reportedStatus ?? statusIn(text);
   const hint = retryHint(text);
   const withHint = (c: ErrorClass): ErrorClass => (hint !== undefined && c.retryable ? { ...c, retryAfterMs: hint } : c);
 
@@ -64,8 +66,8 @@ export function classifyError(text: string): ErrorClass {
 
 /** How long to wait before attempt `attempt + 1` (attempt counts from 1). */
 export function backoffMs(error: ErrorClass, attempt: number): number {
-  if (!error.retryable || error.category === 'auth' || error.category === 'quota' || error.category === 'unknown') return 0;
-  const policy = BACKOFF[error.category];
+  if (!error.retryable || !(error.category in BACKOFF)) return 0;
+  const policy = BACKOFF[error.category as keyof typeof BACKOFF];
   const computed = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   return error.retryAfterMs !== undefined ? Math.min(policy.maxMs, Math.max(error.retryAfterMs, 0)) : computed;
 }
@@ -89,6 +91,10 @@ export function userMessage(error: ErrorClass, rawText: string, retryInMs?: numb
       return 'Authentication failed — check API key';
     case 'quota':
       return 'Quota exceeded — check your plan and billing';
+    case 'missing_cli':
+      return firstLine(rawText) || 'The agent program was not found';
+    case 'permission_denied':
+      return firstLine(rawText) || 'The agent was not allowed to use some tools';
     default:
       return `The agent failed: ${firstLine(rawText) || 'no error text'}`;
   }

@@ -69,7 +69,7 @@ export function PricesView() {
           <div className="table-wrap">
             <table className="table" aria-label="Prices applied">
               <thead>
-                <tr><th scope="col">Model</th><th scope="col">From</th><th scope="col">Input</th><th scope="col">Output</th><th scope="col">Cache read</th><th scope="col">Cache write 5 min</th><th scope="col">Cache write 1 h</th><th scope="col"><span className="sr-only">Action</span></th></tr>
+                <tr><th scope="col">Model</th><th scope="col">From</th><th scope="col">Input</th><th scope="col">Output</th><th scope="col">Cache read</th><th scope="col">Cache write 5 min</th><th scope="col">Cache write 1 h</th><th scope="col" aria-label="Action" /></tr>
               </thead>
               <tbody>
                 {table.applied.map((p) => (
@@ -99,7 +99,7 @@ export function PricesView() {
           <div className="table-wrap">
             <table className="table" aria-label="Your prices">
               <thead>
-                <tr><th scope="col">Model name starts with</th><th scope="col">Input</th><th scope="col">Output</th><th scope="col">Cache read</th><th scope="col">Cache write</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
+                <tr><th scope="col">Model name starts with</th><th scope="col">Input</th><th scope="col">Output</th><th scope="col">Cache read</th><th scope="col">Cache write</th><th scope="col" aria-label="Actions" /></tr>
               </thead>
               <tbody>
                 {table.prices.map((p) => (

@@ -86,7 +86,10 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
         ) : null}
       </header>
       {session.status === 'error' && session.errorMessage ? (
-        <Banner tone="danger" title={session.errorCategory ? `Failed: ${session.errorCategory.replace('_', ' ')}` : 'Failed'}>{session.errorMessage}</Banner>
+        <Banner tone="danger" title={session.errorCategory ? `Failed: ${session.errorCategory.replaceAll('_', ' ')}` : 'Failed'}>{session.errorMessage}</Banner>
+      ) : null}
+      {session.status !== 'error' && session.errorCategory === 'permission_denied' ? (
+        <Banner tone="warning" title="Tools refused">{session.errorMessage}</Banner>
       ) : null}
       <ol className="conversation" ref={list} aria-label="Conversation">
         {messages.map((m) => {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { PROVIDER_LABELS, type ProjectInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, Dialog, EmptyState, FolderIcon, IconButton, SessionsIcon, SettingsIcon, Spinner, TrashIcon, errorMessage, formatRelative } from '../../ui/index.ts';
+import { Badge, Banner, Button, Dialog, EmptyState, FolderIcon, IconButton, SafeText, safeString, SessionsIcon, Spinner, Tip, TrashIcon, errorMessage, formatRelative } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 import { AddProjectDialog, SourcesDialog } from './dialogs.tsx';
@@ -87,7 +87,7 @@ export function SessionsScreen({ params }: ScreenProps) {
           <p>Claude Code and Codex sessions from your transcripts and the runs you start here, live as they happen.</p>
         </div>
         <div className="screen-actions">
-          <Button icon={SettingsIcon} onClick={() => setDialog('sources')}>
+          <Button icon={FolderIcon} onClick={() => setDialog('sources')}>
             Sources
           </Button>
           <Button variant="primary" icon={FolderIcon} onClick={() => setDialog('add')}>
@@ -105,13 +105,13 @@ export function SessionsScreen({ params }: ScreenProps) {
           {projects.map((p) => (
             <div key={p.id} className={`sessions-project${projectId === p.id ? ' is-active' : ''}`}>
               <button type="button" className="sessions-project-main" onClick={() => { setProjectId(p.id); navigate('sessions', { projectId: p.id }); }} title={p.path}>
-                <span className="sessions-project-name">{p.name}</span>
+                <SafeText className="sessions-project-name" text={p.name} truncate />
                 <span className="sessions-project-meta">
-                  {p.liveCount > 0 ? <span className="live-dot" aria-label={`${p.liveCount} running`} /> : null}
+                  {p.liveCount > 0 ? <Tip label={`${p.liveCount} running`}><span className="live-dot" /></Tip> : null}
                   {p.sessionCount}
                 </span>
               </button>
-              <IconButton size="sm" icon={TrashIcon} label={`Remove project ${p.name}`} onClick={() => setRemoving(p)} />
+              <IconButton size="sm" icon={TrashIcon} label={`Remove project ${safeString(p.name)}`} onClick={() => setRemoving(p)} />
             </div>
           ))}
           {projects.length === 0 ? <p className="sessions-hint">Add a project folder: sessions that ran inside it are grouped under it.</p> : null}
@@ -133,9 +133,10 @@ export function SessionsScreen({ params }: ScreenProps) {
                 <li key={s.id}>
                   <button type="button" className={`session-row${selected === s.id ? ' is-active' : ''}`} onClick={() => open(s.id)} aria-current={selected === s.id ? 'true' : undefined}>
                     <span className="session-row-top">
-                      {s.status === 'running' ? <span className="live-dot" aria-label="Live" title="Live" /> : null}
-                      <span className="session-row-title">{s.title}</span>
+                      {s.status === 'running' ? <Tip label="Live"><span className="live-dot" /></Tip> : null}
+                      <SafeText className="session-row-title" text={s.title} truncate />
                       <Badge tone={STATUS_TONE[s.status]}>{STATUS_LABEL[s.status]}</Badge>
+                      {s.deniedToolCount > 0 ? <Badge tone="warning">Tools refused</Badge> : null}
                     </span>
                     <span className="session-row-meta">
                       <span>{PROVIDER_LABELS[s.provider as keyof typeof PROVIDER_LABELS] ?? s.provider}</span>
