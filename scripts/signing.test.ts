@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signingPlan } from './signing.ts';
+import { signingPlan, updateFeed } from './signing.ts';
 
 describe('what npm run dist says about signing', () => {
   it('says a build without signing variables is unsigned, on every OS', () => {
@@ -28,5 +28,21 @@ describe('what npm run dist says about signing', () => {
   it('signs Windows from WIN_CSC_LINK or CSC_LINK', () => {
     expect(signingPlan('win32', { WIN_CSC_LINK: 'w.pfx' })).toEqual({ signed: true, lines: ['Windows: signed with the certificate in WIN_CSC_LINK.'] });
     expect(signingPlan('win32', { CSC_LINK: 'c.pfx' }).lines[0]).toContain('CSC_LINK');
+  });
+});
+
+describe('the update feed npm run dist builds in', () => {
+  it('is none without SWITCHBOARD_UPDATE_URL, and the build says it will not update itself', () => {
+    expect(updateFeed({})).toEqual({ args: [], line: expect.stringContaining('will not update itself') });
+  });
+
+  it('is the generic provider at an https SWITCHBOARD_UPDATE_URL', () => {
+    expect(updateFeed({ SWITCHBOARD_UPDATE_URL: 'https://downloads.example.test/switchboard/' })).toMatchObject({
+      args: ['-c.publish.provider=generic', '-c.publish.url=https://downloads.example.test/switchboard/'],
+    });
+  });
+
+  it('refuses a plain-http feed before anything is built', () => {
+    expect(updateFeed({ SWITCHBOARD_UPDATE_URL: 'http://downloads.example.test/' })).toEqual({ error: 'SWITCHBOARD_UPDATE_URL must be an https URL, not "http://downloads.example.test/".' });
   });
 });

@@ -57,3 +57,11 @@ export function signingPlan(platform: NodeJS.Platform, env: Env): SigningPlan {
     lines: ['Linux: UNSIGNED build (AppImage and deb carry no code signature); updates are still checked against the sha512 in latest-linux.yml.'],
   };
 }
+
+/** Where the packaged app looks for updates: SWITCHBOARD_UPDATE_URL, an https folder holding latest*.yml and the installers. */
+export function updateFeed(env: Env): { args: string[]; line: string } | { error: string } {
+  const url = (env.SWITCHBOARD_UPDATE_URL ?? '').trim();
+  if (url === '') return { args: [], line: 'Updates: no SWITCHBOARD_UPDATE_URL, so this build will not update itself (Settings → Updates says so).' };
+  if (!/^https:\/\/[^/]/.test(url)) return { error: `SWITCHBOARD_UPDATE_URL must be an https URL, not "${url}".` };
+  return { args: ['-c.publish.provider=generic', `-c.publish.url=${url}`], line: `Updates: the app checks ${url} for latest*.yml; upload dist/latest*.yml and the installers there.` };
+}

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { NativeNotifier } from '../../main/notifications/notifications.ts';
-import { startServices, type AppServices } from '../../main/services.ts';
+import { startServices, type AppServices, type ServiceOptions } from '../../main/services.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** SWITCHBOARD_RENDERER_DIR lets one test run serve its own build while others rebuild out/renderer. */
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   agentHome?: string;
   /** CA certificates (PEM) the marketplace trusts besides the usual roots: the tests' HTTPS server. */
   extraCa?: string[];
+  /** An app updater to drive instead of "the harness does not update itself": the e2e update spec's loopback feed. */
+  updater?: ServiceOptions['updater'];
 }
 
 export interface Harness {
@@ -82,6 +84,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     extraCa: options.extraCa,
     // No system browser here: links the app would open are written to a log the tests can read.
     openExternal: (url) => appendFileSync(join(options.dataDir, 'opened-links.log'), `${url}\n`),
+    ...(options.updater ? { updater: options.updater } : {}),
   });
   const bridge = ts.transpileModule(readFileSync(BRIDGE_SOURCE, 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
 

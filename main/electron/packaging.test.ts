@@ -1,44 +1,23 @@
-// Packs the app for real: `npm run build` into a scratch folder, then
-// electron-builder --dir with electron-builder.yml over a stand-in Electron
+// Packs the app for real (scripts/pack-dir.ts): `npm run build` into a scratch
+// folder, then electron-builder --dir with electron-builder.yml over a stand-in Electron
 // distribution (the real binary cannot be downloaded here). The stand-in
 // executable carries the fuse wire exactly as an Electron binary does, so the
 // fuses electron-builder flips are read back with @electron/fuses, and the
 // archive is read back with @electron/asar.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBuilderConfig, packDir } from '../../scripts/pack-dir.ts';
+import { electronUpdater } from './updater.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const requireFromRoot = createRequire(join(ROOT, 'package.json'));
 const { getCurrentFuseWire, FuseV1Options } = requireFromRoot('@electron/fuses') as typeof import('@electron/fuses');
 const asar = requireFromRoot('@electron/asar') as typeof import('@electron/asar');
 
-interface FileSet {
-  from: string;
-  to: string;
-  filter: string[];
-}
-
-interface BuilderConfig {
-  files: (string | FileSet)[];
-  electronDist?: string;
-  directories: { output: string };
-  linux: { target: string[]; maintainer?: string };
-  mac: { target: string[]; entitlements?: string };
-  win: { target: string[] };
-  productName: string;
-}
-
-/** electron-builder's own loader and schema check, so a key it does not know fails here, not at release time. */
-async function loadBuilderConfig(): Promise<BuilderConfig> {
-  const { getConfig, validateConfiguration } = requireFromRoot('app-builder-lib/out/util/config/config.js');
-  const { DebugLogger } = requireFromRoot('builder-util');
-  const config = await getConfig(ROOT, 'electron-builder.yml', null);
-  await validateConfiguration(config, new DebugLogger(false));
-  return config as BuilderConfig;
-}
+/** What scripts/dist.ts passes from SWITCHBOARD_UPDATE_URL. */
+const UPDATE_FEED = 'https://downloads.example.test/switchboard/';
 
 /** Electron's fuse sentinel, then wire version 1, its length and one byte per fuse ('1' on, '0' off). */
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
@@ -92,23 +71,8 @@ describe('the packed app (electron-builder --dir over a stand-in Electron)', () 
     // Inside the checkout, so electron-builder collects production dependencies from its node_modules.
     mkdirSync(join(ROOT, 'out'), { recursive: true });
     scratch = mkdtempSync(join(ROOT, 'out', '.pack-test-'));
-    const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'electron-vite'), ['build', '--outDir', join(scratch, 'app'), '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
     standInElectron(join(scratch, 'electron'));
-
-    const config = await loadBuilderConfig();
-    // The one change to electron-builder.yml: the build output comes from the scratch folder instead of out/.
-    const appFiles = config.files.find((entry): entry is FileSet => typeof entry !== 'string' && entry.from === 'out');
-    expect(appFiles, 'electron-builder.yml packs the build output with { from: out, to: out }').toBeDefined();
-    appFiles!.from = relative(ROOT, join(scratch, 'app'));
-    config.electronDist = join(scratch, 'electron');
-    config.directories = { ...config.directories, output: join(scratch, 'dist') };
-    // As a file of its own: a config object would be merged into electron-builder.yml again.
-    const configFile = join(scratch, 'electron-builder.json');
-    writeFileSync(configFile, JSON.stringify(config));
-    const { build: pack, Platform, Arch } = requireFromRoot('electron-builder');
-    await pack({ projectDir: ROOT, config: configFile, targets: Platform.LINUX.createTarget('dir', Arch[process.arch as 'x64' | 'arm64']), publish: 'never' });
-    unpacked = join(scratch, 'dist', process.arch === 'arm64' ? 'linux-arm64-unpacked' : 'linux-unpacked');
+    unpacked = await packDir({ scratch, electronDist: join(scratch, 'electron'), configure: (config) => (config.publish = { provider: 'generic', url: UPDATE_FEED }) });
     asarFiles = asar.listPackage(join(unpacked, 'resources', 'app.asar'), { isPack: false }).map((f) => f.split('\\').join('/').replace(/^\//, ''));
   }, 180_000);
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -169,5 +133,15 @@ describe('the packed app (electron-builder --dir over a stand-in Electron)', () 
     expect(existsSync(join(unpacked, 'resources', 'catalog', 'catalog.json'))).toBe(true);
     const bundles = asarFiles.filter((f) => /^out\/main\/.*\.js$/.test(f));
     for (const bundle of bundles) expect(asar.extractFile(join(unpacked, 'resources', 'app.asar'), bundle).toString('utf8'), bundle).not.toContain('ELECTRON_RUN_AS_NODE');
+  });
+
+  it('writes the update feed where the installed app’s updater reads it, and the updater accepts it', () => {
+    const appUpdateYml = readFileSync(join(unpacked, 'resources', 'app-update.yml'), 'utf8');
+    expect(appUpdateYml).toMatch(/^provider: generic$/m);
+    expect(appUpdateYml).toContain(`url: ${UPDATE_FEED}`);
+    expect(appUpdateYml).toMatch(/^updaterCacheDirName: \S+$/m);
+    const loaded = { updater: 'electron-updater' } as never;
+    const readFile = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    expect(electronUpdater({ isPackaged: true, resourcesPath: join(unpacked, 'resources'), readFile, load: () => loaded })).toBe(loaded);
   });
 });
