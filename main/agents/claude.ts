@@ -144,6 +144,26 @@ function promptTitle(message: Json): string | undefined {
 }
 
 /**
+ * `system/api_error`: a failed API call, with the error and, when Claude Code is about to ask
+ * again, its retry ("API error 529 Overloaded · retry 1 of 10 in 1 s"). A call that will be
+ * retried is a status; one that will not is the error.
+ */
+function apiErrorMessage(record: Json, base: Pick<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>): NewMessage {
+  const error = isObject(record.error) ? record.error : undefined;
+  const status = typeof error?.status === 'number' ? `${error.status} ` : '';
+  const formatted = str(error?.formatted);
+  const detail = formatted ? formatted.replace(/^\d{3}\s+/, '') : (str(error?.message) ?? str(record.error) ?? 'the API returned an error');
+  const text = `API error ${status}${detail}`.trim();
+  const attempt = typeof record.retryAttempt === 'number' ? record.retryAttempt : undefined;
+  if (attempt !== undefined) {
+    const max = typeof record.maxRetries === 'number' ? ` of ${record.maxRetries}` : '';
+    const wait = typeof record.retryInMs === 'number' ? ` in ${Math.max(1, Math.round(record.retryInMs / 1000))} s` : '';
+    return { ...base, type: 'status', role: 'system', content: `${text} · retry ${attempt}${max}${wait}` };
+  }
+  return { ...base, type: 'error', role: 'system', content: text, error: text };
+}
+
+/**
  * One transcript record (a line of `~/.claude/projects/<project>/<session>.jsonl`
  * or of a subagent transcript) as messages and session facts.
  */
@@ -188,6 +208,7 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
     return { facts, messages };
   }
   if (type === 'system') {
+    if (record.subtype === 'api_error') return { facts, messages: [apiErrorMessage(record, { id: `${idPrefix}:0`, sessionId, provider: CLAUDE, timestamp, raw })] };
     const text = str(record.content) ?? str(record.subtype) ?? 'system';
     const isError = record.level === 'error';
     return {

@@ -84,13 +84,14 @@ describe('tokens and cost of a Claude Code transcript', () => {
     expect(kit.agents.store.getSession(SESSION)!.costUsd).toBeCloseTo(OPUS_COST + HAIKU_COST + SONNET_COST, 9);
   });
 
-  it('counts as turns only the prompts a person typed', () => {
+  it('counts as turns only the prompts a person typed, and shows API errors as what they are', () => {
     const kit = kitWithUsageFixture();
     kit.agents.sources.scan();
     expect(kit.agents.store.getSession(SESSION)!.turnCount).toBe(2);
     const messages = kit.agents.store.messages(SESSION);
-    // The synthetic reply is an error, not the model's words.
+    // The synthetic reply is an error, not the model's words; the retried call before it says what failed.
     expect(messages.filter((m) => m.content.startsWith('API Error: 529')).map((m) => [m.type, m.role])).toEqual([['error', 'assistant']]);
+    expect(messages.filter((m) => m.content.startsWith('API error')).map((m) => `${m.type}: ${m.content}`)).toEqual(['status: API error 529 Overloaded · retry 1 of 1 in 1 s']);
   });
 
   it('gives the same figures when the transcript is read while it grows, a record at a time', () => {
