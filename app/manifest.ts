@@ -53,6 +53,24 @@ export const PluginManifestSchema = Type.Object(
     permissions: Type.Optional(
       Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }), { uniqueItems: true, description: 'What the plugin asks the user to grant.' }),
     ),
+    optionalPermissions: Type.Optional(
+      Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }), {
+        uniqueItems: true,
+        description: 'Permissions the plugin asks for later, with agor.permissions.request(name, reason), when a feature needs them.',
+      }),
+    ),
+    network: Type.Optional(
+      Type.Object(
+        {
+          hosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
+            maxItems: 20,
+            uniqueItems: true,
+            description: 'The hosts agor.net.fetch may reach: names (hooks.slack.com), domains with their subdomains (*.example.com) or addresses. The consent dialog names them.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     config: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { description: 'Default values of settings.' })),
     ui_schema: Type.Optional(Type.Array(UiSchemaEntry, { maxItems: 50, description: 'The settings form on the plugin page.' })),
     hooks: Type.Optional(
@@ -87,6 +105,10 @@ export interface PluginManifest {
   /** Relative to the plugin folder. */
   entry: string;
   permissions: Permission[];
+  /** Asked for at run time, never granted at install. */
+  optionalPermissions: Permission[];
+  /** The hosts `network` reaches (lower case, as written). */
+  networkHosts: string[];
   config: Record<string, unknown>;
   uiSchema: UiSchema;
   hookFailure: 'open' | 'closed';
@@ -109,6 +131,8 @@ export function normalizeManifest(raw: RawPluginManifest): PluginManifest | { er
     description: raw.description ?? '',
     entry,
     permissions: [...(raw.permissions ?? [])],
+    optionalPermissions: (raw.optionalPermissions ?? []).filter((p) => !(raw.permissions ?? []).includes(p)),
+    networkHosts: [...(raw.network?.hosts ?? [])],
     config: { ...(raw.config ?? {}) },
     uiSchema: raw.ui_schema ?? [],
     hookFailure: raw.hooks?.failure ?? 'open',

@@ -33,7 +33,8 @@ export interface AgentMessage {
   error?: string;
 }
 
-export const HOOK_STAGES = ['pre_flight', 'post_flight'] as const;
+/** pre_flight: a prompt before it reaches the agent; pre_tool: a tool call before it runs; post_flight: a reply. */
+export const HOOK_STAGES = ['pre_flight', 'pre_tool', 'post_flight'] as const;
 export type HookStage = (typeof HOOK_STAGES)[number];
 
 /** What a chain of hooks decided about a prompt (pre_flight) or a reply (post_flight). */

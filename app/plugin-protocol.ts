@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { AgentMessage, HookStage } from './messages.ts';
 import { HOOK_STAGES } from './messages.ts';
-import type { Permission } from './permissions.ts';
+import { PERMISSIONS, type Permission } from './permissions.ts';
 import { ENVELOPE_LIMITS, HOOK_MAX_TIMEOUT_MS, STORAGE_LIMITS } from './plugin-limits.ts';
 
 /**
@@ -19,6 +19,12 @@ const Key = Type.String({ minLength: 1, maxLength: STORAGE_LIMITS.maxKeyLength }
 const EventName = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' });
 const HandlerKey = Type.Integer({ minimum: 1, maximum: 1_000_000 });
 const Json = Type.Unknown();
+const ProjectId = Type.String({ minLength: 1, maxLength: 200 });
+const SessionId = Type.String({ minLength: 1, maxLength: 300 });
+const FileName = Type.String({ minLength: 1, maxLength: 128 });
+
+/** The status bar item is a glance, not a paragraph. */
+export const STATUS_MAX_CHARS = 40;
 
 /** Each API method, the permission it needs (null: none) and the shape of its argument. */
 export const API_METHODS = {
@@ -61,6 +67,89 @@ export const API_METHODS = {
         priority: Type.Number({ minimum: -1_000_000, maximum: 1_000_000 }),
         timeoutMs: Type.Integer({ minimum: 1, maximum: HOOK_MAX_TIMEOUT_MS }),
       },
+      { additionalProperties: false },
+    ),
+  },
+  'ui.setStatus': {
+    permission: 'status',
+    args: Type.Object(
+      { text: Type.Union([Type.String({ minLength: 1, maxLength: STATUS_MAX_CHARS }), Type.Null()]), tooltip: Type.Optional(Type.String({ maxLength: 300 })) },
+      { additionalProperties: false },
+    ),
+  },
+  'net.fetch': {
+    permission: 'network',
+    args: Type.Object(
+      {
+        url: Type.String({ minLength: 1, maxLength: 8192 }),
+        method: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+        headers: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 8192 }), { maxProperties: 50 })),
+        body: Type.Optional(Type.String({ maxLength: ENVELOPE_LIMITS.maxStringLength })),
+        timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  'files.save': {
+    permission: 'files',
+    args: Type.Object(
+      { suggestedName: Type.String({ minLength: 1, maxLength: 200 }), content: Type.String({ maxLength: ENVELOPE_LIMITS.maxStringLength }), mimeType: Type.Optional(Type.String({ maxLength: 100 })) },
+      { additionalProperties: false },
+    ),
+  },
+  'files.append': { permission: 'files', args: Type.Object({ name: FileName, text: Type.String({ maxLength: ENVELOPE_LIMITS.maxStringLength }) }, { additionalProperties: false }) },
+  'files.read': { permission: 'files', args: Type.Object({ name: FileName }, { additionalProperties: false }) },
+  'files.list': { permission: 'files', args: Type.Object({}, { additionalProperties: false }) },
+  'files.remove': { permission: 'files', args: Type.Object({ name: FileName }, { additionalProperties: false }) },
+  'git.log': { permission: 'git', args: Type.Object({ projectId: ProjectId, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }) },
+  'git.status': { permission: 'git', args: Type.Object({ projectId: ProjectId }, { additionalProperties: false }) },
+  'git.branch': { permission: 'git', args: Type.Object({ projectId: ProjectId }, { additionalProperties: false }) },
+  'git.diff': { permission: 'git', args: Type.Object({ projectId: ProjectId, path: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })) }, { additionalProperties: false }) },
+  /** Names and ids only: enough to pick a project; what is in it needs its own permission. */
+  'projects.list': { permission: null, args: Type.Object({}, { additionalProperties: false }) },
+  'sessions.list': {
+    permission: 'sessions',
+    args: Type.Object({ projectId: Type.Optional(ProjectId), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+  },
+  'sessions.get': { permission: 'sessions', args: Type.Object({ id: SessionId }, { additionalProperties: false }) },
+  'sessions.messages': {
+    permission: 'sessions',
+    args: Type.Object(
+      { id: SessionId, afterSeq: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+      { additionalProperties: false },
+    ),
+  },
+  /** The session and project the user is looking at in the window. */
+  'sessions.current': { permission: 'sessions', args: Type.Object({}, { additionalProperties: false }) },
+  'audit.query': {
+    permission: 'audit',
+    args: Type.Object(
+      {
+        types: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 })),
+        actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        since: Type.Optional(Type.String({ format: 'date-time' })),
+        afterId: Type.Optional(Type.Integer({ minimum: 0 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  'agents.run': {
+    permission: 'agents',
+    args: Type.Object(
+      {
+        projectId: ProjectId,
+        prompt: Type.String({ minLength: 1, maxLength: 100_000 }),
+        provider: Type.Optional(Type.Union([Type.Literal('claude'), Type.Literal('codex')])),
+        model: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  'permissions.request': {
+    permission: null,
+    args: Type.Object(
+      { name: Type.Union(PERMISSIONS.map((p) => Type.Literal(p))), reason: Type.String({ minLength: 1, maxLength: 300 }) },
       { additionalProperties: false },
     ),
   },
@@ -166,6 +255,8 @@ export type MainMessage =
   | { t: 'invoke'; id: number; target: 'command'; key: number; argument: string | null }
   | ({ t: 'invoke'; id: number; target: 'hook'; key: number } & HookInvocation)
   | { t: 'invoke'; id: number; target: 'unload' }
+  /** The user submitted a form or pressed a button of the plugin's panel. */
+  | { t: 'invoke'; id: number; target: 'panel'; blockId: string; actionId: string | null; values: Record<string, unknown> }
   | { t: 'message'; message: AgentMessage }
   | { t: 'event'; name: string; payload: unknown; depth: number; from: string | null }
   | { t: 'ping'; id: number };

@@ -29,6 +29,13 @@ import { AgentService, agentHandlers } from './agents/service.ts';
 import { MetricsService } from './metrics/metrics.ts';
 import { SearchService } from './search/search.ts';
 import { UpdateService, type Updater } from './updates/updates.ts';
+import { PluginDataFolders, type SaveDialog } from './files/plugin-files.ts';
+import type { ResolveHost } from './net/plugin-fetch.ts';
+import { pluginCapabilities, pluginDataRoot } from './plugin-capabilities.ts';
+import { ConsentBroker } from './plugins/api/consent.ts';
+
+/** A build without a save dialog refuses saves in words instead of writing somewhere the user did not choose. */
+const noSaveDialog: SaveDialog = () => Promise.reject(new AppError('conflict', 'Saving files is not available in this window'));
 
 export type Status = Static<typeof AppStatus>;
 
@@ -60,6 +67,10 @@ export interface ServiceOptions {
   agentHome?: string;
   /** How the runner waits between retries; tests pass one that returns at once. */
   agentRetrySleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where `agor.files.save` writes: the OS save dialog in Electron, a stand-in the tests drive in the harness. */
+  saveDialog?: SaveDialog;
+  /** How plugin requests resolve names before the address check (tests map names to addresses). */
+  resolveHost?: ResolveHost;
   /** The app updater (Electron: electron-updater), or why this build has none. */
   updater?: Updater | { unsupported: string };
 }
@@ -112,6 +123,9 @@ export function startServices(options: ServiceOptions): AppServices {
   const databasePath = join(options.dataDir, DATABASE_FILE);
   let core: Core | undefined;
   let status: Status;
+  const consent = new ConsentBroker((announcement) => events.emit('plugins.consent', announcement));
+  let viewContext: { sessionId: string | null; projectId: string | null } = { sessionId: null, projectId: null };
+  const http = options.httpFetch ?? nodeHttpsFetch({ extraCa: options.extraCa });
 
   const open = (): void => {
     let db: Db | undefined;
@@ -141,11 +155,21 @@ export function startServices(options: ServiceOptions): AppServices {
         launcher: options.pluginLauncher ?? childProcessLauncher(),
         ...(options.pluginTiming ? { timing: options.pluginTiming } : {}),
         appCommands: appCommands({ notifications, tasks, supervisor: () => supervisor }),
+        capabilities: pluginCapabilities({
+          dataDir: options.dataDir,
+          fetch: http,
+          ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+          saveDialog: options.saveDialog ?? noSaveDialog,
+          consent,
+          agents: () => ready().agents,
+          audit: () => audit,
+          viewContext: () => viewContext,
+        }),
       });
       const marketplace = new MarketplaceService({
         db, registry: plugins, paths, audit, secrets, notifications, events, log,
         appVersion: options.appVersion,
-        fetch: options.httpFetch ?? nodeHttpsFetch({ extraCa: options.extraCa }),
+        fetch: http,
         builtinDir: options.builtinCatalogDir === undefined ? DEFAULT_BUILTIN_CATALOG_DIR : options.builtinCatalogDir,
         refreshMinutes: () => settings.get().catalogRefreshMinutes,
         control: () => core?.supervisor,
@@ -227,7 +251,12 @@ export function startServices(options: ServiceOptions): AppServices {
     'marketplace.fetchCatalog': ({ refresh }) => ready().marketplace.fetchCatalog(refresh ?? false),
     'marketplace.install': ({ pluginId, sourceId, acceptedPermissions }) => ready().marketplace.install(pluginId, sourceId, acceptedPermissions),
     'marketplace.cancel': ({ pluginId }) => ({ cancelled: ready().marketplace.cancel(pluginId) }),
-    'marketplace.uninstall': async ({ pluginId }) => ({ removed: await ready().marketplace.uninstall(pluginId) }),
+    'marketplace.uninstall': async ({ pluginId }) => {
+      const removed = await ready().marketplace.uninstall(pluginId);
+      // What it kept with agor.files goes with it; its kv storage went in the same transaction as its row.
+      if (removed) await new PluginDataFolders(pluginDataRoot(options.dataDir)).purge(pluginId);
+      return { removed };
+    },
     'marketplace.update': ({ pluginId }) => ready().marketplace.update(pluginId),
     'marketplace.approveUpdate': ({ pluginId, acceptedPermissions }) => ready().marketplace.approveUpdate(pluginId, acceptedPermissions),
     'marketplace.updateAll': () => ready().marketplace.updateAll(),
@@ -251,17 +280,27 @@ export function startServices(options: ServiceOptions): AppServices {
     'plugins.reload': ({ id }) => ready().supervisor.reload(id),
     'plugins.updateSettings': ({ id, values }) => ready().supervisor.updateSettings(id, values),
     'plugins.logs': ({ id }) => ({ lines: ready().supervisor.logs(id) }),
+    'plugins.setPermission': ({ id, permission, granted }) => ready().supervisor.setPermission(id, permission, granted),
+    'plugins.approveSideload': ({ id, acceptedPermissions }) => ready().supervisor.approveSideload(id, acceptedPermissions),
+    'plugins.panelAction': ({ id, blockId, actionId, values }) => ready().supervisor.panelAction(id, blockId, actionId ?? null, values),
+    'plugins.statusItems': () => ({ items: ready().supervisor.statusItems() }),
+    'plugins.consents': () => ({ pending: consent.pending() }),
+    'plugins.answerConsent': ({ requestId, allow }) => ({ answered: consent.answer(requestId, allow) }),
+    'plugins.setViewContext': (context) => {
+      viewContext = context;
+      return { ok: true as const };
+    },
     'palette.list': () => ({ commands: ready().supervisor.palette() }),
     'palette.run': async ({ commandId, argument }) => {
       await ready().supervisor.runCommand(commandId, argument);
       return { ok: true as const };
     },
-    ...agentHandlers(ready),
-  } satisfies Partial<HandlerTable>;
     'updates.status': () => updates.status(),
     'updates.check': () => updates.check(),
     'updates.download': () => updates.download(),
     'updates.install': ({ when }) => updates.install(when),
+    ...agentHandlers(ready),
+  } satisfies Partial<HandlerTable>;
 
   return {
     dispatch: createDispatcher(() => handlers satisfies HandlerTable, log),
@@ -270,9 +309,10 @@ export function startServices(options: ServiceOptions): AppServices {
     status: () => status,
     core: ready,
     close: async () => {
+      updates.close();
       const closing = core;
       core = undefined;
-      updates.close();
+      consent.close();
       if (!closing) return;
       closing.agents.close();
       await Promise.all([closing.search.close(), closing.supervisor.stopAll()]);

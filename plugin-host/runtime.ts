@@ -76,6 +76,11 @@ function requireFunction(value: unknown, what: string): Handler {
   return value as Handler;
 }
 
+/** Leaves out what the plugin did not give, so main's schema sees an absent field, not `undefined`. */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
 function requireString(value: unknown, what: string): string {
   if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
   return value;
@@ -91,6 +96,8 @@ export class PluginHostRuntime {
   readonly #events = new Map<string, Handler[]>();
   readonly #messageHandlers: Handler[] = [];
   readonly #unloadHandlers: Handler[] = [];
+  /** Panel block id → what runs when the user submits that form or presses its buttons. */
+  readonly #panelHandlers = new Map<string, Handler>();
   readonly #timers = new Map<number, NodeJS.Timeout>();
   readonly #capabilities = new Set<string>();
   #nextTimerId = 1;
@@ -192,6 +199,10 @@ export class PluginHostRuntime {
         // Only the envelope is frozen: handlers of one chain share and may extend `metadata`.
         const answer = await handler(Object.freeze({ stage: message.stage, body: message.body, metadata }));
         value = this.#hookReply(answer, metadata);
+      } else if (message.target === 'panel') {
+        const handler = this.#panelHandlers.get(message.blockId);
+        if (!handler) throw new Error(`Nothing handles "${message.blockId}" on this panel`);
+        value = toPlainData(await handler(Object.freeze({ ...message.values }), message.actionId), 'A panel handler result');
       } else {
         await Promise.allSettled(this.#unloadHandlers.map(async (h) => h()));
         for (const timer of this.#timers.values()) clearTimeout(timer);
@@ -316,6 +327,45 @@ export class PluginHostRuntime {
       return this.#register('hooks.register', { key, stage, priority, timeoutMs }).then(() => undefined);
     };
 
+    const setStatus = (text: unknown, options?: unknown) => {
+      const tooltip = (options as { tooltip?: unknown } | undefined)?.tooltip;
+      return this.#call('ui.setStatus', { text: text === null || text === undefined || text === '' ? null : requireString(text, 'A status text'), ...(tooltip === undefined ? {} : { tooltip }) }).then(() => undefined);
+    };
+    const onAction = (blockId: unknown, handler: unknown) => {
+      this.#panelHandlers.set(requireString(blockId, 'A panel block id'), requireFunction(handler, 'A panel handler'));
+    };
+    const ui = { setPanel, setStatus, onAction };
+    const options = (value: unknown): Record<string, unknown> => (value === undefined || value === null ? {} : (value as Record<string, unknown>));
+    const net = {
+      fetch: (url: unknown, init?: unknown) => {
+        use('network');
+        const { method, headers, body, timeoutMs } = options(init);
+        return this.#call('net.fetch', { url, ...defined({ method, headers, body, timeoutMs }) });
+      },
+    };
+    const files = {
+      save: (request: unknown) => {
+        const { suggestedName, content, mimeType } = options(request);
+        return this.#call('files.save', { suggestedName, content, ...defined({ mimeType }) });
+      },
+      append: (name: unknown, text: unknown) => this.#call('files.append', { name, text }),
+      read: (name: unknown) => this.#call('files.read', { name }),
+      list: () => this.#call('files.list', {}),
+      remove: (name: unknown) => this.#call('files.remove', { name }),
+    };
+    const projectCall = (method: 'git.log' | 'git.status' | 'git.branch' | 'git.diff') => (request: unknown) => this.#call(method, { ...defined(options(request)) });
+    const git = { log: projectCall('git.log'), status: projectCall('git.status'), branch: projectCall('git.branch'), diff: projectCall('git.diff') };
+    const projects = { list: () => this.#call('projects.list', {}) };
+    const sessions = {
+      list: (filter?: unknown) => this.#call('sessions.list', { ...defined(options(filter)) }),
+      get: (id: unknown) => this.#call('sessions.get', { id }),
+      messages: (id: unknown, page?: unknown) => this.#call('sessions.messages', { id, ...defined(options(page)) }),
+      current: () => this.#call('sessions.current', {}),
+    };
+    const audit = { query: (filter?: unknown) => this.#call('audit.query', { ...defined(options(filter)) }) };
+    const agents = { run: (request: unknown) => this.#call('agents.run', { ...defined(options(request)) }) };
+    const permissions = { request: (name: unknown, reason: unknown) => this.#call('permissions.request', { name, reason }) };
+
     const agor = harden({
       meta,
       palette: { registerCommand },
@@ -325,8 +375,16 @@ export class PluginHostRuntime {
       tasks,
       settings: { get: getSetting, set: setSetting },
       storage,
-      ui: { setPanel },
+      ui,
       hooks: { register: registerHook },
+      net,
+      files,
+      git,
+      projects,
+      sessions,
+      audit,
+      agents,
+      permissions,
     });
     const bt = harden({
       meta,

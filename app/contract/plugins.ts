@@ -64,36 +64,117 @@ export const PluginSummary = Type.Object({
   commands: Type.Array(PluginCommand),
   /** True when a previous version is kept and rollback can restore it. */
   canRollback: Type.Boolean(),
+  /** Installed from no catalog: placed in plugins/ by hand or loaded unpacked. */
+  sideloaded: Type.Boolean(),
+  /** Its status bar item, while it runs. */
+  status: Type.Union([Type.Object({ text: Type.String(), tooltip: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
 });
 
 const PanelTitle = Type.Optional(Type.String({ maxLength: 200 }));
 const TableCell = Type.Union([Type.String({ maxLength: 2000 }), Type.Number(), Type.Boolean(), Type.Null()]);
 
-/** What a plugin may show on its page: data the app renders, never plugin HTML. */
-export const PanelContent = Type.Union([
+const Markdown = (title: typeof PanelTitle) =>
   Type.Object(
-    { type: Type.Literal('markdown'), title: PanelTitle, markdown: Type.String({ maxLength: 64 * 1024 }) },
+    { type: Type.Literal('markdown'), title, markdown: Type.String({ maxLength: 64 * 1024 }) },
     { additionalProperties: false, description: 'Rendered with raw HTML stripped and only http(s) links.' },
-  ),
+  );
+const Table = (title: typeof PanelTitle) =>
   Type.Object(
     {
       type: Type.Literal('table'),
-      title: PanelTitle,
+      title,
       columns: Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, maxItems: 20 }),
       rows: Type.Array(Type.Array(TableCell, { maxItems: 20 }), { maxItems: 500 }),
     },
     { additionalProperties: false },
-  ),
-  Type.Object({ type: Type.Literal('diff'), title: PanelTitle, diff: Type.String({ maxLength: 256 * 1024 }) }, { additionalProperties: false }),
+  );
+const Diff = (title: typeof PanelTitle) =>
   Type.Object(
     {
-      type: Type.Literal('sparkline'),
+      type: Type.Literal('diff'),
+      title,
+      diff: Type.String({ maxLength: 256 * 1024 }),
+      /** Highlights the code by its file name's language. */
+      language: Type.Optional(Type.String({ maxLength: 40 })),
+    },
+    { additionalProperties: false },
+  );
+const Sparkline = (title: typeof PanelTitle) =>
+  Type.Object(
+    { type: Type.Literal('sparkline'), title, values: Type.Array(Type.Number(), { maxItems: 1000 }), label: Type.Optional(Type.String({ maxLength: 200 })) },
+    { additionalProperties: false },
+  );
+
+/** Ids a plugin gives its forms, buttons and list items; the app sends them back when the user acts. */
+const BlockId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
+const Label = Type.String({ minLength: 1, maxLength: 100 });
+
+export const FORM_FIELD_TYPES = ['text', 'number', 'select', 'checkbox', 'textarea'] as const;
+
+export const PanelFormField = Type.Object(
+  {
+    key: BlockId,
+    type: Type.Union(FORM_FIELD_TYPES.map((t) => Type.Literal(t))),
+    label: Label,
+    value: Type.Optional(Type.Union([Type.String({ maxLength: 100_000 }), Type.Number(), Type.Boolean()])),
+    placeholder: Type.Optional(Type.String({ maxLength: 200 })),
+    help: Type.Optional(Type.String({ maxLength: 300 })),
+    options: Type.Optional(Type.Array(Type.Object({ value: Type.String({ maxLength: 200 }), label: Label }, { additionalProperties: false }), { maxItems: 200 })),
+    min: Type.Optional(Type.Number()),
+    max: Type.Optional(Type.Number()),
+    required: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const Button = Type.Object(
+  { id: BlockId, label: Label, tone: Type.Optional(Type.Union([Type.Literal('primary'), Type.Literal('danger'), Type.Literal('default')])) },
+  { additionalProperties: false },
+);
+
+/** One part of an interactive panel. Forms, buttons and list item actions call the plugin's handler with plain values. */
+export const PanelBlock = Type.Union([
+  Markdown(PanelTitle),
+  Table(PanelTitle),
+  Diff(PanelTitle),
+  Sparkline(PanelTitle),
+  Type.Object(
+    { type: Type.Literal('form'), id: BlockId, title: PanelTitle, fields: Type.Array(PanelFormField, { minItems: 1, maxItems: 30 }), submitLabel: Type.Optional(Label) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('actions'), id: BlockId, buttons: Type.Array(Button, { minItems: 1, maxItems: 10 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('list'),
+      id: BlockId,
       title: PanelTitle,
-      values: Type.Array(Type.Number(), { maxItems: 1000 }),
-      label: Type.Optional(Type.String({ maxLength: 200 })),
+      empty: Type.Optional(Type.String({ maxLength: 300 })),
+      items: Type.Array(
+        Type.Object(
+          {
+            id: BlockId,
+            title: Type.String({ minLength: 1, maxLength: 300 }),
+            subtitle: Type.Optional(Type.String({ maxLength: 1000 })),
+            badge: Type.Optional(Type.String({ maxLength: 40 })),
+            actions: Type.Optional(Type.Array(Button, { maxItems: 5 })),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 500 },
+      ),
     },
     { additionalProperties: false },
   ),
+]);
+export type PanelBlockValue = Static<typeof PanelBlock>;
+
+/** What a plugin may show on its page: data the app renders, never plugin HTML. */
+export const PanelContent = Type.Union([
+  Markdown(PanelTitle),
+  Table(PanelTitle),
+  Diff(PanelTitle),
+  Sparkline(PanelTitle),
+  Type.Object({ type: Type.Literal('blocks'), title: PanelTitle, blocks: Type.Array(PanelBlock, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false }),
 ]);
 export type Panel = Static<typeof PanelContent>;
 
@@ -102,6 +183,10 @@ export const PluginDetail = Type.Composite([
   Type.Object({
     /** What the manifest asks for; compare with `grants`. */
     requestedPermissions: Type.Array(PermissionSchema),
+    /** What it may ask for while running (agor.permissions.request). */
+    optionalPermissions: Type.Array(PermissionSchema),
+    /** The hosts its `network` permission reaches. */
+    networkHosts: Type.Array(Type.String()),
     folder: Type.String(),
     uiSchema: Type.Array(UiSchemaEntry),
     /** Current value of every ui_schema key (stored value, else manifest config, else field default). */
@@ -128,6 +213,29 @@ export const SettingsSaveResult = Type.Union([
   Type.Object({ saved: Type.Literal(true), values: Type.Record(Type.String(), Type.Unknown()) }),
   /** Nothing was saved; `errors` maps each bad key to a sentence for the form. */
   Type.Object({ saved: Type.Literal(false), errors: Type.Record(Type.String(), Type.String()) }),
+]);
+
+export const StatusEntry = Type.Object({ pluginId: Type.String(), pluginName: Type.String(), text: Type.String(), tooltip: Type.Union([Type.String(), Type.Null()]) });
+
+export const ConsentQuestion = Type.Union([
+  Type.Object({
+    requestId: Type.String(),
+    askedAt: Type.String(),
+    kind: Type.Literal('permission'),
+    pluginId: Type.String(),
+    pluginName: Type.String(),
+    permission: PermissionSchema,
+    reason: Type.String(),
+  }),
+  Type.Object({
+    requestId: Type.String(),
+    askedAt: Type.String(),
+    kind: Type.Literal('agent_run'),
+    pluginId: Type.String(),
+    pluginName: Type.String(),
+    projectName: Type.String(),
+    prompt: Type.String(),
+  }),
 ]);
 
 export const pluginChannels = {
@@ -162,6 +270,45 @@ export const pluginChannels = {
     ),
     result: Type.Object({ ok: Type.Literal(true) }),
   },
+  /** Grants or revokes one permission of an installed plugin, at once (audited as permission_granted / permission_revoked). */
+  'plugins.setPermission': {
+    args: Type.Object({ id: PluginIdArg, permission: PermissionSchema, granted: Type.Boolean() }, { additionalProperties: false }),
+    result: PluginSummary,
+  },
+  /** Enables a sideloaded plugin with the permissions the user approved in the consent dialog. */
+  'plugins.approveSideload': {
+    args: Type.Object({ id: PluginIdArg, acceptedPermissions: Type.Array(PermissionSchema, { maxItems: 50 }) }, { additionalProperties: false }),
+    result: PluginSummary,
+  },
+  /** The user submitted a form, pressed a button or a list item's action on a plugin's panel. */
+  'plugins.panelAction': {
+    args: Type.Object(
+      {
+        id: PluginIdArg,
+        blockId: Type.String({ minLength: 1, maxLength: 64 }),
+        actionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        values: Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 100_000 }), Type.Number(), Type.Boolean()]), { maxProperties: 30 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** A failed handler's message is for the form it came from. */
+    result: Type.Union([Type.Object({ ok: Type.Literal(true) }), Type.Object({ ok: Type.Literal(false), error: Type.String() })]),
+  },
+  'plugins.statusItems': { args: NoArgs, result: Type.Object({ items: Type.Array(StatusEntry) }) },
+  /** Questions plugins are waiting on (a permission asked for at run time, a first agent run). */
+  'plugins.consents': { args: NoArgs, result: Type.Object({ pending: Type.Array(ConsentQuestion) }) },
+  'plugins.answerConsent': {
+    args: Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 100 }), allow: Type.Boolean() }, { additionalProperties: false }),
+    result: Type.Object({ answered: Type.Boolean() }),
+  },
+  /** What the user is looking at, for plugins holding `sessions` (agor.sessions.current). */
+  'plugins.setViewContext': {
+    args: Type.Object(
+      { sessionId: Type.Union([Type.String({ maxLength: 300 }), Type.Null()]), projectId: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]) },
+      { additionalProperties: false },
+    ),
+    result: Type.Object({ ok: Type.Literal(true) }),
+  },
 } as const;
 
 export const pluginEvents = {
@@ -169,6 +316,9 @@ export const pluginEvents = {
   'plugins.changed': Type.Object({ id: Type.String(), plugin: Type.Union([PluginSummary, Type.Null()]) }),
   'plugins.log': Type.Object({ id: Type.String(), line: PluginLogLine }),
   'plugins.panel': Type.Object({ id: Type.String(), panel: Type.Union([PanelContent, Type.Null()]) }),
+  'plugins.status': Type.Object({ items: Type.Array(StatusEntry) }),
+  /** A question was asked, or (`answered`) is no longer open. */
+  'plugins.consent': Type.Union([ConsentQuestion, Type.Object({ requestId: Type.String(), answered: Type.Literal(true) })]),
 } as const;
 
 export type PluginSummaryValue = Static<typeof PluginSummary>;

@@ -78,6 +78,35 @@ export class AuditLog {
     return rows.map(toEntry);
   }
 
+  /**
+   * For plugins holding `audit`: rows of some types, an actor, since a time;
+   * newest first, or oldest first after a row id (how a forwarder resumes
+   * without sending a row twice).
+   */
+  query(filter: { types?: string[]; actor?: string; since?: string; afterId?: number; limit: number }): AuditRow[] {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.types?.length) {
+      clauses.push(`event_type IN (${filter.types.map(() => '?').join(', ')})`);
+      params.push(...filter.types);
+    }
+    if (filter.actor) {
+      clauses.push('actor = ?');
+      params.push(filter.actor);
+    }
+    if (filter.since) {
+      clauses.push('at >= ?');
+      params.push(new Date(filter.since).toISOString());
+    }
+    if (filter.afterId !== undefined) {
+      clauses.push('id > ?');
+      params.push(filter.afterId);
+    }
+    const order = filter.afterId !== undefined ? 'ASC' : 'DESC';
+    const sql = `SELECT * FROM audit_log ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY id ${order} LIMIT ?`;
+    return (this.#db.prepare(sql).all(...params, filter.limit) as RawRow[]).map(toEntry);
+  }
+
   /** Every matching row, newest first, as JSON Lines. */
   exportJsonl(filter: AuditQuery): { jsonl: string; count: number } {
     const { sql, params } = where(filter);

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isSafePluginId } from '../../app/manifest.ts';
+import { AppError } from '../../app/contract/envelope.ts';
 
 /**
  * Files for plugins (`agor.files.*`), written by main. A plugin never names
@@ -19,9 +20,9 @@ export const FILE_LIMITS = {
 type Limits<T> = { readonly [K in keyof T]: number };
 
 /** A refused file request; the message is for the plugin and its user. */
-export class PluginFileError extends Error {
+export class PluginFileError extends AppError {
   constructor(message: string) {
-    super(message);
+    super('invalid_argument', message);
     this.name = 'PluginFileError';
   }
 }

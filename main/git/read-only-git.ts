@@ -1,4 +1,5 @@
 import { execFile, type ExecFileException } from 'node:child_process';
+import { AppError } from '../../app/contract/envelope.ts';
 
 /**
  * Read-only git for plugins (`agor.git.*`), run by main with the real git
@@ -42,9 +43,9 @@ export const GIT_LIMITS = {
 type Limits<T> = { readonly [K in keyof T]: number };
 
 /** A git request that could not be answered: the message is for the plugin and its user. */
-export class GitError extends Error {
+export class GitError extends AppError {
   constructor(message: string) {
-    super(message);
+    super('conflict', message);
     this.name = 'GitError';
   }
 }

@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import type { HttpFetch } from '../marketplace/http.ts';
 import { addressRefusal, hostMatches, normalHost } from './address-policy.ts';
+import { AppError } from '../../app/contract/envelope.ts';
 
 /**
  * `agor.net.fetch`, performed by main on a plugin's behalf: plugin processes
@@ -48,9 +49,9 @@ export interface PluginNetworkOptions {
 }
 
 /** A refused or failed plugin request: its message is what the plugin (and its log) sees. */
-export class PluginNetworkError extends Error {
+export class PluginNetworkError extends AppError {
   constructor(message: string) {
-    super(message);
+    super('network', message);
     this.name = 'PluginNetworkError';
   }
 }

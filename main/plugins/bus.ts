@@ -47,7 +47,8 @@ export class PluginBus implements PluginBusContract {
     }
   }
 
-  async runHooks(stage: HookStage, body: string): Promise<HookOutcome> {
+  /** `metadata` starts the chain: a pre_tool hook finds the tool's name and input there. */
+  async runHooks(stage: HookStage, body: string, initial: Record<string, unknown> = {}): Promise<HookOutcome> {
     const chain: { member: BusMember; key: number; priority: number; timeoutMs: number }[] = [];
     for (const member of this.#members()) {
       if (!member.api.running() || !member.api.granted('hooks')) continue;
@@ -57,7 +58,7 @@ export class PluginBus implements PluginBusContract {
     chain.sort((a, b) => a.priority - b.priority || a.member.api.pluginId.localeCompare(b.member.api.pluginId) || a.key - b.key);
     let current = body;
     let modified = false;
-    let metadata: Record<string, unknown> = {};
+    let metadata: Record<string, unknown> = initial;
     for (const { member, key, timeoutMs } of chain) {
       const { api } = member;
       let reply: HookReply;

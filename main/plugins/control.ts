@@ -18,6 +18,6 @@ export interface PluginBus {
   deliverMessage(message: AgentMessage): void;
   /** Host events such as `session.start` and `session.complete`, to plugins holding `events`. */
   emitHostEvent(name: string, payload: unknown): void;
-  /** Runs the hook chain for a stage over a prompt or a reply. */
-  runHooks(stage: HookStage, body: string): Promise<HookOutcome>;
+  /** Runs the hook chain for a stage over a prompt, a tool call or a reply. */
+  runHooks(stage: HookStage, body: string, metadata?: Record<string, unknown>): Promise<HookOutcome>;
 }

@@ -1,7 +1,7 @@
 import type { Panel, PluginDetailValue, PluginIncidentValue, PluginLogLineValue, PluginState, PluginSummaryValue } from '../../app/contract/plugins.ts';
 import type { PluginManifest } from '../../app/manifest.ts';
 import type { Permission } from '../../app/permissions.ts';
-import { emptyRegistrations, freshLimits, type ApiContext, type ApiServices, type Registrations } from './api/context.ts';
+import { emptyRegistrations, freshLimits, type ApiContext, type ApiServices, type Registrations, type StatusItem } from './api/context.ts';
 import type { PluginConnection } from './connection.ts';
 import type { CrashTracker } from './crash-tracker.ts';
 import type { DiscoveredPlugin } from './manifest.ts';
@@ -52,6 +52,8 @@ export interface Entry {
   logs: PluginLogLineValue[];
   incidents: PluginIncidentValue[];
   panel: Panel | null;
+  /** Its status bar item; cleared when its process stops. */
+  status: StatusItem | null;
   registered: Registrations;
   readyWaiters: ((result: StartResult) => void)[];
   exitWaiters: (() => void)[];
@@ -76,6 +78,7 @@ export interface EntryHost {
   log(entry: Entry, level: PluginLogLineValue['level'], text: string): void;
   changed(entry: Entry): void;
   panelChanged(entry: Entry): void;
+  statusChanged(entry: Entry): void;
 }
 
 export function newEntry(id: string, host: EntryHost): Entry {
@@ -97,6 +100,10 @@ export function newEntry(id: string, host: EntryHost): Entry {
       entry.panel = panel;
       host.panelChanged(entry);
     },
+    setStatus: (status) => {
+      entry.status = status;
+      host.statusChanged(entry);
+    },
   };
   const entry: Entry = {
     id,
@@ -110,6 +117,7 @@ export function newEntry(id: string, host: EntryHost): Entry {
     logs: [],
     incidents: [],
     panel: null,
+    status: null,
     registered,
     readyWaiters: [],
     exitWaiters: [],
@@ -153,6 +161,8 @@ export function summaryOf(entry: Entry, row: RegistryRow | undefined, now: numbe
     hasUpdate: false,
     commands: palette ? [...entry.registered.commands].map(([key, c]) => ({ id: `${entry.id}::${key}`, label: c.label, takesArgument: c.takesArgument })) : [],
     canRollback: Boolean(row?.previousVersion),
+    sideloaded: !row || row.sourceId === null,
+    status: running && row?.grants.includes('status') ? entry.status : null,
   };
 }
 
@@ -162,6 +172,8 @@ export function detailOf(entry: Entry, row: RegistryRow | undefined, settings: R
   return {
     ...summaryOf(entry, row, now),
     requestedPermissions: manifest?.permissions ?? [],
+    optionalPermissions: manifest?.optionalPermissions ?? [],
+    networkHosts: manifest?.networkHosts ?? [],
     folder: entry.discovered.folder,
     uiSchema: manifest?.uiSchema ?? [],
     settings,

@@ -95,17 +95,28 @@ export function checkHookReply(value: unknown): Checked<HookReply> {
   return validateHookReply(value) ? { ok: true, value } : { ok: false, reason: 'a hook answered with something other than passthrough, modify or block' };
 }
 
+/** Where a blocks panel first goes wrong, so an author sees which block and field to fix. */
+function firstProblem(value: unknown): string {
+  const error = validatePanel.errors?.find((e) => e.instancePath.startsWith('/blocks/'));
+  return error ? `${error.instancePath} ${error.message ?? ''}`.trim() : '';
+}
+
 export function checkPanel(value: unknown): Checked<Panel> {
   if (validatePanel(value)) return { ok: true, value };
   const type = (value as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || !['markdown', 'table', 'diff', 'sparkline'].includes(type)) {
-    return { ok: false, reason: 'A panel is {type: "markdown" | "table" | "diff" | "sparkline", ...}' };
+  if (typeof type !== 'string' || !['markdown', 'table', 'diff', 'sparkline', 'blocks'].includes(type)) {
+    return { ok: false, reason: 'A panel is {type: "markdown" | "table" | "diff" | "sparkline" | "blocks", ...}' };
   }
   const hints: Record<string, string> = {
     markdown: '{type: "markdown", markdown: string (at most 64 KB), title?}',
     table: '{type: "table", columns: string[] (1-20), rows: cell[][] (at most 500 rows of strings, numbers, booleans or null), title?}',
     diff: '{type: "diff", diff: string (unified diff, at most 256 KB), title?}',
     sparkline: '{type: "sparkline", values: number[] (at most 1000), label?, title?}',
+    blocks:
+      '{type: "blocks", title?, blocks: [...]} where each block is a markdown, table, diff or sparkline panel, ' +
+      '{type: "form", id, fields: [{key, type: text|number|select|checkbox|textarea, label, value?, options?}], submitLabel?}, ' +
+      '{type: "actions", id, buttons: [{id, label, tone?}]} or {type: "list", id, items: [{id, title, subtitle?, badge?, actions?}], empty?}' +
+      (firstProblem(value) ? ` (${firstProblem(value)})` : ''),
   };
   return { ok: false, reason: `A ${type} panel must look like ${hints[type]}` };
 }

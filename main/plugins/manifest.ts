@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, type Stats } from '
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import semver from 'semver';
+import { hostPatternProblem } from '../net/address-policy.ts';
 import { normalizeManifest, PluginManifestSchema, type PluginManifest, type RawPluginManifest } from '../../app/manifest.ts';
 
 export const MANIFEST_FILE = 'plugin.json';
@@ -40,6 +41,11 @@ export function parseManifest(raw: unknown, appVersion: string): { ok: true; man
   if (!validateRaw(raw)) return { ok: false, errors: describeSchemaErrors(validateRaw.errors) };
   const manifest = normalizeManifest(raw);
   if ('error' in manifest) return { ok: false, errors: [manifest.error] };
+  const hostProblems = manifest.networkHosts.map(hostPatternProblem).filter((p): p is string => p !== null);
+  if (hostProblems.length > 0) return { ok: false, errors: hostProblems.map((p) => `network.hosts: ${p}`) };
+  if (manifest.networkHosts.length > 0 && !manifest.permissions.includes('network') && !manifest.optionalPermissions.includes('network')) {
+    return { ok: false, errors: ['network.hosts names hosts, but "network" is in neither "permissions" nor "optionalPermissions"'] };
+  }
   if (manifest.minAppVersion && semver.valid(appVersion) && semver.gt(manifest.minAppVersion, appVersion)) {
     return { ok: false, errors: [`Needs Switchboard ${manifest.minAppVersion} or newer (this is ${appVersion})`] };
   }

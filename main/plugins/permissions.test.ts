@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission } from '../../app/permissions.ts';
 import { probe, startPluginTest, type PluginTest } from './testing/harness.ts';
 
-/** Every API method, the permission it needs, and a call that exercises it. */
-const MATRIX: { method: string; permission: Permission | null; call: string }[] = [
+/**
+ * Every API method, the permission it needs, and a call that exercises it.
+ * `reached`: with the grant, the call gets past the gate and its capability
+ * answers this (a refusal of its own, such as an unlisted host); otherwise "ok".
+ */
+const MATRIX: { method: string; permission: Permission | null; call: string; reached?: string }[] = [
   { method: 'palette.registerCommand', permission: 'palette', call: 'agor.palette.registerCommand("Matrix", () => 1)' },
   { method: 'bt.registerCommand', permission: 'palette', call: 'bt.registerCommand("Matrix bt", () => 1)' },
   { method: 'events.on', permission: 'events', call: 'agor.events.on("session.start", () => 1)' },
@@ -23,6 +27,24 @@ const MATRIX: { method: string; permission: Permission | null; call: string }[] 
   { method: 'storage.get', permission: null, call: 'agor.storage.get("k")' },
   { method: 'storage.keys', permission: null, call: 'agor.storage.keys()' },
   { method: 'storage.delete', permission: null, call: 'agor.storage.delete("k")' },
+  { method: 'ui.setStatus', permission: 'status', call: 'agor.ui.setStatus("12k tokens", { tooltip: "Matrix" })' },
+  { method: 'net.fetch', permission: 'network', call: 'agor.net.fetch("https://example.invalid/")', reached: 'example.invalid is not among the hosts this plugin may reach (none)' },
+  { method: 'files.append', permission: 'files', call: 'agor.files.append("matrix.txt", "line\\n")' },
+  { method: 'files.read', permission: 'files', call: 'agor.files.read("matrix.txt")' },
+  { method: 'files.list', permission: 'files', call: 'agor.files.list()' },
+  { method: 'files.remove', permission: 'files', call: 'agor.files.remove("matrix.txt")' },
+  { method: 'files.save', permission: 'files', call: 'agor.files.save({ suggestedName: "m.txt", content: "x" })', reached: 'Saving files is not available in this window' },
+  { method: 'git.log', permission: 'git', call: 'agor.git.log({ projectId: "nope" })', reached: 'There is no project nope; plugins read only the projects added in Switchboard' },
+  { method: 'git.status', permission: 'git', call: 'agor.git.status({ projectId: "nope" })', reached: 'There is no project nope; plugins read only the projects added in Switchboard' },
+  { method: 'git.branch', permission: 'git', call: 'agor.git.branch({ projectId: "nope" })', reached: 'There is no project nope; plugins read only the projects added in Switchboard' },
+  { method: 'git.diff', permission: 'git', call: 'agor.git.diff({ projectId: "nope", path: "a.js" })', reached: 'There is no project nope; plugins read only the projects added in Switchboard' },
+  { method: 'projects.list', permission: null, call: 'agor.projects.list()' },
+  { method: 'sessions.list', permission: 'sessions', call: 'agor.sessions.list({ limit: 5 })' },
+  { method: 'sessions.get', permission: 'sessions', call: 'agor.sessions.get("nope")' },
+  { method: 'sessions.messages', permission: 'sessions', call: 'agor.sessions.messages("nope", { limit: 5 })', reached: 'There is no session nope' },
+  { method: 'sessions.current', permission: 'sessions', call: 'agor.sessions.current()' },
+  { method: 'audit.query', permission: 'audit', call: 'agor.audit.query({ limit: 5 })' },
+  { method: 'agents.run', permission: 'agents', call: 'agor.agents.run({ projectId: "nope", prompt: "hi" })', reached: 'There is no project nope' },
 ];
 
 /** Runs every call in order (tasks.create before tasks.updateStatus) and reports "ok" or the error of each. */
@@ -56,8 +78,10 @@ describe('the permission matrix', () => {
         expect(rows.length).toBeGreaterThan(0);
       });
     }
-    it(`${method} with ${permission ? `'${permission}'` : 'no permission needed'} works`, () => {
-      expect(granted[method]).toBe('ok');
+  }
+  for (const { method, permission, reached } of MATRIX) {
+    it(`${method} with ${permission ? `'${permission}'` : 'no permission needed'} ${reached ? 'reaches its capability' : 'works'}`, () => {
+      expect(granted[method]).toBe(reached ?? 'ok');
       if (!permission) expect(denied[method]).toBe('ok');
     });
   }

@@ -27,6 +27,20 @@ export const pluginRegistryMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Answers the user gave a plugin once and for all (its first agent run), removed with the plugin.
+    id: 'plugins/consents',
+    up(db) {
+      db.exec(`
+        CREATE TABLE plugin_consents (
+          plugin_id TEXT NOT NULL REFERENCES plugins(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL,
+          decided_at TEXT NOT NULL,
+          PRIMARY KEY (plugin_id, kind)
+        );
+      `);
+    },
+  },
 ];
 
 export interface RegistryRow {
@@ -117,6 +131,30 @@ export class PluginRegistry {
       for (const permission of new Set(write.grants)) grant.run(write.id, permission, at);
     })();
     return this.get(write.id)!;
+  }
+
+  /** Adds one grant; false when the plugin is not installed or already had it. */
+  grant(id: string, permission: Permission, now = new Date()): boolean {
+    if (!this.get(id)) return false;
+    const changed = this.#db.prepare('INSERT OR IGNORE INTO plugin_grants (plugin_id, permission, granted_at) VALUES (?, ?, ?)').run(id, permission, now.toISOString()).changes > 0;
+    if (changed) this.#revision += 1;
+    return changed;
+  }
+
+  /** Removes one grant; false when the plugin did not have it. */
+  revoke(id: string, permission: Permission): boolean {
+    const changed = this.#db.prepare('DELETE FROM plugin_grants WHERE plugin_id = ? AND permission = ?').run(id, permission).changes > 0;
+    if (changed) this.#revision += 1;
+    return changed;
+  }
+
+  hasConsent(id: string, kind: string): boolean {
+    return this.#db.prepare('SELECT 1 FROM plugin_consents WHERE plugin_id = ? AND kind = ?').get(id, kind) !== undefined;
+  }
+
+  rememberConsent(id: string, kind: string, now = new Date()): void {
+    if (!this.get(id)) return;
+    this.#db.prepare('INSERT OR IGNORE INTO plugin_consents (plugin_id, kind, decided_at) VALUES (?, ?, ?)').run(id, kind, now.toISOString());
   }
 
   setEnabled(id: string, enabled: boolean): void {

@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/audit.ts';
 import type { AppEvents } from '../ipc/events.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NotificationService } from '../notifications/notifications.ts';
+import type { PluginCapabilities } from './api/capabilities.ts';
 import type { TaskBackend } from './api/context.ts';
 import type { PluginLauncher } from './launcher.ts';
 import type { PluginPaths } from './paths.ts';
@@ -62,6 +63,8 @@ export interface SupervisorOptions {
   callsPerSecond?: number;
   appCommands?: AppCommand[];
   now?: () => number;
+  /** What main does on plugins' behalf (network, files, git, sessions, audit, agents); all missing when absent. */
+  capabilities?: PluginCapabilities;
   /** Resident memory of a process in bytes; null where it cannot be measured from outside. */
   readRss?: (pid: number) => number | null;
 }

@@ -12,6 +12,8 @@ import { checkSettings, isSafePluginId } from '../../app/manifest.ts';
 import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
 import type { Permission } from '../../app/permissions.ts';
 import { permissionDeniedMessage, type HostMessage, type MainMessage } from '../../app/plugin-protocol.ts';
+import type { AuditActor } from '../audit/audit.ts';
+import { NO_CAPABILITIES } from './api/capabilities.ts';
 import { clearRegistrations } from './api/context.ts';
 import { ApiGate } from './api/gate.ts';
 import { paletteEntries } from './api/palette.ts';
@@ -66,6 +68,10 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
         store: options.store,
         tasks: options.tasks,
         notifications: options.notifications,
+        capabilities: options.capabilities ?? NO_CAPABILITIES,
+        audit: (eventType, actor, subject, detail) => options.audit.append(eventType, actor, subject, detail),
+        grants: { grant: (id, permission, actor) => this.#setGrant(this.#require(id), permission, true, actor) },
+        consents: { has: (id, kind) => options.registry.hasConsent(id, kind), remember: (id, kind) => options.registry.rememberConsent(id, kind) },
         fanOut: (name, payload, depth, from) => this.#bus.fanOut(name, payload, depth, from),
         now: this.#now,
       },
@@ -73,6 +79,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
       log: (entry, level, text) => this.#log(entry, level, 'system', text),
       changed: (entry) => this.#changed(entry),
       panelChanged: (entry) => options.events.emit('plugins.panel', { id: entry.id, panel: entry.panel }),
+      statusChanged: () => options.events.emit('plugins.status', { items: this.statusItems() }),
     };
   }
 
@@ -170,9 +177,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     if (!row) {
       if (!enabled) return this.#summary(entry);
       if (!entry.discovered.ok) throw new AppError('conflict', `${entry.discovered.name} cannot be enabled: ${entry.discovered.errors[0]}`);
-      // Placed by hand, never installed: it runs with no grants until it is installed with the user's consent.
-      const { manifest } = entry.discovered;
-      row = this.#o.registry.put({ id, name: manifest.name, version: manifest.version, sourceId: null, previousVersion: null, grants: [], enabled: true });
+      // Placed by hand, never installed: the user approves its permissions first (plugins.approveSideload).
+      throw new AppError('conflict', `${entry.discovered.manifest.name} was sideloaded. Review and approve its permissions to enable it.`);
     }
     if (row.enabled !== enabled) {
       this.#o.registry.setEnabled(id, enabled);
@@ -181,6 +187,71 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     if (enabled) await this.start(id);
     else await this.stop(id, 'Disabled by you');
     return this.#summary(entry);
+  }
+
+  /**
+   * A plugin placed in plugins/ by hand (or loaded unpacked) runs only after
+   * the user approved exactly the permissions its manifest asks for, in the
+   * same consent dialog an install shows.
+   */
+  async approveSideload(id: string, accepted: readonly Permission[]): Promise<PluginSummaryValue> {
+    this.list();
+    const entry = this.#require(id);
+    if (this.#o.registry.get(id)) throw new AppError('conflict', `${nameOf(entry)} is installed already; change its permissions on its page.`);
+    if (!entry.discovered.ok) throw new AppError('conflict', `${entry.discovered.name} cannot be enabled: ${entry.discovered.errors[0]}`);
+    const { manifest } = entry.discovered;
+    const asked = [...manifest.permissions].sort();
+    if (asked.join() !== [...new Set(accepted)].sort().join()) {
+      throw new AppError('conflict', `${manifest.name} asks for ${asked.join(', ') || 'no permissions'}; approve exactly those to enable it.`);
+    }
+    this.#o.registry.put({ id, name: manifest.name, version: manifest.version, sourceId: null, previousVersion: null, grants: asked as Permission[], enabled: true });
+    this.#o.audit.append('plugin_sideload_approved', 'user', id, { permissions: asked, folder: entry.discovered.folder });
+    for (const permission of asked) this.#o.audit.append('permission_granted', 'user', id, { permission });
+    await this.start(id);
+    return this.#summary(entry);
+  }
+
+  /** Grants or revokes one permission the manifest asks for (or may ask for); it holds from the plugin's next call. */
+  setPermission(id: string, permission: Permission, granted: boolean): PluginSummaryValue {
+    this.list();
+    const entry = this.#require(id);
+    if (!this.#o.registry.get(id)) throw new AppError('conflict', `${nameOf(entry)} is not installed; approve it first.`);
+    const manifest = manifestOf(entry);
+    if (granted && !manifest?.permissions.includes(permission) && !manifest?.optionalPermissions.includes(permission)) {
+      throw new AppError('invalid_argument', `${nameOf(entry)} does not ask for '${permission}', so it cannot be granted.`);
+    }
+    this.#setGrant(entry, permission, granted, 'user');
+    return this.#summary(entry);
+  }
+
+  #setGrant(entry: Entry, permission: Permission, granted: boolean, actor: AuditActor): void {
+    const changed = granted ? this.#o.registry.grant(entry.id, permission) : this.#o.registry.revoke(entry.id, permission);
+    if (!changed) return;
+    this.#o.audit.append(granted ? 'permission_granted' : 'permission_revoked', actor, entry.id, { permission });
+    this.#log(entry, 'info', 'system', `Permission '${permission}' ${granted ? 'granted' : 'revoked'}`);
+    if (!granted && permission === 'status' && entry.status) entry.api.setStatus(null);
+    this.#changed(entry);
+  }
+
+  /** What the user pressed on the plugin's panel, to the handler the plugin registered for that block. */
+  async panelAction(id: string, blockId: string, actionId: string | null, values: Record<string, string | number | boolean>): Promise<{ ok: true } | { ok: false; error: string }> {
+    const entry = this.#require(id);
+    if (entry.state !== 'running' || !entry.connection) return { ok: false, error: `${nameOf(entry)} is not running (${entry.state}).` };
+    try {
+      await this.#invoke(entry, { t: 'invoke', id: 0, target: 'panel', blockId, actionId, values }, this.#timing.requestTimeoutMs, true);
+      return { ok: true };
+    } catch (err) {
+      this.#log(entry, 'warn', 'system', `The panel action ${blockId}${actionId ? `/${actionId}` : ''} failed: ${errorMessage(err)}`);
+      return { ok: false, error: errorMessage(err) };
+    }
+  }
+
+  /** Every running plugin's status bar item that still holds `status`. */
+  statusItems(): { pluginId: string; pluginName: string; text: string; tooltip: string | null }[] {
+    return [...this.#entries.values()]
+      .filter((e) => e.status && e.state === 'running' && this.#granted(e, 'status'))
+      .map((e) => ({ pluginId: e.id, pluginName: nameOf(e), text: e.status!.text, tooltip: e.status!.tooltip }))
+      .sort((a, b) => a.pluginName.localeCompare(b.pluginName));
   }
 
   /** Stops and starts the same code again (no disk read). */
@@ -291,8 +362,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     this.#bus.emitHostEvent(name, payload);
   }
 
-  runHooks(stage: HookStage, body: string): Promise<HookOutcome> {
-    return this.#bus.runHooks(stage, body);
+  runHooks(stage: HookStage, body: string, metadata?: Record<string, unknown>): Promise<HookOutcome> {
+    return this.#bus.runHooks(stage, body, metadata);
   }
 
   // ---- Processes ----
@@ -349,6 +420,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
 
   #onExit(entry: Entry, exit: ConnectionExit): void {
     entry.connection = null;
+    // Its status item spoke for the process that just ended.
+    if (entry.status) entry.api.setStatus(null);
     const waiters = entry.exitWaiters.splice(0);
     if (entry.stopping) {
       for (const w of waiters) w();

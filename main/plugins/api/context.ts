@@ -5,7 +5,9 @@ import type { Permission } from '../../../app/permissions.ts';
 import type { ApiArgs, ApiMethod } from '../../../app/plugin-protocol.ts';
 import type { NotificationService } from '../../notifications/notifications.ts';
 import type { TaskService } from '../../tasks/tasks.ts';
+import type { AuditActor } from '../../audit/audit.ts';
 import type { PluginStore } from '../store.ts';
+import type { PluginCapabilities } from './capabilities.ts';
 
 export type TaskBackend = Pick<TaskService, 'list' | 'create' | 'updateStatus'>;
 
@@ -44,11 +46,23 @@ export function freshLimits(): CallerLimits {
   return { calls: { windowStart: 0, count: 0, warned: false }, audited: new Map(), notifiedAt: [] };
 }
 
+/** A short live readout in the shell's status bar, set with `agor.ui.setStatus`. */
+export interface StatusItem {
+  text: string;
+  tooltip: string | null;
+}
+
 /** The services of main the capability modules work with. */
 export interface ApiServices {
   store: PluginStore;
   tasks: TaskBackend;
   notifications: Pick<NotificationService, 'notify'>;
+  capabilities: PluginCapabilities;
+  audit(eventType: string, actor: AuditActor, subject: string, detail?: Record<string, unknown>): void;
+  /** Grants made on the user's answer (agor.permissions.request), audited and in effect from the next call. */
+  grants: { grant(pluginId: string, permission: Permission, actor: AuditActor): void };
+  /** Questions the user answered once for a plugin. */
+  consents: { has(pluginId: string, kind: string): boolean; remember(pluginId: string, kind: string): void };
   /** Sends an event to every other running plugin that listens to it. */
   fanOut(name: string, payload: unknown, depth: number, from: string | null): void;
   now: () => number;
@@ -74,6 +88,7 @@ export interface ApiContext {
   /** Its summary changed (a new palette command): tell the window. */
   changed(): void;
   setPanel(panel: Panel | null): void;
+  setStatus(status: StatusItem | null): void;
 }
 
 /** A capability module's handler for one method; the gate has checked the call before it runs. */

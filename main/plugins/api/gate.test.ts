@@ -35,6 +35,7 @@ function setup(options: { grants?: Permission[]; callsPerSecond?: number; handle
     log: (level, text) => logged.push({ level, text }),
     changed: () => undefined,
     setPanel: () => undefined,
+    setStatus: () => undefined,
   };
   const gate = new ApiGate({
     table,

@@ -8,6 +8,13 @@ import { settingsApi } from './settings.ts';
 import { storageApi } from './storage.ts';
 import { tasksApi } from './tasks.ts';
 import { uiApi } from './ui.ts';
+import { agentsApi } from './agents.ts';
+import { auditApi } from './audit.ts';
+import { filesApi } from './files.ts';
+import { gitApi } from './git.ts';
+import { netApi } from './net.ts';
+import { permissionsApi } from './permissions.ts';
+import { sessionsApi } from './sessions.ts';
 
 /**
  * Every API method and the capability module that performs it. The type
@@ -24,4 +31,11 @@ export const API_TABLE: ApiTable = {
   ...storageApi,
   ...uiApi,
   ...hooksApi,
+  ...netApi,
+  ...filesApi,
+  ...gitApi,
+  ...sessionsApi,
+  ...auditApi,
+  ...agentsApi,
+  ...permissionsApi,
 };

@@ -1,5 +1,8 @@
 import { PERMISSION_TEXT, type Permission } from '../../../../app/permissions.ts';
-import { AuditIcon, BellIcon, CommandIcon, FilterIcon, SendIcon, SessionsIcon, SettingsIcon, TasksIcon, type IconComponent } from '../../ui/index.ts';
+import {
+  ActivityIcon, AuditIcon, BellIcon, BranchIcon, CommandIcon, DatabaseIcon, FileIcon, FilterIcon, GlobeIcon, MetricsIcon, PlayIcon, SendIcon, SessionsIcon, SettingsIcon, TasksIcon,
+  type IconComponent,
+} from '../../ui/index.ts';
 
 export const PERMISSION_ICON: Record<Permission, IconComponent> = {
   palette: CommandIcon,
@@ -10,6 +13,13 @@ export const PERMISSION_ICON: Record<Permission, IconComponent> = {
   settings: SettingsIcon,
   panels: AuditIcon,
   hooks: FilterIcon,
+  network: GlobeIcon,
+  files: FileIcon,
+  git: BranchIcon,
+  sessions: DatabaseIcon,
+  audit: ActivityIcon,
+  agents: PlayIcon,
+  status: MetricsIcon,
 };
 
 /** A row of small icons, each named for screen readers and on hover. */

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { AppError } from '../app/contract/envelope.ts';
+import type { AgentService } from './agents/service.ts';
+import type { AuditLog } from './audit/audit.ts';
+import { PluginDataFolders, type SaveDialog } from './files/plugin-files.ts';
+import { ReadOnlyGit } from './git/read-only-git.ts';
+import type { HttpFetch } from './marketplace/http.ts';
+import { PluginNetwork, type ResolveHost } from './net/plugin-fetch.ts';
+import type { PluginCapabilities } from './plugins/api/capabilities.ts';
+import type { ConsentBroker } from './plugins/api/consent.ts';
+
+/** `<data>/plugin-data/<id>/`: each plugin's own files (agor.files), kept across updates and removed on uninstall. */
+export const pluginDataRoot = (dataDir: string) => join(dataDir, 'plugin-data');
+
+export interface CapabilityDeps {
+  dataDir: string;
+  /** The app's HTTP stack (Electron: Chromium's, with the system proxy and trust store). */
+  fetch: HttpFetch;
+  /** How names are resolved for the address check; the system resolver by default. */
+  resolveHost?: ResolveHost;
+  saveDialog: SaveDialog;
+  consent: ConsentBroker;
+  agents: () => AgentService;
+  audit: () => AuditLog;
+  /** What the window shows now (plugins.setViewContext). */
+  viewContext: () => { sessionId: string | null; projectId: string | null };
+}
+
+/** The real capabilities behind the plugin API, over the app's own services. */
+export function pluginCapabilities(d: CapabilityDeps): PluginCapabilities {
+  const network = new PluginNetwork({ fetch: d.fetch, ...(d.resolveHost ? { resolve: d.resolveHost } : {}) });
+  const projects = () => d.agents().store.listProjects().map(({ id, name, path }) => ({ id, name, path }));
+  return {
+    fetch: (hosts, request) => network.fetch(hosts, request),
+    files: new PluginDataFolders(pluginDataRoot(d.dataDir)),
+    saveDialog: d.saveDialog,
+    git: new ReadOnlyGit(),
+    projects: { list: projects, get: (id) => projects().find((p) => p.id === id) },
+    sessions: {
+      list: ({ projectId, limit }) => d.agents().store.listSessions({ ...(projectId ? { projectId } : {}), limit }),
+      get: (id) => d.agents().store.getSession(id),
+      messages: (id, afterIndex, limit) => d.agents().store.messages(id).filter((m) => m.index > afterIndex).slice(0, limit),
+      current: () => d.viewContext(),
+    },
+    audit: { query: (filter) => d.audit().query(filter) },
+    agents: {
+      run: async ({ projectId, prompt, provider }) => {
+        const outcome = await d.agents().runner.run(projectId, provider, prompt);
+        if (outcome.status === 'blocked') throw new AppError('refused', `The run was blocked by a pre_flight hook: ${outcome.message}`);
+        return { sessionId: outcome.sessionId };
+      },
+    },
+    consent: (request) => d.consent.ask(request),
+  };
+}

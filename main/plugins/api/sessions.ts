@@ -1,0 +1,14 @@
+import { AppError } from '../../../app/contract/envelope.ts';
+import type { ApiTable } from './context.ts';
+
+/** `sessions`: the stored history (what `messages` streams live, from the start). Projects by name need no permission. */
+export const sessionsApi = {
+  'projects.list': async (ctx) => ctx.services.capabilities.projects.list().map(({ id, name }) => ({ id, name })),
+  'sessions.list': async (ctx, { projectId, limit }) => ctx.services.capabilities.sessions.list({ ...(projectId ? { projectId } : {}), limit: limit ?? 50 }),
+  'sessions.get': async (ctx, { id }) => ctx.services.capabilities.sessions.get(id) ?? null,
+  'sessions.messages': async (ctx, { id, afterSeq, limit }) => {
+    if (!ctx.services.capabilities.sessions.get(id)) throw new AppError('not_found', `There is no session ${id.slice(0, 100)}`);
+    return ctx.services.capabilities.sessions.messages(id, afterSeq ?? -1, limit ?? 200);
+  },
+  'sessions.current': async (ctx) => ctx.services.capabilities.sessions.current(),
+} satisfies Partial<ApiTable>;
