@@ -50,3 +50,59 @@ test('the metrics screen shows the live overview and the history as sparklines, 
   await expect(app.getByLabel('Stats')).toContainText('92%');
   await screenshotScreen(app, 'metrics-history');
 });
+
+test('the live view offers today, 7 and 30 days with a per-model breakdown, and prices are visible and editable', async ({ app, harness }) => {
+  const core = harness.services.core();
+  // Ten days ago, on two models: outside today and 7 days, inside 30.
+  const at = new Date(Date.now() - 10 * 24 * 3600_000).toISOString();
+  core.agents.pipeline.write((w) => {
+    w.session({ id: 'old', provider: 'claude', cwd: harness.dataDir, model: 'claude-opus-4-6', title: 'Old session', timestamp: at }, 'transcript');
+    w.messages([
+      { id: 'old:1', sessionId: 'old', provider: 'claude', timestamp: at, type: 'text', role: 'assistant', content: 'a', usage: { input_tokens: 1_000_000, output_tokens: 100_000 }, usageKey: 'msg_1', usageModel: 'claude-opus-4-6', raw: '{}' },
+      { id: 'old:2', sessionId: 'old', provider: 'claude', timestamp: at, type: 'text', role: 'assistant', content: 'b', usage: { input_tokens: 2_000_000, output_tokens: 10_000 }, usageKey: 'msg_2', usageModel: 'claude-haiku-4-5-20251001', raw: '{}' },
+    ]);
+  });
+  core.agents.pipeline.complete('old', { status: 'success', endedAt: at });
+
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Metrics' }).click();
+  const periods = app.getByRole('radiogroup', { name: 'Period' });
+  await expect(periods.getByRole('radio', { name: 'Today' })).toBeChecked();
+  const models = app.getByRole('region', { name: /^By model/ });
+  await expect(models).toContainText('No API calls in this time.');
+  await periods.getByText('Last 7 days').click();
+  await expect(models).toContainText('No API calls in this time.');
+  await periods.getByText('Last 30 days').click();
+  const rows = app.getByRole('table', { name: 'Usage by model' }).locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  // Opus 4.6 at $5 / $25 per million: $5 + $2.50; Haiku 4.5 at $1 / $5: $2 + $0.05. Estimated, and said so.
+  await expect(rows.nth(0)).toContainText('claude-opus-4-6');
+  await expect(rows.nth(0)).toContainText('$7.50 est.');
+  await expect(rows.nth(1)).toContainText('$2.05 est.');
+  await expect(app.locator('.metric-card', { hasText: 'Cost' }).first()).toContainText('$9.55 est.');
+  await screenshotScreen(app, 'metrics-live-30-days');
+
+  const views = app.getByRole('radiogroup', { name: 'View' });
+  await views.getByText('Prices').click();
+  const applied = app.getByRole('table', { name: 'Prices applied' });
+  await expect(applied.getByRole('row', { name: /claude-opus-4-6/ })).toContainText('Price list (anthropic/claude-opus-4-6)');
+  await expect(app.getByRole('region', { name: 'Your prices' })).toContainText('You have not set a price of your own.');
+  await applied.getByRole('row', { name: /claude-haiku-4-5/ }).getByRole('button', { name: 'Set my price' }).click();
+  const form = app.getByRole('form', { name: 'Set a price' });
+  await expect(form.getByLabel('Model name (or its start)')).toHaveValue('claude-haiku-4-5-20251001');
+  await form.getByLabel('Input $/M').fill('oops');
+  await form.getByRole('button', { name: 'Save price' }).click();
+  await expect(app.getByText('Give every price as a number of US dollars per million tokens.')).toBeVisible();
+  await expect(app.getByRole('table', { name: 'Your prices' })).toHaveCount(0);
+  await form.getByLabel('Input $/M').fill('0.5');
+  await form.getByRole('button', { name: 'Save price' }).click();
+  await expect(app.getByRole('table', { name: 'Your prices' }).locator('tbody tr')).toHaveCount(1);
+  await expect(applied.getByRole('row', { name: /claude-haiku-4-5/ })).toContainText('Your price (claude-haiku-4-5-20251001)');
+  await screenshotScreen(app, 'metrics-prices');
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await screenshotScreen(app, 'metrics-prices-dark');
+  await views.getByText('Live').click();
+  await app.getByRole('radiogroup', { name: 'Period' }).getByText('Last 30 days').click();
+  // $0.50 × 2M input + $5 × 10k output (the output price came from the list row it was copied from).
+  await expect(app.getByRole('table', { name: 'Usage by model' }).locator('tbody tr').nth(1)).toContainText('$1.05 est.');
+  await screenshotScreen(app, 'metrics-live-30-days-dark');
+});

@@ -62,7 +62,6 @@ function LiveView() {
   if (error) return <Banner tone="danger" title="Metrics could not be loaded">{error}</Banner>;
   if (!data) return <div className="loading-row"><Spinner label="Loading metrics" /> Loading metrics…</div>;
   const usage = data.period;
-  const estimated = usage.costSource === 'estimated';
   return (
     <div className="metrics-live">
       <div className="metrics-toolbar">
@@ -77,7 +76,7 @@ function LiveView() {
       </div>
       <div className="metric-cards">
         <Card label="Active sessions" value={String(data.active.length)} />
-        <Card label={estimated ? 'Cost (estimated)' : 'Cost'} value={formatCost(usage.costUsd, usage.costSource)} title={COST_SOURCE_HINT[usage.costSource]} />
+        <Card label="Cost" value={formatCost(usage.costUsd, usage.costSource)} title={COST_SOURCE_HINT[usage.costSource]} />
         <Card label="Tokens" value={formatTokens(usage.tokens)} />
         <Card label="Sessions" value={String(usage.sessions)} />
       </div>
