@@ -8,7 +8,7 @@ import electronUpdaterPackage from 'electron-updater';
 import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
 import { startServices, type AppServices } from './services.ts';
 import { broadcastEvents, createSenderCheck, registerIpc } from './electron/ipc.ts';
-import { createAppUrlCheck, denyAllPermissions, guardWebContents } from './electron/navigation.ts';
+import { createAppUrlCheck, denyAllPermissions, guardWebContents, plainHttpQuestion } from './electron/navigation.ts';
 import { closeServicesBeforeQuit } from './electron/lifecycle.ts';
 import { electronNetFetch } from './electron/net.ts';
 import { electronNotifier } from './electron/notifications.ts';
@@ -111,7 +111,15 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   // Every webContents ever created (windows, and anything a page might try to open) gets the same guards.
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => shell.openExternal(url)));
+  const links = {
+    open: (url: string) => shell.openExternal(url),
+    confirmPlainHttp: async (url: string) => {
+      const question = plainHttpQuestion(url);
+      const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, question) : await dialog.showMessageBox(question);
+      return response === 1;
+    },
+  };
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, links));
   app.on('second-instance', () => focusWindow(mainWindow));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -118,6 +118,9 @@ test('add a source, browse, filter, consent, install with progress, update, roll
   const consent = app.getByRole('dialog', { name: 'Install Hello Palette?' });
   await expect(consent.getByText('Add commands', { exact: true })).toBeVisible();
   await expect(consent.getByText('Notify you', { exact: true })).toBeVisible();
+  // The test catalog has no public key: the dialog says plainly what that leaves between the plugin and the machine.
+  await expect(consent.getByRole('alert')).toContainText('Unverified source: nobody vouches for this plugin');
+  await expect(consent.getByRole('alert')).toContainText('no operating-system sandbox');
   await shot(app, 'consent');
   await consent.getByRole('button', { name: 'Allow and install' }).click();
   const progress = hello.getByRole('progressbar');

@@ -1,6 +1,6 @@
 import type { WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { createAppUrlCheck, denyAllPermissions, guardWebContents, isExternalWebLink } from './navigation.ts';
+import { createAppUrlCheck, denyAllPermissions, externalLinkDecision, guardWebContents, plainHttpQuestion } from './navigation.ts';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -34,26 +34,47 @@ function fakeContents() {
   };
 }
 
+/** The browser and the "open an unencrypted link?" question, answered with `answer`. */
+function fakeLinks(answer = false) {
+  return { open: vi.fn(), confirmPlainHttp: vi.fn(async () => answer) };
+}
+
 describe('guardWebContents', () => {
-  it('keeps the window on the renderer: every navigation is cancelled, web links go to the browser', () => {
-    const openExternal = vi.fn();
+  it('keeps the window on the renderer: every navigation is cancelled, https links go to the browser', () => {
+    const links = fakeLinks();
     const page = fakeContents();
-    guardWebContents(page.contents, openExternal);
+    guardWebContents(page.contents, links);
 
     expect(page.navigate('https://example.com/docs')).toHaveBeenCalled();
-    expect(page.navigate('http://example.com/')).toHaveBeenCalled();
-    expect(openExternal.mock.calls).toEqual([['https://example.com/docs'], ['http://example.com/']]);
+    expect(links.open.mock.calls).toEqual([['https://example.com/docs']]);
 
     for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'app://switchboard/other.html', 'smb://server/share', 'data:text/html,hi']) {
       expect(page.navigate(url), url).toHaveBeenCalled();
     }
-    expect(openExternal).toHaveBeenCalledTimes(2);
+    expect(links.open).toHaveBeenCalledTimes(1);
+    expect(links.confirmPlainHttp).not.toHaveBeenCalled();
+  });
+
+  it('asks before opening a plain http link, and opens it only when the user says yes', async () => {
+    const declined = fakeLinks(false);
+    const page = fakeContents();
+    guardWebContents(page.contents, declined);
+    expect(page.navigate('http://example.com/plain')).toHaveBeenCalled();
+    await vi.waitFor(() => expect(declined.confirmPlainHttp.mock.calls).toEqual([['http://example.com/plain']]));
+    expect(declined.open).not.toHaveBeenCalled();
+
+    const accepted = fakeLinks(true);
+    const other = fakeContents();
+    guardWebContents(other.contents, accepted);
+    expect(other.openWindow('http://example.com/plain')).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(accepted.open.mock.calls).toEqual([['http://example.com/plain']]));
   });
 
   it('denies every new window and opens only web links externally', () => {
-    const openExternal = vi.fn();
+    const links = fakeLinks();
+    const openExternal = links.open;
     const page = fakeContents();
-    guardWebContents(page.contents, openExternal);
+    guardWebContents(page.contents, links);
 
     expect(page.openWindow('https://example.com/')).toEqual({ action: 'deny' });
     expect(page.openWindow('file:///home/user/.ssh/id_rsa')).toEqual({ action: 'deny' });
@@ -63,17 +84,28 @@ describe('guardWebContents', () => {
 
   it('refuses to attach a <webview>', () => {
     const page = fakeContents();
-    guardWebContents(page.contents, vi.fn());
+    guardWebContents(page.contents, fakeLinks());
     expect(page.attachWebview()).toHaveBeenCalled();
   });
 });
 
-describe('isExternalWebLink', () => {
-  it('accepts only http and https', () => {
-    expect(isExternalWebLink('https://example.com')).toBe(true);
-    expect(isExternalWebLink('HTTP://EXAMPLE.COM')).toBe(true);
+describe('plainHttpQuestion', () => {
+  it('names the link, says why it asks, and makes Cancel the default', () => {
+    const question = plainHttpQuestion('http://example.com/plain');
+    expect(question.buttons![question.defaultId!]).toBe('Cancel');
+    expect(question.buttons![question.cancelId!]).toBe('Cancel');
+    expect(question.buttons![1]).toBe('Open in browser');
+    expect(question.detail).toContain('http://example.com/plain');
+    expect(question.detail).toContain('anyone on the network');
+  });
+});
+
+describe('externalLinkDecision', () => {
+  it('opens https, asks for http, refuses the rest', () => {
+    expect(externalLinkDecision('https://example.com')).toBe('open');
+    expect(externalLinkDecision('HTTP://EXAMPLE.COM')).toBe('ask');
     for (const url of ['file:///etc/passwd', 'ms-settings:', 'javascript:void 0', 'mailto:a@b.c', 'not a url', '']) {
-      expect(isExternalWebLink(url), url).toBe(false);
+      expect(externalLinkDecision(url), url).toBe('refuse');
     }
   });
 });

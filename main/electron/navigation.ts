@@ -1,4 +1,4 @@
-import type { Event, HandlerDetails, Session, WebContents, WindowOpenHandlerResponse } from 'electron';
+import type { Event, HandlerDetails, MessageBoxOptions, Session, WebContents, WindowOpenHandlerResponse } from 'electron';
 import { APP_HOST, APP_SCHEME } from './protocol.ts';
 
 /**
@@ -20,29 +20,51 @@ export function createAppUrlCheck(devServerUrl?: string): (url: string) => boole
   };
 }
 
-/** Only web links leave the app, and only to the user's browser. */
-export function isExternalWebLink(url: string): boolean {
+/**
+ * Only web links leave the app, and only to the user's browser: https opens,
+ * plain http only after the user agrees (as app.openExternal, the IPC path,
+ * opens https alone), anything else never.
+ */
+export function externalLinkDecision(url: string): 'open' | 'ask' | 'refuse' {
   try {
     const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
+    return protocol === 'https:' ? 'open' : protocol === 'http:' ? 'ask' : 'refuse';
   } catch {
-    return false;
+    return 'refuse';
   }
 }
 
-export type OpenExternal = (url: string) => Promise<void> | void;
+export interface ExternalLinks {
+  open(url: string): Promise<void> | void;
+  /** Asks whether to open an unencrypted http: link; resolves true to open it. */
+  confirmPlainHttp(url: string): Promise<boolean>;
+}
+
+/** The question asked before an http: link opens; button 1 opens it, Cancel (0) is the default. */
+export function plainHttpQuestion(url: string): MessageBoxOptions {
+  return {
+    type: 'warning',
+    buttons: ['Cancel', 'Open in browser'],
+    defaultId: 0,
+    cancelId: 0,
+    message: 'Open an unencrypted link?',
+    detail: `${url}\n\nThis link uses http:, so anyone on the network between you and the site can read or change the page. Switchboard opens https: links without asking.`,
+  };
+}
 
 type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
 
 /**
  * The window never navigates away from the renderer, never opens another
  * window and never hosts a `<webview>`. A web link the user clicks opens in
- * their browser instead; anything else (file:, javascript:, custom schemes)
- * goes nowhere.
+ * their browser instead (an http: one after asking); anything else (file:,
+ * javascript:, custom schemes) goes nowhere.
  */
-export function guardWebContents(contents: GuardedContents, openExternal: OpenExternal): void {
+export function guardWebContents(contents: GuardedContents, links: ExternalLinks): void {
   const openIfWebLink = (url: string): void => {
-    if (isExternalWebLink(url)) void openExternal(url);
+    const decision = externalLinkDecision(url);
+    if (decision === 'open') void links.open(url);
+    if (decision === 'ask') void links.confirmPlainHttp(url).then((yes) => (yes ? links.open(url) : undefined));
   };
   contents.on('will-navigate', (event: Event, url: string) => {
     event.preventDefault();

@@ -25,8 +25,15 @@ export function ConsentDialog({ entry, onConfirm, onClose }: { entry: CatalogEnt
       {entry.permissions.length ? <p className="market-dialog-lead">It will be able to:</p> : null}
       <PermissionList permissions={entry.permissions} />
       {!entry.verified ? (
-        <Banner tone="warning" title="Unverified source">
-          This catalog is not signed, so Switchboard cannot tell whether someone changed it on the way. The download is still checked against the catalog’s checksum.
+        <Banner tone="warning" title="Unverified source: nobody vouches for this plugin">
+          <p>
+            This catalog is not signed, so Switchboard cannot tell who published {entry.name} or whether someone changed it on the way. The download is
+            only checked against the checksum that same catalog gives.
+          </p>
+          <p>
+            In the desktop app a plugin’s process has no operating-system sandbox: what holds it back is its locked-down JavaScript compartment and
+            the permissions above, which Switchboard checks on every request. Install it only if you trust where it comes from.
+          </p>
         </Banner>
       ) : null}
     </Dialog>
