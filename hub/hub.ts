@@ -16,6 +16,9 @@ import { feedRoutes } from './routes/feeds.ts';
 import { CatalogFeed } from './feeds/catalog.ts';
 import { Grants } from './feeds/grants.ts';
 import { loadHubKey, type HubKey } from './feeds/signing.ts';
+import { MarketplaceCache } from './feeds/marketplace.ts';
+import { marketplaceRoutes } from './routes/marketplace.ts';
+import { join } from 'node:path';
 import { DEFAULT_REPO_LIMITS, type RepoLimits } from './sources/claude.ts';
 import { checkSyncTime, DailySync } from './sources/schedule.ts';
 import { SecretFiles } from './sources/secrets.ts';
@@ -40,6 +43,10 @@ export interface HubConfig {
   /** Certificate authorities (PEM) trusted for catalog sources besides the usual roots. */
   extraCa?: string[];
   repoLimits?: RepoLimits;
+  /** The re-served Claude Code marketplace's name. */
+  marketplaceName?: string;
+  /** Re-served marketplaces nobody used for this long are removed from the cache (default: a day). */
+  cacheKeepMs?: number;
   /** Where log lines go (already redacted). */
   write?: (line: string) => void;
   now?: () => Date;
@@ -107,6 +114,17 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   const key = loadHubKey(config.dataDir);
   const grants = new Grants(db, audit, sources, now, changed);
   feedRoutes(router, grants, new CatalogFeed(db, grants, key, now), sources, key, () => origin);
+  const cacheDir = join(config.dataDir, 'cache', 'marketplace');
+  const marketplaceName = config.marketplaceName ?? 'switchboard-hub';
+  const cache = new MarketplaceCache({
+    cacheDir,
+    checkoutsDir: sources.marketplacesDir(),
+    marketplaceName,
+    keepMs: config.cacheKeepMs ?? 24 * 3600_000,
+    redactor,
+    now,
+  });
+  marketplaceRoutes(router, grants, cache, cacheDir, marketplaceName, () => origin);
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     void serve(parts, limiter, schedulerSecret, req, res).catch((err: unknown) => {

@@ -10,6 +10,7 @@ export interface GitOptions {
   /** Output past this many bytes fails the command, so a hostile repository cannot fill memory. */
   maxOutput?: number;
   timeoutMs?: number;
+  env?: Record<string, string>;
 }
 
 /** Transports git may use for a source: no `ext::` (runs commands) and no `fd::`. */
@@ -33,11 +34,14 @@ export function gitEnv(token: string | null | undefined): NodeJS.ProcessEnv {
     GIT_ASKPASS: 'true',
     SSH_ASKPASS: 'true',
   };
-  if (token) {
-    env.GIT_CONFIG_COUNT = '1';
-    env.GIT_CONFIG_KEY_0 = 'http.extraHeader';
-    env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
-  }
+  // No automatic gc: the re-served marketplaces borrow objects from the checkouts (git alternates).
+  const config: [string, string][] = [['gc.auto', '0']];
+  if (token) config.push(['http.extraHeader', `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`]);
+  env.GIT_CONFIG_COUNT = String(config.length);
+  config.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
   return env;
 }
 
@@ -46,7 +50,7 @@ export function git(redactor: Redactor, args: readonly string[], options: GitOpt
   if (options.token) redactor.remember(options.token);
   const max = options.maxOutput ?? 64 * 1024 * 1024;
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.token), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd: options.cwd, env: { ...gitEnv(options.token), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
