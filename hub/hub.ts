@@ -18,6 +18,8 @@ import { Grants } from './feeds/grants.ts';
 import { loadHubKey, type HubKey } from './feeds/signing.ts';
 import { MarketplaceCache } from './feeds/marketplace.ts';
 import { marketplaceRoutes } from './routes/marketplace.ts';
+import { usageRoutes } from './routes/usage.ts';
+import { TeamUsage } from './usage/usage.ts';
 import { join } from 'node:path';
 import { DEFAULT_REPO_LIMITS, type RepoLimits } from './sources/claude.ts';
 import { checkSyncTime, DailySync } from './sources/schedule.ts';
@@ -125,6 +127,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     now,
   });
   marketplaceRoutes(router, grants, cache, cacheDir, marketplaceName, () => origin);
+  usageRoutes(router, new TeamUsage(db, now));
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     void serve(parts, limiter, schedulerSecret, req, res).catch((err: unknown) => {

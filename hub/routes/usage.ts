@@ -1,0 +1,9 @@
+import type { Router } from '../http/router.ts';
+import type { TeamUsage } from '../usage/usage.ts';
+
+export function usageRoutes(router: Router, usage: TeamUsage): void {
+  router.add('POST', '/api/usage', 'token', async ({ caller, body }) => ({ json: { accepted: await usage.ingest(caller, await body()) } }));
+  router.add('GET', '/api/admin/usage', 'admin', async ({ url }) => ({
+    json: await usage.totals(url.searchParams.get('by') ?? 'person', url.searchParams.get('from'), url.searchParams.get('to')),
+  }));
+}
