@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { PreToolGate } from './pre-tool-gate.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -42,6 +43,8 @@ export interface RunnerDeps {
   secret: (name: string) => string | null;
   /** Waits between attempts; tests pass one that does not really wait. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The pre_tool hook stage for Claude Code runs. */
+  preTool?: Pick<PreToolGate, 'open'>;
 }
 
 interface ActiveRun {
@@ -93,9 +96,12 @@ function permissionArgs(p: ToolPermissionSettings): string[] {
   return args;
 }
 
-/** The command line of one attempt. The prompt always follows `--`: "--version" or "- add a README" is text. */
-export function agentArgs(provider: AgentProvider, prompt: string, permissions: ToolPermissionSettings): string[] {
-  if (provider === CLAUDE) return ['-p', '--output-format', 'stream-json', '--verbose', ...permissionArgs(permissions), '--', prompt];
+/**
+ * The command line of one attempt. The prompt always follows `--`: "--version" or "- add a README" is text.
+ * `settings`: Claude Code settings JSON the app adds (its pre_tool hook).
+ */
+export function agentArgs(provider: AgentProvider, prompt: string, permissions: ToolPermissionSettings, settings?: string): string[] {
+  if (provider === CLAUDE) return ['-p', '--output-format', 'stream-json', '--verbose', ...permissionArgs(permissions), ...(settings ? ['--settings', settings] : []), '--', prompt];
   return ['exec', '--json', '--skip-git-repo-check', '--', prompt];
 }
 
@@ -166,6 +172,9 @@ export class AgentRunner {
     }
 
     const sessionId = randomUUID();
+    // Plugins' pre_tool hooks see every tool call of a Claude Code run through the CLI's own PreToolUse hook.
+    const preTool = provider === CLAUDE ? await this.#d.preTool?.open(sessionId) : undefined;
+    if (preTool) Object.assign(env, preTool.env);
     const now = new Date().toISOString();
     const { pipeline } = this.#d;
     pipeline.write((w) => w.session({ id: sessionId, provider, cwd: project.path, title: titleFrom(finalPrompt), timestamp: now }, 'run'));
@@ -176,8 +185,11 @@ export class AgentRunner {
 
     const run: ActiveRun = { child: undefined, stopped: false, abort: new AbortController(), done: Promise.resolve(undefined) };
     this.#active.set(sessionId, run);
-    const args = agentArgs(provider, finalPrompt, permissions);
-    run.done = this.#attempts(sessionId, provider, args, finalPrompt, project.path, env, run).finally(() => this.#active.delete(sessionId));
+    const args = agentArgs(provider, finalPrompt, permissions, preTool?.settings);
+    run.done = this.#attempts(sessionId, provider, args, finalPrompt, project.path, env, run).finally(() => {
+      this.#active.delete(sessionId);
+      preTool?.close();
+    });
     return { status: 'started', sessionId, prompt: finalPrompt };
   }
 

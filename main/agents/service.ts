@@ -13,6 +13,7 @@ import type { NotificationService } from '../notifications/notifications.ts';
 import type { PluginBus } from '../plugins/control.ts';
 import type { SearchService } from '../search/search.ts';
 import { AgentRunner, checkPermissions } from './runner.ts';
+import { PreToolGate } from './pre-tool-gate.ts';
 import { SessionPipeline } from './pipeline.ts';
 import { claudeFormat, codexFormat, TranscriptSource, TranscriptSources } from './sources.ts';
 import { canonicalPath, SessionStore } from './store.ts';
@@ -57,6 +58,8 @@ export class AgentService {
   readonly pipeline: SessionPipeline;
   readonly sources: TranscriptSources;
   readonly runner: AgentRunner;
+  /** Where Claude Code runs ask the plugins' pre_tool hooks about each tool call. */
+  readonly preTool: PreToolGate;
   readonly #d: AgentServiceDeps;
 
   constructor(deps: AgentServiceDeps) {
@@ -82,6 +85,7 @@ export class AgentService {
       deps.log,
       deps.now,
     );
+    this.preTool = new PreToolGate(deps.bus, deps.log);
     this.runner = new AgentRunner({
       store: this.store,
       pipeline: this.pipeline,
@@ -91,6 +95,7 @@ export class AgentService {
       config: () => this.config(),
       secret: deps.secret,
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      preTool: this.preTool,
     });
     this.#endInterruptedRuns();
   }
@@ -116,6 +121,7 @@ export class AgentService {
   close(): void {
     this.sources.stop();
     this.runner.stopAll();
+    void this.preTool.close();
   }
 
   config(): SourceConfig {

@@ -22,8 +22,8 @@ export const FAKE_AGENT = join(FIXTURES, 'fake-agent.mjs');
 export class RecordingBus implements PluginBus {
   readonly messages: AgentMessage[] = [];
   readonly hostEvents: { name: string; payload: unknown }[] = [];
-  readonly hookCalls: { stage: HookStage; body: string }[] = [];
-  hooks: Partial<Record<HookStage, (body: string) => HookOutcome>> = {};
+  readonly hookCalls: { stage: HookStage; body: string; metadata: Record<string, unknown> }[] = [];
+  hooks: Partial<Record<HookStage, (body: string, metadata: Record<string, unknown>) => HookOutcome>> = {};
 
   deliverMessage(message: AgentMessage): void {
     this.messages.push(message);
@@ -31,9 +31,9 @@ export class RecordingBus implements PluginBus {
   emitHostEvent(name: string, payload: unknown): void {
     this.hostEvents.push({ name, payload });
   }
-  async runHooks(stage: HookStage, body: string): Promise<HookOutcome> {
-    this.hookCalls.push({ stage, body });
-    return this.hooks[stage]?.(body) ?? { action: 'passthrough', body, metadata: {} };
+  async runHooks(stage: HookStage, body: string, metadata: Record<string, unknown> = {}): Promise<HookOutcome> {
+    this.hookCalls.push({ stage, body, metadata });
+    return this.hooks[stage]?.(body, metadata) ?? { action: 'passthrough', body, metadata };
   }
 }
 
