@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 /**
- * DESIGN.md §1: each process imports only from its own column. A wrong
+ * docs/architecture.md §1: each process imports only from its own column. A wrong
  * import fails `npm test` here instead of in review.
  */
 const FOLDERS = ['app', 'main', 'preload', 'renderer', 'plugin-host', 'e2e', 'hub'];
@@ -20,7 +20,7 @@ function column(folder, mayImport, extra = [], files = [`${folder}/**/*.{ts,tsx,
           patterns: [
             {
               regex: `^(\\.{1,2}/)+(${forbidden.join('|')})/`,
-              message: `${folder}/ may import only from ${[folder, ...mayImport].join(', ')} (see DESIGN.md §1).`,
+              message: `${folder}/ may import only from ${[folder, ...mayImport].join(', ')} (see docs/architecture.md §1).`,
             },
             ...extra,
           ],
@@ -55,8 +55,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^(\\.{1,2}/)+(preload|renderer|plugin-host|e2e)/', message: 'main/ may import only from main, app (see DESIGN.md §1).' },
-            noElectron('Only main/index.ts and main/electron/* import electron (see DESIGN.md §1).'),
+            { regex: '^(\\.{1,2}/)+(preload|renderer|plugin-host|e2e)/', message: 'main/ may import only from main, app (see docs/architecture.md §1).' },
+            noElectron('Only main/index.ts and main/electron/* import electron (see docs/architecture.md §1).'),
           ],
         },
       ],

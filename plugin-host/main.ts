@@ -1,5 +1,5 @@
 /**
- * Entry of one plugin process (DESIGN.md §4). Started by main with
+ * Entry of one plugin process (docs/architecture.md §4). Started by main with
  * `child_process.fork` (harness, tests) or Electron's `utilityProcess.fork`.
  * The plugin's code arrives after `lockdown()` in an `init` envelope and runs
  * in its own Compartment. The harness normally starts the same host from a

@@ -8,7 +8,7 @@ async function problems(filePath: string, code: string): Promise<string[]> {
   return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
-describe('import boundaries of DESIGN.md §1', () => {
+describe('import boundaries of docs/architecture.md §1', () => {
   it.each([
     ['renderer/src/Bad.tsx', "import { startServices } from '../../main/services.ts';", /renderer\/ may import only from renderer, app/],
     ['renderer/src/Bad.tsx', "import { readFileSync } from 'node:fs';", /The renderer has no Node/],

@@ -36,7 +36,7 @@ function eachLine(stream: NodeJS.ReadableStream | null, listener: (line: string)
 /**
  * Plugin processes in the Electron app: `utilityProcess.fork` of the bundled
  * plugin host. Electron ignores Node's permission flags in utility processes
- * (DESIGN.md §4, layer 4), so here the sandbox is the Compartment, main's
+ * (docs/architecture.md §4, layer 4), so here the sandbox is the Compartment, main's
  * permission checks and the process boundary; only the heap cap is passed.
  */
 export function utilityProcessLauncher(utilityProcess: UtilityProcessModule, hostEntry: string): PluginLauncher {
