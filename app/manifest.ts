@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PERMISSIONS, type Permission } from './permissions.ts';
+import { EMPTY_WORDS, NUMBER_WORDS, rangeWords, tooLongWords, tooShortWords } from './contract/fields.ts';
 
 /**
  * `plugin.json`, the manifest every plugin folder carries. The JSON Schema
@@ -147,40 +148,42 @@ function optionValues(field: UiSchemaField): string[] {
 }
 
 /**
- * Checks one value of the settings form. Returns a sentence for the person
- * filling the form, or null when the value is fine. The renderer and main run
- * the same check; main's is the one that counts.
+ * Checks one value of the settings form. Returns a sentence for the field
+ * (the words of app/contract/fields.ts, the same every form shows), or null
+ * when the value is fine. The renderer and main run the same check; main's
+ * is the one that counts.
  */
 export function checkSettingValue(field: UiSchemaField, value: unknown): string | null {
-  const { label, min, max } = field;
+  const { min, max } = field;
   switch (field.type) {
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `${label} must be a number`;
-      if (min !== undefined && value < min) return `${label} must be at least ${min}`;
-      if (max !== undefined && value > max) return `${label} must be at most ${max}`;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return min !== undefined || max !== undefined ? `${NUMBER_WORDS} ${lowerFirst(rangeWords(min, max))}` : NUMBER_WORDS;
+      if ((min !== undefined && value < min) || (max !== undefined && value > max)) return rangeWords(min, max);
       return null;
     case 'boolean':
-      return typeof value === 'boolean' ? null : `${label} must be on or off`;
+      return typeof value === 'boolean' ? null : 'Choose on or off';
     case 'select': {
       const allowed = optionValues(field);
-      return typeof value === 'string' && allowed.includes(value) ? null : `${label} must be one of: ${allowed.join(', ')}`;
+      return typeof value === 'string' && allowed.includes(value) ? null : `Choose one of: ${allowed.join(', ')}`;
     }
     case 'array':
-      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return `${label} must be a list of text items`;
-      if (value.some((v: string) => v.length > 1000)) return `${label}: each item must be at most 1000 characters`;
-      if (min !== undefined && value.length < min) return `${label} needs at least ${min} item${min === 1 ? '' : 's'}`;
-      if (max !== undefined && value.length > max) return `${label} may have at most ${max} item${max === 1 ? '' : 's'}`;
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return 'A list of text items';
+      if (value.some((v: string) => v.length > 1000)) return `Each item: ${lowerFirst(tooLongWords(1000))}`;
+      if (min !== undefined && value.length < min) return `At least ${min} item${min === 1 ? '' : 's'}`;
+      if (max !== undefined && value.length > max) return `At most ${max} item${max === 1 ? '' : 's'}`;
       return null;
     case 'text':
     case 'textarea': {
-      if (typeof value !== 'string') return `${label} must be text`;
+      if (typeof value !== 'string') return 'Enter text';
       const longest = max ?? (field.type === 'text' ? 1000 : 20_000);
-      if (min !== undefined && value.length < min) return `${label} must be at least ${min} character${min === 1 ? '' : 's'}`;
-      if (value.length > longest) return `${label} must be at most ${longest} characters`;
+      if (min !== undefined && value.length < min) return value.length === 0 ? EMPTY_WORDS : tooShortWords(min);
+      if (value.length > longest) return tooLongWords(longest);
       return null;
     }
   }
 }
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Validates a whole form; `errors` maps each bad key to its message (unknown keys included). */
 export function checkSettings(uiSchema: UiSchema, values: Record<string, unknown>): Record<string, string> {

@@ -273,6 +273,8 @@ export function startServices(options: ServiceOptions): AppServices {
     'tasks.create': ({ title, description, status, assignee }) => ready().tasks.create(title, description, 'user', { status, assignee }),
     'tasks.update': ({ id, ...fields }) => ready().tasks.update(id, fields, 'user'),
     'tasks.move': ({ id, status, index }) => ready().tasks.updateStatus(id, status, 'user', index),
+    'tasks.delete': ({ id }) => ready().tasks.delete(id, 'user'),
+    'tasks.restore': ({ id }) => ready().tasks.restore(id, 'user'),
     'plugins.list': () => ({ plugins: ready().supervisor.list() }),
     'plugins.get': ({ id }) => ready().supervisor.get(id),
     'plugins.setEnabled': ({ id, enabled }) => ready().supervisor.setEnabled(id, enabled),

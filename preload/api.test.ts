@@ -79,6 +79,13 @@ describe('the preload', () => {
     expect(error).toMatchObject({ code: 'database_unavailable', message: 'The database cannot be read.' });
   });
 
+  it('carries the plain-words message of each refused field, so the form can show it on the field', async () => {
+    const fields = { name: 'Give the source a name' };
+    const { api } = preload(async () => ({ ok: false, error: { code: 'invalid_argument', message: 'Name: Give the source a name', fields } }));
+    const error = await api.invoke('settings.get', {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_argument', fields });
+  });
+
   it('turns a broken IPC call into an internal error instead of an unexplained rejection', async () => {
     const { api } = preload(async () => {
       throw new Error("No handler registered for 'switchboard:invoke'");

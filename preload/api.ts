@@ -51,8 +51,9 @@ export function installSwitchboard(transport: SwitchboardTransport, target: obje
     async invoke(channel: string, args: unknown): Promise<unknown> {
       const envelope = await transport.invoke(channel, args);
       if (envelope.ok) return envelope.value;
-      const error = new Error(envelope.error.message) as Error & { code: string };
+      const error = new Error(envelope.error.message) as Error & { code: string; fields?: Record<string, string> };
       error.code = envelope.error.code;
+      if (envelope.error.fields) error.fields = { ...envelope.error.fields };
       throw error;
     },
     on(event: string, listener: (payload: unknown) => void): () => void {

@@ -23,6 +23,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /**
+   * With `invalid_argument`: the plain-words message for each refused field,
+   * keyed by its path in the argument ("name", "values.maxItems"; see
+   * app/contract/fields.ts). Forms show these on the field itself.
+   */
+  fields?: Record<string, string>;
 }
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: WireError };
@@ -30,9 +36,16 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: WireError
 /** An error with a code, thrown by services in main and rebuilt by clients. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly fields: Record<string, string> | undefined;
+  constructor(code: ErrorCode, message: string, fields?: Record<string, string>) {
     super(message);
     this.name = 'AppError';
     this.code = code;
+    this.fields = fields;
   }
+}
+
+/** A refused value of one field, in the words the field shows: `fieldError('name', 'Give the source a name')`. */
+export function fieldError(field: string, message: string): AppError {
+  return new AppError('invalid_argument', message, { [field]: message });
 }

@@ -69,9 +69,12 @@ export const CatalogView = Type.Object({
   licensed: Type.Array(Type.String()),
 });
 
+export const SOURCE_NAME_MAX = 60;
+export const SOURCE_NAME_EMPTY = 'Give the source a name';
+
 const SourceFields = {
-  name: Type.String({ minLength: 1, maxLength: 60 }),
-  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  name: Type.String({ minLength: 1, maxLength: SOURCE_NAME_MAX, words: { empty: SOURCE_NAME_EMPTY } }),
+  url: Type.String({ minLength: 1, maxLength: 2048, words: { empty: 'Enter the https:// address of the catalog' } }),
   /** Kept in the keyring. */
   token: Type.Optional(Type.Union([Type.String({ maxLength: 4096 }), Type.Null()])),
   /** ed25519 public key: 32 bytes in base64, or PEM. */

@@ -3,7 +3,10 @@ import { NoArgs } from './app.ts';
 
 export const SecretName = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
-  errorMessage: 'A secret name starts with a letter or digit and has at most 128 letters, digits, dots, dashes, underscores or colons',
+  words: {
+    empty: 'Enter a name for the secret, for example OPENAI_API_KEY',
+    invalid: 'Use at most 128 letters, digits and . _ : - only, starting with a letter or digit',
+  },
 });
 
 /** The renderer only ever learns whether a secret is set, never its value. */
@@ -15,7 +18,7 @@ export const secretChannels = {
   'secrets.status': { args: NoArgs, result: KeyringStatus },
   'secrets.list': { args: NoArgs, result: Type.Array(SecretInfo) },
   'secrets.set': {
-    args: Type.Object({ name: SecretName, value: Type.String({ minLength: 1, maxLength: 16384 }) }, { additionalProperties: false }),
+    args: Type.Object({ name: SecretName, value: Type.String({ minLength: 1, maxLength: 16384, words: { empty: 'Enter the secret’s value' } }) }, { additionalProperties: false }),
     result: SecretInfo,
   },
   'secrets.delete': {

@@ -3,16 +3,16 @@ import { NoArgs } from './app.ts';
 import { UpdateCheckMode } from './updates.ts';
 
 export const Theme = Type.Union([Type.Literal('light'), Type.Literal('dark'), Type.Literal('system')], {
-  errorMessage: 'Theme must be light, dark or system',
+  words: { invalid: 'Choose light, dark or system' },
 });
 
 /** Everything the user can change. The data folder is derived and read-only. */
 export const EditableSettings = Type.Object(
   {
     theme: Theme,
-    catalogRefreshMinutes: Type.Integer({ minimum: 5, maximum: 1440, errorMessage: 'Catalog refresh must be a whole number of minutes from 5 to 1440' }),
-    desktopNotifications: Type.Boolean({ errorMessage: 'Desktop notifications must be on or off' }),
-    auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, errorMessage: 'Audit retention must be a whole number of days from 1 to 3650' }),
+    catalogRefreshMinutes: Type.Integer({ minimum: 5, maximum: 1440, words: { unit: 'minutes', empty: 'Enter a number of minutes' } }),
+    desktopNotifications: Type.Boolean(),
+    auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, words: { unit: 'days', empty: 'Enter a number of days' } }),
     updateChecks: UpdateCheckMode,
   },
   { additionalProperties: false },

@@ -44,7 +44,7 @@ export const Task = Type.Object({
  * meaning in TaskService so the renderer and plugins get the same human
  * message ("Unknown status …", "A task needs a title"), not a schema path.
  */
-const Title = Type.String({ maxLength: TASK_TITLE_MAX * 4 });
+const Title = Type.String({ maxLength: TASK_TITLE_MAX * 4, words: { empty: 'Give the task a title' } });
 const Description = Type.String({ maxLength: TASK_DESCRIPTION_MAX * 2 });
 const Status = Type.String({ maxLength: 64 });
 const Assignee = Type.Union([Type.String({ maxLength: TASK_ASSIGNEE_MAX * 2 }), Type.Null()]);
@@ -71,11 +71,14 @@ export const taskChannels = {
     args: Type.Object({ id: Type.Integer(), status: Status, index: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
     result: Task,
   },
+  /** Takes a task off the board (an audit row); `tasks.restore` undoes it until the app restarts. */
+  'tasks.delete': { args: Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), result: Task },
+  'tasks.restore': { args: Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), result: Task },
 } as const;
 
 export const taskEvents = {
   'tasks.changed': Type.Object({
-    kind: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('moved')]),
+    kind: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('moved'), Type.Literal('deleted'), Type.Literal('restored')]),
     task: Task,
   }),
 } as const;

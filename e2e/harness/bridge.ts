@@ -4,6 +4,7 @@
 
 interface BridgeError extends Error {
   code: string;
+  fields?: Record<string, string>;
 }
 
 type Listener = (payload: unknown) => void;
@@ -31,7 +32,7 @@ interface Pending {
     });
     socket.addEventListener('message', (event) => {
       const message = JSON.parse(String(event.data)) as
-        | { id: number; envelope: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } } }
+        | { id: number; envelope: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; fields?: Record<string, string> } } }
         | { event: string; payload: unknown };
       if ('event' in message) {
         for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
@@ -45,6 +46,7 @@ interface Pending {
       } else {
         const error = new Error(message.envelope.error.message) as BridgeError;
         error.code = message.envelope.error.code;
+        if (message.envelope.error.fields) error.fields = message.envelope.error.fields;
         call.reject(error);
       }
     });

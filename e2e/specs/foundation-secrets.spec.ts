@@ -95,13 +95,13 @@ test('a bad secret name is refused with a message and nothing is stored', async 
   await panel.getByLabel('Name').fill('my key!');
   await panel.getByLabel('Value').fill('something');
   await panel.getByRole('button', { name: 'Save secret' }).click();
-  await expect(panel.getByText('Use letters, digits and . _ : - only, starting with a letter or digit.')).toBeVisible();
+  await expect(panel.getByText('Use at most 128 letters, digits and . _ : - only, starting with a letter or digit')).toBeVisible();
   await expect(panel.getByText('No secrets yet')).toBeVisible();
 
   await panel.getByLabel('Name').fill('VALID_NAME');
   await panel.getByLabel('Value').fill('');
   await panel.getByRole('button', { name: 'Save secret' }).click();
-  await expect(panel.getByText('Enter the secret’s value.')).toBeVisible();
+  await expect(panel.getByText('Enter the secret’s value')).toBeVisible();
   await expect(panel.getByText('No secrets yet')).toBeVisible();
 });
 

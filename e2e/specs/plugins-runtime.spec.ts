@@ -128,14 +128,14 @@ test('the settings form refuses a bad value with its reason and keeps a good one
   await form.getByLabel('Repeat').fill('9');
   await form.getByLabel('Greeting').fill('');
   await form.getByRole('button', { name: 'Save settings' }).click();
-  await expect(form.getByText('Repeat must be at most 5')).toBeVisible();
-  await expect(form.getByText('Greeting must be at least 1 character')).toBeVisible();
+  await expect(form.getByText('Between 1 and 5')).toBeVisible();
+  await expect(form.getByText('Fill this in')).toBeVisible();
   await form.screenshot({ path: join(SCREENSHOTS, 'plugin-settings-errors.png') });
   expect(harness.services.core().supervisor.get(ID).settings).toMatchObject({ greeting: 'Hello', repeat: 1 });
 
   // Main runs the same check on whatever reaches it, whatever the form did.
   const refused = await harness.services.dispatch('plugins.updateSettings', { id: ID, values: { repeat: 9 } });
-  expect(refused).toEqual({ ok: true, value: { saved: false, errors: { repeat: 'Repeat must be at most 5' } } });
+  expect(refused).toEqual({ ok: true, value: { saved: false, errors: { repeat: 'Between 1 and 5' } } });
 
   await form.getByLabel('Repeat').fill('3');
   await form.getByLabel('Greeting').fill('Howdy');

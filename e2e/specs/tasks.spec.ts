@@ -19,7 +19,8 @@ test('create, edit and move tasks; every step is on the board and in the audit l
   await app.getByRole('button', { name: 'New task', exact: true }).click();
   const dialog = app.getByRole('dialog', { name: 'New task' });
   await dialog.getByRole('button', { name: 'Create task' }).click();
-  await expect(dialog.getByRole('alert')).toHaveText('A task needs a title.');
+  await expect(dialog.getByRole('alert')).toHaveText('Give the task a title');
+  await expect(dialog.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true');
   expect(core.tasks.list()).toEqual([]);
 
   await dialog.getByLabel('Title').fill('Write the release notes');

@@ -14,14 +14,14 @@ describe('dispatch', () => {
   it.each([
     ['an unknown channel', 'settings.drop', {}, 'unknown_channel', /Unknown channel/],
     ['a prototype key as channel', '__proto__', {}, 'unknown_channel', /Unknown channel/],
-    ['a wrong type', 'settings.update', { theme: 42 }, 'invalid_argument', /^Invalid argument for settings.update: Theme must be light, dark or system$/],
-    ['an unknown field', 'settings.update', { dataFolder: '/etc' }, 'invalid_argument', /"dataFolder" is not accepted/],
-    ['a value out of range', 'settings.update', { catalogRefreshMinutes: 1 }, 'invalid_argument', /Catalog refresh must be a whole number of minutes from 5 to 1440$/],
-    ['a non-object argument', 'settings.get', 'hello', 'invalid_argument', /must be object/],
-    ['null', 'notifications.markRead', null, 'invalid_argument', /must be object/],
-    ['an array where ids are numbers', 'notifications.markRead', { ids: ['1'] }, 'invalid_argument', /ids/],
-    ['a secret name with a slash', 'secrets.set', { name: '../x', value: 'v' }, 'invalid_argument', /A secret name starts with a letter or digit/],
-    ['a field without plain words', 'notifications.markRead', { ids: [1.5] }, 'invalid_argument', /ids\.0 must be integer/],
+    ['a wrong type', 'settings.update', { theme: 42 }, 'invalid_argument', /^Theme: Choose light, dark or system$/],
+    ['an unknown field', 'settings.update', { dataFolder: '/etc' }, 'invalid_argument', /^Data folder: This is not something you can set here$/],
+    ['a value out of range', 'settings.update', { catalogRefreshMinutes: 1 }, 'invalid_argument', /^Catalog refresh minutes: Between 5 and 1440 minutes$/],
+    ['a non-object argument', 'settings.get', 'hello', 'invalid_argument', /^This value has the wrong form$/],
+    ['null', 'notifications.markRead', null, 'invalid_argument', /^This value has the wrong form$/],
+    ['an array where ids are numbers', 'notifications.markRead', { ids: ['1'] }, 'invalid_argument', /^Ids: A whole number$/],
+    ['a secret name with a slash', 'secrets.set', { name: '../x', value: 'v' }, 'invalid_argument', /^Name: Use at most 128 letters, digits and \. _ : - only/],
+    ['a fraction where a whole number belongs', 'notifications.markRead', { ids: [1.5] }, 'invalid_argument', /^Ids: A whole number$/],
   ])('refuses %s with a typed error and changes nothing', async (_what, channel, args, code, message) => {
     t = startTestServices();
     const before = await t.services.dispatch('settings.get', {});
@@ -32,6 +32,25 @@ describe('dispatch', () => {
       expect(reply.error.message).toMatch(message);
     }
     expect(await t.services.dispatch('settings.get', {})).toEqual(before);
+  });
+
+  it.each([
+    ['settings.update', { auditRetentionDays: -5 }, { auditRetentionDays: 'Between 1 and 3650 days' }],
+    ['settings.update', { auditRetentionDays: 4000 }, { auditRetentionDays: 'Between 1 and 3650 days' }],
+    ['settings.update', { auditRetentionDays: 'soon' }, { auditRetentionDays: 'A whole number between 1 and 3650 days' }],
+    ['settings.update', { auditRetentionDays: '' }, { auditRetentionDays: 'Enter a number of days' }],
+    ['settings.update', { catalogRefreshMinutes: 2.5, desktopNotifications: 'yes' }, { catalogRefreshMinutes: 'A whole number between 5 and 1440 minutes', desktopNotifications: 'Choose on or off' }],
+    ['marketplace.addSource', { name: '', url: 'https://example.test/c.json' }, { name: 'Give the source a name' }],
+    ['marketplace.addSource', { name: 'x'.repeat(61), url: '' }, { name: 'At most 60 characters', url: 'Enter the https:// address of the catalog' }],
+    ['marketplace.addSource', { name: 42, url: 'https://example.test/c.json' }, { name: 'Enter text' }],
+    ['marketplace.addSource', { url: 'https://example.test/c.json' }, { name: 'Fill this in' }],
+    ['secrets.set', { name: '', value: '' }, { name: 'Enter a name for the secret, for example OPENAI_API_KEY', value: 'Enter the secret’s value' }],
+    ['tasks.create', { title: 'x'.repeat(801) }, { title: 'At most 800 characters' }],
+  ])('words %s %j for each field, without validator jargon', async (channel, args, fields) => {
+    t = startTestServices();
+    const reply = await t.services.dispatch(channel, args);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_argument', fields } });
+    if (!reply.ok) expect(reply.error.message).not.toMatch(/must|NOT|fewer|>=|Invalid argument/);
   });
 
   it('turns a failing handler into an internal error without crashing, and logs the cause', async () => {

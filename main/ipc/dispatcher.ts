@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { fieldMessages, summarizeFields } from '../../app/contract/fields.ts';
 import { AppError, channels, type ArgsOf, type Channel, type Envelope, type ResultOf } from '../../app/contract/index.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -32,36 +33,17 @@ export function createDispatcher(resolveHandlers: () => HandlerTable, log: Logge
     const validate = validators.get(channel)!;
     const value = args === undefined ? {} : args;
     if (!validate(value)) {
-      return { ok: false, error: { code: 'invalid_argument', message: `Invalid argument for ${channel}: ${describeProblems(validate.errors ?? [])}` } };
+      const fields = fieldMessages(validate.errors ?? []);
+      const shown = Object.fromEntries(Object.entries(fields).slice(0, MAX_ERRORS_SHOWN));
+      return { ok: false, error: { code: 'invalid_argument', message: summarizeFields(shown), fields } };
     }
     try {
       const handler = resolveHandlers()[channel] as (a: unknown) => unknown;
       return { ok: true, value: await handler(value) };
     } catch (err) {
-      if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+      if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
       log.error(`handler ${channel} failed`, err);
       return { ok: false, error: { code: 'internal', message: `Something went wrong in ${channel}. Details are in the log.` } };
     }
   };
-}
-
-/**
- * One sentence per bad field. A schema may carry an `errorMessage` in plain
- * words (see app/contract/settings.ts); otherwise the validator's own text
- * names the field.
- */
-function describeProblems(errors: ErrorObject[]): string {
-  const byField = new Map<string, ErrorObject[]>();
-  for (const e of errors) {
-    const field = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
-    byField.set(field, [...(byField.get(field) ?? []), e]);
-  }
-  const sentences = [...byField.values()].map((group) => {
-    const worded = group.map((e) => (e.parentSchema as { errorMessage?: unknown } | undefined)?.errorMessage).find((m) => typeof m === 'string');
-    if (worded) return worded as string;
-    const e = group[0]!;
-    if (e.keyword === 'additionalProperties') return `"${String(e.params.additionalProperty)}" is not accepted`;
-    return `${e.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'argument'} ${e.message ?? 'is invalid'}`;
-  });
-  return sentences.slice(0, MAX_ERRORS_SHOWN).join('; ');
 }

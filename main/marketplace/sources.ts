@@ -1,7 +1,9 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../app/contract/envelope.ts';
+import { AppError, fieldError } from '../../app/contract/envelope.ts';
+import { tooLongWords } from '../../app/contract/fields.ts';
+import { SOURCE_NAME_EMPTY, SOURCE_NAME_MAX } from '../../app/contract/marketplace.ts';
 import type { AuditLog } from '../audit/audit.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretsManager } from '../secrets/secrets.ts';
@@ -62,8 +64,6 @@ export interface CatalogSourcesDeps {
 }
 
 export const tokenSecretName = (sourceId: string) => `marketplace:source:${sourceId}:token`;
-
-const MAX_NAME = 60;
 
 /**
  * The catalogs the user reads from: the signed built-in one, and any number
@@ -182,16 +182,21 @@ export class CatalogSources {
 
   #validate(input: SourceInput): { name: string; url: string; publicKey: string | null } {
     const name = input.name.trim();
-    if (!name) throw new AppError('invalid_argument', 'Give the source a name.');
-    if (name.length > MAX_NAME) throw new AppError('invalid_argument', `The name can be at most ${MAX_NAME} characters.`);
+    if (!name) throw fieldError('name', SOURCE_NAME_EMPTY);
+    if (name.length > SOURCE_NAME_MAX) throw fieldError('name', tooLongWords(SOURCE_NAME_MAX));
     let url: URL;
     try {
       url = httpsOnly(input.url.trim(), 'The catalog address');
     } catch (err) {
-      throw new AppError('invalid_argument', (err as Error).message);
+      throw fieldError('url', (err as Error).message);
     }
-    if (url.username || url.password) throw new AppError('invalid_argument', 'Put credentials in the token field, not in the address.');
-    const publicKey = input.publicKey?.trim() ? publicKeyBase64(parsePublicKey(input.publicKey)) : null;
+    if (url.username || url.password) throw fieldError('url', 'Put credentials in the token field, not in the address.');
+    let publicKey: string | null = null;
+    try {
+      publicKey = input.publicKey?.trim() ? publicKeyBase64(parsePublicKey(input.publicKey)) : null;
+    } catch (err) {
+      throw fieldError('publicKey', (err as Error).message);
+    }
     return { name, url: url.href, publicKey };
   }
 

@@ -90,8 +90,8 @@ describe('its settings form', () => {
       value: {
         saved: false,
         errors: {
-          threshold: 'Error threshold must be at most 100',
-          mode: 'Mode must be one of: quiet, loud',
+          threshold: 'Between 1 and 100',
+          mode: 'Choose one of: quiet, loud',
           colour: 'This plugin has no setting called "colour"',
         },
       },

@@ -84,7 +84,7 @@ export class PluginStore {
     const field = manifest?.uiSchema.find((f) => f.key === key);
     if (field) {
       const problem = checkSettingValue(field, value);
-      if (problem) throw new PluginStoreError(problem);
+      if (problem) throw new PluginStoreError(`${field.label}: ${problem}`);
     }
     const json = encode(value, `The setting "${key.slice(0, 60)}"`);
     this.#db.prepare('INSERT INTO plugin_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(settingsPrefix(id) + key, json);

@@ -55,7 +55,8 @@ export interface IndexableTask {
 /** A source of tasks: the board when it exists. */
 export interface TaskFeed {
   list(): IndexableTask[];
-  onChange(listener: (task: IndexableTask) => void): () => void;
+  /** `kind` is `deleted` when the task left the board. */
+  onChange(listener: (task: IndexableTask, kind: string) => void): () => void;
 }
 
 /**
@@ -249,7 +250,10 @@ export class SearchService {
   attachTasks(feed: TaskFeed): void {
     this.#unsubscribe?.();
     this.#tasks = feed;
-    this.#unsubscribe = feed.onChange((task) => this.indexTask(task));
+    this.#unsubscribe = feed.onChange((task, kind) => {
+      if (kind === 'deleted') this.#db.prepare('DELETE FROM search_tasks WHERE rowid = ?').run(task.id);
+      else this.indexTask(task);
+    });
   }
 
   /** Messages were committed: they become searchable in moments. */

@@ -103,15 +103,18 @@ describe('task board', () => {
   });
 
   it.each([
-    ['tasks.create', { title: '' }, 'A task needs a title.'],
-    ['tasks.create', { title: '   ' }, 'A task needs a title.'],
-    ['tasks.create', { title: 'x'.repeat(201) }, 'A task title can be at most 200 characters (this one has 201).'],
-    ['tasks.create', { title: 'Fine', status: 'later' }, 'Unknown status "later". A task\'s status is one of todo, progress, review, done, blocked.'],
-    ['tasks.move', { id: 1, status: 'finished' }, 'Unknown status "finished". A task\'s status is one of todo, progress, review, done, blocked.'],
-    ['tasks.move', { id: 99, status: 'done' }, 'There is no task #99. It may have been removed.'],
-    ['tasks.update', { id: 99, title: 'New' }, 'There is no task #99. It may have been removed.'],
-    ['tasks.update', { id: 1, title: ' ' }, 'A task needs a title.'],
-  ])('%s %j is refused with a clear message and changes nothing', async (channel, args, message) => {
+    ['tasks.create', { title: '' }, 'Give the task a title', 'title'],
+    ['tasks.create', { title: '   ' }, 'Give the task a title', 'title'],
+    ['tasks.create', { title: 'x'.repeat(201) }, 'At most 200 characters (this one has 201)', 'title'],
+    ['tasks.create', { title: 'Fine', assignee: 'x'.repeat(101) }, 'At most 100 characters', 'assignee'],
+    ['tasks.create', { title: 'Fine', status: 'later' }, 'Unknown status "later". A task\'s status is one of todo, progress, review, done, blocked.', 'status'],
+    ['tasks.move', { id: 1, status: 'finished' }, 'Unknown status "finished". A task\'s status is one of todo, progress, review, done, blocked.', 'status'],
+    ['tasks.move', { id: 99, status: 'done' }, 'There is no task #99. It may have been removed.', null],
+    ['tasks.update', { id: 99, title: 'New' }, 'There is no task #99. It may have been removed.', null],
+    ['tasks.update', { id: 1, title: ' ' }, 'Give the task a title', 'title'],
+    ['tasks.delete', { id: 99 }, 'There is no task #99. It may have been removed.', null],
+    ['tasks.restore', { id: 1 }, 'Task #1 cannot be brought back any more.', null],
+  ])('%s %j is refused with a clear message on its field and changes nothing', async (channel, args, message, field) => {
     start();
     await ok('tasks.create', { title: 'Existing', description: 'kept' });
     const before = await ok<{ tasks: Task[] }>('tasks.list', {});
@@ -119,9 +122,39 @@ describe('task board', () => {
 
     const result = await call(channel, args);
 
-    expect(result).toEqual({ ok: false, error: { code: expect.any(String), message } });
+    expect(result).toEqual({ ok: false, error: { code: expect.any(String), message, ...(field ? { fields: { [field]: message } } : {}) } });
     expect(await ok('tasks.list', {})).toEqual(before);
     expect(services!.core().audit.list({})).toEqual(auditBefore);
+  });
+
+  it('deletes a task with an audit row, takes it out of search, and restores it in its place until the next start', async () => {
+    const { dataDir } = start();
+    const a = await ok<Task>('tasks.create', { title: 'Alpha' });
+    const b = await ok<Task>('tasks.create', { title: 'Bravo unique' });
+    await ok<Task>('tasks.create', { title: 'Charlie' });
+    const pushed: string[] = [];
+    services!.events.subscribe((name, payload) => name === 'tasks.changed' && pushed.push((payload as { kind: string }).kind));
+
+    await ok('tasks.delete', { id: b.id });
+    expect(titlesByColumn((await ok<{ tasks: Task[] }>('tasks.list', {})).tasks)).toEqual(['todo:Alpha', 'todo:Charlie']);
+    expect((await ok<{ tasks: unknown[] }>('search.all', { query: 'unique' })).tasks).toEqual([]);
+    expect(services!.core().audit.list({ eventType: 'task_deleted' }).map((e) => [e.actor, e.subject, e.detail])).toEqual([
+      ['user', `task:${b.id}`, { title: 'Bravo unique', status: 'todo' }],
+    ]);
+    // Moving the others around while it is gone does not lose its place.
+    await ok('tasks.move', { id: a.id, status: 'todo' });
+
+    await ok('tasks.restore', { id: b.id });
+    expect(titlesByColumn((await ok<{ tasks: Task[] }>('tasks.list', {})).tasks)).toEqual(['todo:Charlie', 'todo:Bravo unique', 'todo:Alpha']);
+    expect((await ok<{ tasks: unknown[] }>('search.all', { query: 'unique' })).tasks).toHaveLength(1);
+    expect(services!.core().audit.list({ eventType: 'task_restored' })).toHaveLength(1);
+    expect(pushed).toEqual(['deleted', 'moved', 'restored']);
+
+    await ok('tasks.delete', { id: b.id });
+    services!.close();
+    start(dataDir);
+    expect(titlesByColumn((await ok<{ tasks: Task[] }>('tasks.list', {})).tasks)).toEqual(['todo:Charlie', 'todo:Alpha']);
+    expect((await call('tasks.restore', { id: b.id })).ok).toBe(false);
   });
 
   it('gives plugins the same checks when they pass something that is not text', () => {

@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
-import { AppError } from '../../app/contract/envelope.ts';
+import { AppError, fieldError } from '../../app/contract/envelope.ts';
+import { tooLongWords } from '../../app/contract/fields.ts';
 import {
   isTaskStatus,
   TASK_ASSIGNEE_MAX,
@@ -16,7 +17,7 @@ import type { AppEvents } from '../ipc/events.ts';
 import type { Logger } from '../log/logger.ts';
 
 export type Task = Static<typeof TaskSchema>;
-export type TaskChangeKind = 'created' | 'updated' | 'moved';
+export type TaskChangeKind = 'created' | 'updated' | 'moved' | 'deleted' | 'restored';
 export type TaskChangeListener = (task: Task, kind: TaskChangeKind) => void;
 
 export interface TaskEdit {
@@ -49,6 +50,13 @@ export const taskMigrations: Migration[] = [
         );
         CREATE INDEX tasks_column ON tasks(status, position, id);
       `);
+    },
+  },
+  {
+    // A deleted task stays until the next start so its undo can bring it back whole.
+    id: 'tasks/deleted-at',
+    up(db) {
+      db.exec('ALTER TABLE tasks ADD COLUMN deleted_at TEXT');
     },
   },
 ];
@@ -84,36 +92,32 @@ export interface TaskServiceOptions {
 }
 
 function checkTitle(value: unknown): string {
-  if (typeof value !== 'string') throw new AppError('invalid_argument', 'A task title must be text.');
+  if (typeof value !== 'string') throw fieldError('title', 'A task title must be text.');
   const title = value.trim();
-  if (!title) throw new AppError('invalid_argument', 'A task needs a title.');
-  if (title.length > TASK_TITLE_MAX) {
-    throw new AppError('invalid_argument', `A task title can be at most ${TASK_TITLE_MAX} characters (this one has ${title.length}).`);
-  }
+  if (!title) throw fieldError('title', 'Give the task a title');
+  if (title.length > TASK_TITLE_MAX) throw fieldError('title', `${tooLongWords(TASK_TITLE_MAX)} (this one has ${title.length})`);
   return title;
 }
 
 function checkDescription(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new AppError('invalid_argument', 'A task description must be text.');
-  if (value.length > TASK_DESCRIPTION_MAX) {
-    throw new AppError('invalid_argument', `A task description can be at most ${TASK_DESCRIPTION_MAX.toLocaleString('en')} characters.`);
-  }
+  if (typeof value !== 'string') throw fieldError('description', 'A task description must be text.');
+  if (value.length > TASK_DESCRIPTION_MAX) throw fieldError('description', tooLongWords(TASK_DESCRIPTION_MAX));
   return value;
 }
 
 function checkAssignee(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new AppError('invalid_argument', 'An assignee must be a name.');
+  if (typeof value !== 'string') throw fieldError('assignee', 'An assignee must be a name.');
   const name = value.trim();
-  if (name.length > TASK_ASSIGNEE_MAX) throw new AppError('invalid_argument', `An assignee name can be at most ${TASK_ASSIGNEE_MAX} characters.`);
+  if (name.length > TASK_ASSIGNEE_MAX) throw fieldError('assignee', tooLongWords(TASK_ASSIGNEE_MAX));
   return name || null;
 }
 
 function checkStatus(value: unknown): TaskStatus {
   if (isTaskStatus(value)) return value;
   const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : 'that';
-  throw new AppError('invalid_argument', `Unknown status ${shown}. A task's status is one of ${STATUS_LIST}.`);
+  throw fieldError('status', `Unknown status ${shown}. A task's status is one of ${STATUS_LIST}.`);
 }
 
 function checkId(value: unknown): number {
@@ -142,18 +146,19 @@ export class TaskService {
     this.#nameOf = options.nameOf ?? defaultActorName;
     this.#now = options.now ?? (() => new Date());
     this.#log = options.log;
+    this.#db.prepare('DELETE FROM tasks WHERE deleted_at IS NOT NULL').run();
   }
 
   /** Every task, column by column in board order, each column top to bottom. */
   list(): Task[] {
-    const rows = this.#db.prepare('SELECT * FROM tasks ORDER BY position, id').all() as Raw[];
+    const rows = this.#db.prepare('SELECT * FROM tasks WHERE deleted_at IS NULL ORDER BY position, id').all() as Raw[];
     const order = new Map(TASK_STATUSES.map((s, i) => [s, i]));
     return rows.sort((a, b) => order.get(a.status)! - order.get(b.status)!).map((r) => this.#task(r));
   }
 
   get(id: unknown): Task {
     const taskId = checkId(id);
-    const raw = this.#db.prepare('SELECT * FROM tasks WHERE id = ?').get(taskId) as Raw | undefined;
+    const raw = this.#db.prepare('SELECT * FROM tasks WHERE id = ? AND deleted_at IS NULL').get(taskId) as Raw | undefined;
     if (!raw) throw new AppError('not_found', `There is no task #${taskId}. It may have been removed.`);
     return this.#task(raw);
   }
@@ -163,13 +168,13 @@ export class TaskService {
     const cleanDescription = checkDescription(description);
     const status = extras.status === undefined ? 'todo' : checkStatus(extras.status);
     const assignee = checkAssignee(extras.assignee);
-    const count = this.#db.prepare('SELECT count(*) FROM tasks').pluck().get() as number;
+    const count = this.#db.prepare('SELECT count(*) FROM tasks WHERE deleted_at IS NULL').pluck().get() as number;
     if (count >= TASK_LIMIT) {
       throw new AppError('conflict', `The board already holds ${TASK_LIMIT.toLocaleString('en')} tasks, its limit. Finish or archive some first.`);
     }
     const at = this.#now().toISOString();
     const id = this.#db.transaction(() => {
-      const position = this.#db.prepare('SELECT coalesce(max(position) + 1, 0) FROM tasks WHERE status = ?').pluck().get(status) as number;
+      const position = this.#db.prepare('SELECT coalesce(max(position) + 1, 0) FROM tasks WHERE status = ? AND deleted_at IS NULL').pluck().get(status) as number;
       const info = this.#db
         .prepare(
           `INSERT INTO tasks (title, description, status, assignee, created_by, created_at, updated_at, position)
@@ -216,6 +221,36 @@ export class TaskService {
     return this.#move(before, checkStatus(status), index, actor);
   }
 
+  /**
+   * Takes a task off the board. It is kept until the next start, so
+   * `restore` (the undo of the toast) brings it back where it was.
+   */
+  delete(id: unknown, actor: AuditActor): Task {
+    const task = this.get(id);
+    this.#db.prepare('UPDATE tasks SET deleted_at = ? WHERE id = ?').run(this.#now().toISOString(), task.id);
+    this.#audit.append('task_deleted', actor, `task:${task.id}`, { title: task.title, status: task.status });
+    this.#changed(task, 'deleted');
+    return task;
+  }
+
+  /** Puts a task deleted since the last start back in its column, at its old place. */
+  restore(id: unknown, actor: AuditActor): Task {
+    const taskId = checkId(id);
+    const gone = this.#db.prepare('SELECT status, position FROM tasks WHERE id = ? AND deleted_at IS NOT NULL').get(taskId) as Pick<Raw, 'status' | 'position'> | undefined;
+    if (!gone) throw new AppError('not_found', `Task #${taskId} cannot be brought back any more.`);
+    this.#db.transaction(() => {
+      const others = this.#columnIds(gone.status);
+      const order = [...others.slice(0, gone.position), taskId, ...others.slice(gone.position)];
+      const setPosition = this.#db.prepare('UPDATE tasks SET position = ? WHERE id = ?');
+      order.forEach((id, position) => setPosition.run(position, id));
+      this.#db.prepare('UPDATE tasks SET deleted_at = NULL WHERE id = ?').run(taskId);
+    })();
+    const task = this.get(taskId);
+    this.#audit.append('task_restored', actor, `task:${task.id}`, { title: task.title, status: task.status });
+    this.#changed(task, 'restored');
+    return task;
+  }
+
   /** Called after every change, with the task as it now is; returns the unsubscribe. */
   onChange(listener: TaskChangeListener): () => void {
     this.#listeners.add(listener);
@@ -224,7 +259,7 @@ export class TaskService {
 
   #move(before: Task, status: TaskStatus, index: number | undefined, actor: AuditActor): Task {
     const others = this.#db
-      .prepare('SELECT id FROM tasks WHERE status = ? AND id != ? ORDER BY position, id')
+      .prepare('SELECT id FROM tasks WHERE status = ? AND id != ? AND deleted_at IS NULL ORDER BY position, id')
       .pluck()
       .all(status, before.id) as number[];
     const at = index === undefined ? others.length : Math.max(0, Math.min(Math.trunc(index), others.length));
@@ -245,7 +280,7 @@ export class TaskService {
   }
 
   #columnIds(status: TaskStatus): number[] {
-    return this.#db.prepare('SELECT id FROM tasks WHERE status = ? ORDER BY position, id').pluck().all(status) as number[];
+    return this.#db.prepare('SELECT id FROM tasks WHERE status = ? AND deleted_at IS NULL ORDER BY position, id').pluck().all(status) as number[];
   }
 
   #changed(task: Task, kind: TaskChangeKind): void {

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { overlays } from '../overlays/index.ts';
 import type { Shortcut } from '../overlays/types.ts';
 import { screens } from '../screens/index.ts';
@@ -83,8 +83,62 @@ function OverlayHost() {
   return <Component onClose={close} />;
 }
 
+/** The screen's own heading, made focusable; null while the screen is still loading. */
+function screenHeading(): HTMLElement | null {
+  const heading = document.querySelector<HTMLElement>('#content h1');
+  if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  return heading;
+}
+
+/** Moves focus to the new screen's heading, waiting a few frames for a screen that loads first. */
+function focusScreenHeading(): () => void {
+  let frame = 0;
+  let tries = 0;
+  const attempt = () => {
+    const heading = screenHeading();
+    if (heading) heading.focus({ preventScroll: true });
+    else if (tries++ < 60) frame = requestAnimationFrame(attempt);
+  };
+  frame = requestAnimationFrame(attempt);
+  return () => cancelAnimationFrame(frame);
+}
+
+/**
+ * After navigating, focus lands on the new screen's heading, so a keyboard
+ * or screen reader user starts there instead of at the top of the window.
+ * The first screen at start-up leaves focus alone: "Skip to content" comes first.
+ */
+function useFocusOnNavigate(): void {
+  const screen = useNavigation((s) => s.screen);
+  const params = useNavigation((s) => s.params);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    return focusScreenHeading();
+  }, [screen, params]);
+}
+
+function SkipLink() {
+  return (
+    <a
+      className="skip-link"
+      href="#content"
+      onClick={(event) => {
+        event.preventDefault();
+        (screenHeading() ?? document.getElementById('content'))?.focus();
+      }}
+    >
+      Skip to content
+    </a>
+  );
+}
+
 /** The window: top bar, navigation, the current screen, toasts and global overlays. */
 export function Shell() {
+  useFocusOnNavigate();
   const screen = useNavigation((s) => s.screen);
   const title = screens.find((s) => s.id === screen)?.title ?? 'Switchboard';
   const loadNotifications = useNotifications((s) => s.load);
@@ -99,6 +153,7 @@ export function Shell() {
 
   return (
     <div className="shell">
+      <SkipLink />
       <header className="topbar">
         <div className="brand">
           <img className="brand-mark" src="./icon.svg" alt="" width={18} height={18} />
@@ -110,7 +165,7 @@ export function Shell() {
         </div>
       </header>
       <Navigation />
-      <main className="content" id="content">
+      <main className="content" id="content" tabIndex={-1}>
         <CurrentScreen />
       </main>
       <Toasts />

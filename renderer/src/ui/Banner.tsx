@@ -5,7 +5,7 @@ import './ui.css';
 const ICONS = { info: InfoIcon, warning: WarningIcon, danger: ErrorIcon };
 
 /** A message that belongs to a screen or a section (not a passing toast). */
-export function Banner({ tone = 'info', title, children, action }: { tone?: keyof typeof ICONS; title?: string; children?: ReactNode; action?: ReactNode }) {
+export function Banner({ tone = 'info', title, children, action }: { tone?: keyof typeof ICONS; title?: ReactNode; children?: ReactNode; action?: ReactNode }) {
   const Icon = ICONS[tone];
   return (
     <div className={`banner banner-${tone}`} role={tone === 'info' ? 'status' : 'alert'}>

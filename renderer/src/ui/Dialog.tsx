@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { CloseIcon } from './icons.tsx';
 import { IconButton } from './Button.tsx';
+import { SafeText } from './SafeText.tsx';
 import './ui.css';
 import './overlay.css';
 
@@ -42,6 +43,7 @@ export function useFocusTrap(container: React.RefObject<HTMLElement | null>, act
 }
 
 export interface DialogProps {
+  /** Shown through SafeText: a plugin's or a source's name in it cannot spoof the dialog. */
   title: string;
   onClose: () => void;
   children: ReactNode;
@@ -80,11 +82,17 @@ export function Dialog({ title, onClose, children, footer, description, role = '
         tabIndex={-1}
       >
         <header className="dialog-header">
-          <h2 id={titleId}>{title}</h2>
+          <h2 id={titleId}>
+            <SafeText text={title} />
+          </h2>
           <IconButton icon={CloseIcon} label="Close" size="sm" onClick={onClose} />
         </header>
         <div className="dialog-body">
-          {description ? <p id={descriptionId} className="dialog-description">{description}</p> : null}
+          {description ? (
+            <p id={descriptionId} className="dialog-description">
+              {typeof description === 'string' ? <SafeText text={description} /> : description}
+            </p>
+          ) : null}
           {children}
         </div>
         {footer ? <footer className="dialog-footer">{footer}</footer> : null}

@@ -8,6 +8,13 @@ export function formatTime(iso: string, now = new Date()): string {
     : at.toLocaleString(undefined, { day: 'numeric', month: 'short', year: at.getFullYear() === now.getFullYear() ? undefined : 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/** "Tuesday, 1 December 2026 at 14:03:27", for a tooltip. */
+export function formatFullTime(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return at.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+}
+
 /** "just now", "5 min ago", "3 h ago", then the date. */
 export function formatRelative(iso: string, now = new Date()): string {
   const at = new Date(iso);

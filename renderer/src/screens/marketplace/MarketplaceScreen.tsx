@@ -4,11 +4,12 @@ import type { CatalogEntryData } from '../../../../app/catalog.ts';
 import type { Permission } from '../../../../app/permissions.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, EmptyState, errorMessage, formatRelative, RefreshIcon, SearchIcon, Spinner, StoreIcon } from '../../ui/index.ts';
+import { Badge, Banner, Button, EmptyState, errorMessage, formatRelative, RefreshIcon, SafeText, safeString, SearchIcon, Spinner, StoreIcon } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import { approveUpdate, cancelOperation, installEntry, updatePlugin } from './actions.ts';
 import { ApproveUpdateDialog, ConsentDialog, DetailDialog } from './dialogs.tsx';
 import { formatBytes, PermissionIcons } from './permissions.tsx';
+import { RemoveSourceDialog, SourceDialog } from './SourcesSection.tsx';
 import { entryKey, followMarketplace, useMarketplace, type InstalledValue, type ProgressValue } from './useMarketplace.ts';
 import './marketplace.css';
 
@@ -16,8 +17,12 @@ import './marketplace.css';
 const ROW_HEIGHT = 176;
 const TWO_COLUMNS_FROM = 720;
 
+type SourceValue = NonNullable<ReturnType<typeof useMarketplace.getState>['view']>['sources'][number];
+
 type Dialogs =
   | { kind: 'detail'; key: string }
+  | { kind: 'edit-source'; source: SourceValue }
+  | { kind: 'remove-source'; source: SourceValue }
   | { kind: 'consent'; key: string }
   | { kind: 'approve'; key: string; newPermissions: Permission[] }
   | null;
@@ -79,7 +84,7 @@ export function MarketplaceScreen(_props: ScreenProps) {
     if (waiting) setDialog({ kind: 'approve', key: entryKey(entry), newPermissions: waiting });
   };
 
-  const dialogEntry = dialog ? byKey.get(dialog.key) : undefined;
+  const dialogEntry = dialog && 'key' in dialog ? byKey.get(dialog.key) : undefined;
 
   return (
     <div className="screen screen-wide market-screen">
@@ -107,7 +112,28 @@ export function MarketplaceScreen(_props: ScreenProps) {
       {updateAllNote ? <Banner tone="info">{updateAllNote}</Banner> : null}
       {view?.sources.map((s) =>
         s.error ? (
-          <Banner key={s.id} tone={s.stale ? 'warning' : 'danger'} title={s.name}>
+          <Banner
+            key={s.id}
+            tone={s.stale ? 'warning' : 'danger'}
+            title={<SafeText text={s.name} truncate />}
+            action={
+              <div className="market-source-actions" role="group" aria-label={`What to do about ${safeString(s.name)}`}>
+                <Button size="sm" busy={loading} onClick={() => void load(true)}>
+                  Retry
+                </Button>
+                {s.builtin ? null : (
+                  <>
+                    <Button size="sm" variant="ghost" onClick={() => setDialog({ kind: 'edit-source', source: s })}>
+                      Edit
+                    </Button>
+                    <Button size="sm" variant="ghost" onClick={() => setDialog({ kind: 'remove-source', source: s })}>
+                      Remove
+                    </Button>
+                  </>
+                )}
+              </div>
+            }
+          >
             {s.error}
             {s.stale && s.lastUpdated ? ` Showing the copy from ${formatRelative(s.lastUpdated)}.` : ''}
           </Banner>
@@ -122,7 +148,7 @@ export function MarketplaceScreen(_props: ScreenProps) {
             {view.sources.flatMap((s) =>
               s.skipped.map((k, i) => (
                 <li key={`${s.id}-${i}`}>
-                  <strong>{k.id ?? 'An entry without an id'}</strong> in {s.name}: {k.reason}
+                  <SafeText as="strong" text={k.id ?? 'An entry without an id'} /> in <SafeText text={s.name} />: {k.reason}
                 </li>
               )),
             )}
@@ -148,11 +174,17 @@ export function MarketplaceScreen(_props: ScreenProps) {
           <option value="free">Free</option>
           <option value="paid">Pro</option>
         </select>
-        <select className="select" aria-label="Filter by source" value={source} onChange={(e) => setSource(e.target.value)}>
+        <select
+          className="select market-source-filter"
+          aria-label="Filter by source"
+          value={source}
+          title={safeString(view?.sources.find((s) => s.id === source)?.name ?? 'All sources')}
+          onChange={(e) => setSource(e.target.value)}
+        >
           <option value="">All sources</option>
           {view?.sources.map((s) => (
             <option key={s.id} value={s.id}>
-              {s.name}
+              {safeString(s.name)}
             </option>
           ))}
         </select>
@@ -192,6 +224,8 @@ export function MarketplaceScreen(_props: ScreenProps) {
           }}
         />
       ) : null}
+      {dialog?.kind === 'edit-source' ? <SourceDialog source={dialog.source} onClose={() => setDialog(null)} onSaved={() => void load(true)} /> : null}
+      {dialog?.kind === 'remove-source' ? <RemoveSourceDialog source={dialog.source} onClose={() => setDialog(null)} onRemoved={() => void load()} /> : null}
       {dialog?.kind === 'consent' && dialogEntry ? (
         <ConsentDialog
           entry={dialogEntry}
@@ -281,19 +315,26 @@ function EntryCard({
   const active = progress && !['done', 'failed', 'cancelled'].includes(progress.phase) ? progress : null;
 
   return (
-    <article className="market-card" role="listitem" aria-label={`${entry.name} from ${entry.sourceName}`}>
+    <article className="market-card" role="listitem" aria-label={`${safeString(entry.name)} from ${safeString(entry.sourceName)}`}>
       <header className="market-card-head">
-        <button type="button" className="market-card-title" onClick={onOpen}>
-          {entry.name}
+        <button type="button" className="market-card-title" onClick={onOpen} data-grid-item>
+          <SafeText text={entry.name} truncate />
         </button>
         <span className="market-card-version">v{entry.version}</span>
         {entry.tier === 'paid' ? <Badge tone="accent">Pro</Badge> : null}
         {entry.verified ? <Badge tone="success" label="Verified source">Verified</Badge> : <Badge tone="warning" label="Unverified source">Unverified</Badge>}
       </header>
       <p className="market-card-meta">
-        {entry.author === entry.sourceName ? entry.author : `${entry.author} · ${entry.sourceName}`} · {formatBytes(entry.size)}
+        {entry.author === entry.sourceName ? (
+          <SafeText text={entry.author} truncate className="market-card-who" />
+        ) : (
+          <>
+            <SafeText text={entry.author} truncate className="market-card-who" /> · <SafeText text={entry.sourceName} truncate className="market-card-who" />
+          </>
+        )}{' '}
+        · <span className="market-card-size">{formatBytes(entry.size)}</span>
       </p>
-      <p className="market-card-description">{entry.description || 'No description.'}</p>
+      <p className="market-card-description">{entry.description ? <SafeText text={entry.description} /> : 'No description.'}</p>
       <footer className="market-card-foot">
         <PermissionIcons permissions={entry.permissions} />
         <span className="market-card-state">
@@ -310,7 +351,7 @@ function EntryCard({
           ) : installed && fromHere ? (
             <Badge tone="success">Installed {installed.version}</Badge>
           ) : installed ? (
-            <Badge label={`Installed from ${installed.sourceName ?? 'another source'}`}>Installed from {installed.sourceName ?? 'elsewhere'}</Badge>
+            <Badge>Installed from {installed.sourceName ? <SafeText text={installed.sourceName} /> : 'elsewhere'}</Badge>
           ) : entry.unavailableReason ? (
             <span className="market-unavailable" title={entry.unavailableReason}>
               {entry.unavailableReason}

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ResultOf } from '../../../../app/contract/index.ts';
 import { api } from '../../api.ts';
 import { useNavigation } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, Dialog, Field, IconButton, LockIcon, PlusIcon, TrashIcon, errorMessage } from '../../ui/index.ts';
+import { Badge, Banner, Button, Dialog, Field, IconButton, LockIcon, PlusIcon, TrashIcon, SafeText, errorMessage, safeString, useFormErrors } from '../../ui/index.ts';
 import './marketplace.css';
 
 type SourceValue = ResultOf<'marketplace.listSources'>[number];
@@ -64,9 +64,9 @@ export function SourcesSection() {
         {error ? <Banner tone="danger">{error}</Banner> : null}
         <ul className="market-sources" aria-label="Catalog sources">
           {sources.map((s) => (
-            <li key={s.id} className="market-source" aria-label={s.name}>
+            <li key={s.id} className="market-source" aria-label={safeString(s.name)}>
               <div className="market-source-text">
-                <strong>{s.name}</strong>
+                <SafeText as="strong" text={s.name} truncate />
                 <span className="market-source-url">{s.builtin ? 'Comes with Switchboard' : s.url}</span>
               </div>
               {s.publicKey ? <Badge tone="success">Verified</Badge> : <Badge tone="warning">Unverified</Badge>}
@@ -80,7 +80,7 @@ export function SourcesSection() {
                   <Button size="sm" variant="ghost" onClick={() => setEditing(s)}>
                     Edit
                   </Button>
-                  <IconButton icon={TrashIcon} label={`Remove ${s.name}`} size="sm" onClick={() => setRemoving(s)} />
+                  <IconButton icon={TrashIcon} label={`Remove ${safeString(s.name)}`} size="sm" onClick={() => setRemoving(s)} />
                 </>
               )}
             </li>
@@ -88,52 +88,62 @@ export function SourcesSection() {
         </ul>
       </div>
       {editing ? <SourceDialog source={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => void load()} /> : null}
-      {removing ? (
-        <Dialog
-          title={`Remove ${removing.name}?`}
-          role="alertdialog"
-          width="sm"
-          onClose={() => setRemoving(null)}
-          footer={
-            <>
-              <Button onClick={() => setRemoving(null)}>Keep it</Button>
-              <Button
-                variant="danger"
-                onClick={async () => {
-                  try {
-                    await api.invoke('marketplace.removeSource', { id: removing.id });
-                  } catch (err) {
-                    setError(errorMessage(err));
-                  }
-                  setRemoving(null);
-                  await load();
-                }}
-              >
-                Remove
-              </Button>
-            </>
-          }
-        >
-          Its plugins disappear from the marketplace. Plugins you installed from it stay installed, but no longer get updates.
-        </Dialog>
-      ) : null}
+      {removing ? <RemoveSourceDialog source={removing} onClose={() => setRemoving(null)} onRemoved={() => void load()} /> : null}
     </section>
   );
 }
 
-function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null; onClose(): void; onSaved(): void }) {
+/** Asks before a source goes; its error, if any, stays in the dialog. */
+export function RemoveSourceDialog({ source, onClose, onRemoved }: { source: Pick<SourceValue, 'id' | 'name'>; onClose(): void; onRemoved(): void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await api.invoke('marketplace.removeSource', { id: source.id });
+      onRemoved();
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title={`Remove ${safeString(source.name)}?`}
+      role="alertdialog"
+      width="sm"
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>Keep it</Button>
+          <Button variant="danger" busy={busy} onClick={() => void remove()}>
+            Remove
+          </Button>
+        </>
+      }
+    >
+      Its plugins disappear from the marketplace. Plugins you installed from it stay installed, but no longer get updates.
+      {error ? <Banner tone="danger">{error}</Banner> : null}
+    </Dialog>
+  );
+}
+
+const SOURCE_FIELDS = ['name', 'url', 'publicKey', 'token'];
+
+export function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null; onClose(): void; onSaved(): void }) {
   const [name, setName] = useState(source?.name ?? '');
   const [url, setUrl] = useState(source?.url ?? 'https://');
   const [publicKey, setPublicKey] = useState(source?.publicKey ?? '');
   const [removeToken, setRemoveToken] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const errors = useFormErrors(SOURCE_FIELDS);
   const [saving, setSaving] = useState(false);
   const token = useRef<HTMLInputElement>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaving(true);
-    setError(null);
+    errors.clear();
     const tokenValue = token.current?.value.trim() ?? '';
     const tokenField = tokenValue ? { token: tokenValue } : removeToken ? { token: null } : {};
     try {
@@ -144,7 +154,7 @@ function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null
       onClose();
     } catch (err) {
       // The token stays in its field so the user can fix the address and save again.
-      setError(errorMessage(err));
+      errors.fail(err);
     } finally {
       setSaving(false);
     }
@@ -152,7 +162,7 @@ function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null
 
   return (
     <Dialog
-      title={source ? `Edit ${source.name}` : 'Add a catalog source'}
+      title={source ? `Edit ${safeString(source.name)}` : 'Add a catalog source'}
       onClose={onClose}
       footer={
         <>
@@ -163,12 +173,13 @@ function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null
         </>
       }
     >
-      <form id="source-form" className="market-source-form" onSubmit={(e) => void submit(e)}>
-        <Field label="Name">
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={60} data-autofocus />
+      <form id="source-form" className="market-source-form" onSubmit={(e) => void submit(e)} noValidate>
+        <Field label="Name" error={errors.field('name')}>
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} data-autofocus />
         </Field>
         <Field
           label="Catalog address"
+          error={errors.field('url')}
           hint={
             source
               ? 'An https:// address of a catalog.json. Moving to another server removes the saved token and license keys, unless you type a new token below.'
@@ -177,11 +188,12 @@ function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null
         >
           <input className="input" value={url} onChange={(e) => setUrl(e.target.value)} spellCheck={false} />
         </Field>
-        <Field label="Public key (optional)" hint="The catalog’s ed25519 key in base64. With a key, only catalogs signed with it are accepted.">
+        <Field label="Public key (optional)" error={errors.field('publicKey')} hint="The catalog’s ed25519 key in base64. With a key, only catalogs signed with it are accepted.">
           <input className="input" value={publicKey} onChange={(e) => setPublicKey(e.target.value)} spellCheck={false} />
         </Field>
         <Field
           label="Bearer token (optional)"
+          error={errors.field('token')}
           hint={source?.hasToken ? 'A token is saved in your keyring. Type a new one to replace it.' : 'Kept in your system keyring; sent only to this catalog’s server.'}
         >
           <input ref={token} className="input" type="password" autoComplete="off" />
@@ -191,7 +203,7 @@ function SourceDialog({ source, onClose, onSaved }: { source: SourceValue | null
             <input type="checkbox" checked={removeToken} onChange={(e) => setRemoveToken(e.target.checked)} /> Remove the saved token
           </label>
         ) : null}
-        {error ? <Banner tone="danger">{error}</Banner> : null}
+        {errors.form ? <Banner tone="danger">{errors.form}</Banner> : null}
       </form>
     </Dialog>
   );

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { CatalogEntryData } from '../../../../app/catalog.ts';
 import type { Permission } from '../../../../app/permissions.ts';
-import { Badge, Banner, Button, Dialog, Field, LockIcon } from '../../ui/index.ts';
+import { Badge, Banner, Button, Dialog, Field, LockIcon, SafeText } from '../../ui/index.ts';
 import { openLink, rollbackPlugin, saveLicenseKey, uninstallPlugin } from './actions.ts';
 import { formatBytes, PermissionList } from './permissions.tsx';
 import { entryKey, useMarketplace, type InstalledValue } from './useMarketplace.ts';
@@ -128,14 +128,18 @@ export function DetailDialog({
           {entry.tier === 'paid' ? <Badge tone="accent">Pro</Badge> : <Badge>Free</Badge>}
           {entry.verified ? <Badge tone="success">Verified</Badge> : <Badge tone="warning">Unverified</Badge>}
           {entry.tags.map((t) => (
-            <Badge key={t}>{t}</Badge>
+            <Badge key={t}>
+              <SafeText text={t} />
+            </Badge>
           ))}
         </div>
         <dl className="market-facts">
           {facts.map(([label, value]) => (
             <div key={label}>
               <dt>{label}</dt>
-              <dd>{value}</dd>
+              <dd>
+                <SafeText text={value} />
+              </dd>
             </div>
           ))}
         </dl>
@@ -203,7 +207,7 @@ export function DetailDialog({
           {installed ? (
             confirmRemove ? (
               <span className="market-confirm">
-                Remove {installed.name} and everything it stored?
+                Remove <SafeText text={installed.name} /> and everything it stored?
                 <Button variant="danger" busy={busy === 'remove'} onClick={() => void run('remove', () => uninstallPlugin(key, installed.id)).then((ok) => ok && onClose())}>
                   Uninstall
                 </Button>

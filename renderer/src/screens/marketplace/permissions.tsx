@@ -1,7 +1,7 @@
 import { PERMISSION_TEXT, type Permission } from '../../../../app/permissions.ts';
 import {
   ActivityIcon, AuditIcon, BellIcon, BranchIcon, CommandIcon, DatabaseIcon, FileIcon, FilterIcon, GlobeIcon, MetricsIcon, PlayIcon, SendIcon, SessionsIcon, SettingsIcon, TasksIcon,
-  type IconComponent,
+  Tip, type IconComponent,
 } from '../../ui/index.ts';
 
 export const PERMISSION_ICON: Record<Permission, IconComponent> = {
@@ -22,17 +22,17 @@ export const PERMISSION_ICON: Record<Permission, IconComponent> = {
   status: MetricsIcon,
 };
 
-/** A row of small icons, each named for screen readers and on hover. */
+/** A row of small icons, each announced by name, with its name as a tooltip on hover and keyboard focus. */
 export function PermissionIcons({ permissions }: { permissions: readonly Permission[] }) {
   if (permissions.length === 0) return <span className="market-perm-none">No permissions</span>;
   return (
-    <span className="market-perms" aria-label={`Permissions: ${permissions.map((p) => PERMISSION_TEXT[p].title).join(', ')}`}>
+    <span className="market-perms" role="group" aria-label="Permissions">
       {permissions.map((p) => {
         const Icon = PERMISSION_ICON[p];
         return (
-          <span key={p} className="market-perm" title={PERMISSION_TEXT[p].title} aria-hidden="true">
+          <Tip key={p} label={PERMISSION_TEXT[p].title} focusable className="market-perm">
             <Icon size={14} />
-          </span>
+          </Tip>
         );
       })}
     </span>

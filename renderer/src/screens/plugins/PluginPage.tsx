@@ -3,7 +3,7 @@ import type { PluginDetailValue } from '../../../../app/contract/plugins.ts';
 import { PERMISSION_TEXT } from '../../../../app/permissions.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, ChevronRightIcon, Dialog, EmptyState, errorMessage, formatTime, PuzzleIcon, RefreshIcon, Spinner, TrashIcon } from '../../ui/index.ts';
+import { Badge, Banner, Button, ChevronRightIcon, Dialog, EmptyState, errorMessage, PuzzleIcon, RefreshIcon, SafeText, Spinner, Time, TrashIcon } from '../../ui/index.ts';
 import { formatMemory, formatUptime, STATE_LABEL, STATE_TONE } from './format.ts';
 import { LogView } from './LogView.tsx';
 import { PluginPanel } from './PluginPanel.tsx';
@@ -102,7 +102,9 @@ export function PluginPage({ id }: { id: string }) {
       {back}
       <header className="screen-header">
         <div>
-          <h1>{detail.name}</h1>
+          <h1>
+            <SafeText text={detail.name} />
+          </h1>
           <p className="plugin-page-subtitle">
             <span>v{detail.version}</span>
             <span className="mono">{detail.id}</span>
@@ -139,16 +141,16 @@ export function PluginPage({ id }: { id: string }) {
       {outcome ? <Banner tone={outcome.tone}>{outcome.text}</Banner> : null}
       {detail.errors.length ? (
         <Banner tone="danger" title="This plugin cannot start.">
-          <ul className="plugin-errors">{detail.errors.map((e) => <li key={e}>{e}</li>)}</ul>
+          <ul className="plugin-errors">{detail.errors.map((e) => <li key={e}><SafeText text={e} /></li>)}</ul>
         </Banner>
       ) : null}
 
       <div className="plugin-overview">
         <Section title="Overview">
-          <p>{detail.description || 'No description.'}</p>
+          <p>{detail.description ? <SafeText text={detail.description} /> : 'No description.'}</p>
           <dl className="plugin-facts">
             <dt>Installed</dt>
-            <dd>{detail.installedAt ? formatTime(detail.installedAt) : 'Placed by hand'}</dd>
+            <dd>{detail.installedAt ? <Time iso={detail.installedAt} /> : 'Placed by hand'}</dd>
             <dt>Folder</dt>
             <dd className="mono">{detail.folder}</dd>
             {detail.previousVersion ? (
@@ -179,7 +181,7 @@ export function PluginPage({ id }: { id: string }) {
             <ul className="plugin-incidents" aria-label="Incidents">
               {detail.incidents.slice(-5).reverse().map((incident, i) => (
                 <li key={i}>
-                  <Badge tone="danger">{incident.kind.replace('_', ' ')}</Badge> {incident.reason} <time dateTime={incident.at}>{formatTime(incident.at)}</time>
+                  <Badge tone="danger">{incident.kind.replace('_', ' ')}</Badge> <SafeText text={incident.reason} /> <Time iso={incident.at} />
                 </li>
               ))}
             </ul>

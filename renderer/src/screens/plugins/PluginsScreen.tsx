@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { PluginSummaryValue } from '../../../../app/contract/plugins.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, EmptyState, errorMessage, PuzzleIcon, Spinner } from '../../ui/index.ts';
+import { Badge, Banner, Button, EmptyState, errorMessage, PuzzleIcon, SafeText, safeString, Spinner } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import { STATE_LABEL, STATE_TONE } from './format.ts';
 import { PluginPage } from './PluginPage.tsx';
@@ -62,16 +62,16 @@ function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; late
   };
 
   return (
-    <li className="plugin-row" aria-label={plugin.name}>
+    <li className="plugin-row" aria-label={safeString(plugin.name)}>
       <button type="button" className="plugin-row-main" onClick={() => navigate('plugins', { pluginId: plugin.id })}>
         <span className="plugin-row-icon" aria-hidden="true"><PuzzleIcon size={18} /></span>
         <span className="plugin-row-text">
           <span className="plugin-row-title">
-            <strong>{plugin.name}</strong>
+            <SafeText as="strong" text={plugin.name} truncate />
             <span className="plugin-row-version">v{plugin.version}</span>
           </span>
           <span className="plugin-row-description">
-            {broken ? plugin.errors[0] : plugin.stateReason && plugin.state !== 'running' ? plugin.stateReason : plugin.description || plugin.id}
+            <SafeText text={broken ? plugin.errors[0]! : plugin.stateReason && plugin.state !== 'running' ? plugin.stateReason : plugin.description || plugin.id} />
           </span>
           {error ? <span className="plugin-row-error" role="alert">{error}</span> : null}
         </span>
@@ -84,7 +84,7 @@ function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; late
         type="checkbox"
         role="switch"
         className="switch"
-        aria-label={`Enable ${plugin.name}`}
+        aria-label={`Enable ${safeString(plugin.name)}`}
         checked={plugin.enabled}
         disabled={busy || (broken && !plugin.enabled)}
         title={broken && !plugin.enabled ? 'This plugin cannot start until its problem is fixed.' : undefined}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ProjectInfo, SourceConfig } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
 import { Banner, Button, Dialog, Field, RefreshIcon, Spinner, errorMessage } from '../../ui/index.ts';
@@ -51,11 +51,11 @@ export function AddProjectDialog({ onClose, onAdded }: { onClose(): void; onAdde
   );
 }
 
-const LABELS: Record<Exclude<keyof SourceConfig, 'watch'>, [string, string]> = {
+const LABELS: Record<Exclude<keyof SourceConfig, 'watch'>, [string, ReactNode]> = {
   claudeRoot: ['Claude Code transcripts', 'Usually ~/.claude/projects'],
   codexRoot: ['Codex CLI sessions', 'Usually ~/.codex/sessions'],
-  claudeBinary: ['Claude Code program', 'Name on PATH or full path of `claude`'],
-  codexBinary: ['Codex CLI program', 'Name on PATH or full path of `codex`'],
+  claudeBinary: ['Claude Code program', <>Name on PATH or full path of <code>claude</code></>],
+  codexBinary: ['Codex CLI program', <>Name on PATH or full path of <code>codex</code></>],
   claudeKeySecret: ['Keyring entry for ANTHROPIC_API_KEY', 'Set it under Settings → Secrets'],
   codexKeySecret: ['Keyring entry for OPENAI_API_KEY', 'Set it under Settings → Secrets'],
 };

@@ -2,7 +2,9 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { EditableSettings } from '../../../../app/contract/settings.ts';
 import type { AppSettings } from '../../stores/settings.ts';
 import { useSettings } from '../../stores/settings.ts';
-import { Banner, Button, CheckIcon, Field, errorMessage } from '../../ui/index.ts';
+import { Banner, Button, CheckIcon, Field, useFormErrors } from '../../ui/index.ts';
+
+const GENERAL_FIELDS = ['catalogRefreshMinutes', 'auditRetentionDays'];
 
 interface Bounds {
   minimum: number;
@@ -13,29 +15,27 @@ interface Bounds {
 const REFRESH = EditableSettings.properties.catalogRefreshMinutes as unknown as Bounds;
 const RETENTION = EditableSettings.properties.auditRetentionDays as unknown as Bounds;
 
-function wholeNumberProblem(text: string, { minimum, maximum }: Bounds, what: string, unit: string): string | null {
+/**
+ * What the field holds, as main should judge it: a number when it reads as
+ * one, otherwise the text itself, so main's words fit what was typed
+ * ("Enter a number of days" for nothing, "A whole number…" for "soon").
+ */
+function typed(text: string): number {
   const trimmed = text.trim();
-  if (trimmed === '') return `Enter ${what} in ${unit}.`;
-  if (!/^\d+$/.test(trimmed)) return `${capitalise(what)} must be a whole number of ${unit}.`;
-  const value = Number(trimmed);
-  if (value < minimum || value > maximum) return `${capitalise(what)} must be between ${minimum} and ${maximum} ${unit}.`;
-  return null;
+  return (/^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed) as number;
 }
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Number settings are edited as text and saved together, so a half-typed
- * value is never sent. Main checks again and its refusal is shown as is.
+ * value is never sent. Main judges them and words each refused field.
  */
 export function GeneralSection({ settings }: { settings: AppSettings }) {
   const update = useSettings((s) => s.update);
   const headingId = useId();
   const [refresh, setRefresh] = useState(String(settings.catalogRefreshMinutes));
   const [retention, setRetention] = useState(String(settings.auditRetentionDays));
-  const [showErrors, setShowErrors] = useState(false);
+  const errors = useFormErrors(GENERAL_FIELDS);
   const [saving, setSaving] = useState(false);
-  const [serverError, setServerError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
   const dirty = refresh.trim() !== String(settings.catalogRefreshMinutes) || retention.trim() !== String(settings.auditRetentionDays);
@@ -49,22 +49,16 @@ export function GeneralSection({ settings }: { settings: AppSettings }) {
     shown.current = { refresh: settings.catalogRefreshMinutes, retention: settings.auditRetentionDays };
   }, [settings.catalogRefreshMinutes, settings.auditRetentionDays]);
 
-  const refreshError = wholeNumberProblem(refresh, REFRESH, 'catalog refresh interval', 'minutes');
-  const retentionError = wholeNumberProblem(retention, RETENTION, 'audit retention', 'days');
-
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setShowErrors(true);
     setSaved(false);
-    setServerError(null);
-    if (refreshError || retentionError) return;
+    errors.clear();
     setSaving(true);
     try {
-      await update({ catalogRefreshMinutes: Number(refresh.trim()), auditRetentionDays: Number(retention.trim()) });
-      setShowErrors(false);
+      await update({ catalogRefreshMinutes: typed(refresh), auditRetentionDays: typed(retention) });
       setSaved(true);
     } catch (e) {
-      setServerError(errorMessage(e));
+      errors.fail(e);
     } finally {
       setSaving(false);
     }
@@ -73,8 +67,7 @@ export function GeneralSection({ settings }: { settings: AppSettings }) {
   const discard = () => {
     setRefresh(String(settings.catalogRefreshMinutes));
     setRetention(String(settings.auditRetentionDays));
-    setShowErrors(false);
-    setServerError(null);
+    errors.clear();
   };
 
   return (
@@ -87,7 +80,7 @@ export function GeneralSection({ settings }: { settings: AppSettings }) {
           inline
           label="Catalog refresh interval"
           hint={`How often the plugin marketplace is checked for updates, in minutes (${REFRESH.minimum}–${REFRESH.maximum}).`}
-          error={showErrors ? refreshError : null}
+          error={errors.field('catalogRefreshMinutes')}
         >
           <input className="input" inputMode="numeric" value={refresh} onChange={(e) => { setRefresh(e.target.value); setSaved(false); }} />
         </Field>
@@ -95,16 +88,16 @@ export function GeneralSection({ settings }: { settings: AppSettings }) {
           inline
           label="Audit log retention"
           hint={`Days to keep audit entries; older ones are removed at start-up (${RETENTION.minimum}–${RETENTION.maximum}).`}
-          error={showErrors ? retentionError : null}
+          error={errors.field('auditRetentionDays')}
         >
           <input className="input" inputMode="numeric" value={retention} onChange={(e) => { setRetention(e.target.value); setSaved(false); }} />
         </Field>
         <Field inline label="Data folder" hint="Where Switchboard keeps its database, logs and plugins. Set by the system; read-only.">
           <input className="input mono" readOnly value={settings.dataFolder} title={settings.dataFolder} />
         </Field>
-        {serverError ? (
+        {errors.form ? (
           <Banner tone="danger" title="Switchboard did not save these settings">
-            {serverError}
+            {errors.form}
           </Banner>
         ) : null}
         <div className="form-actions">

@@ -1,16 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { SecretName } from '../../../../app/contract/secrets.ts';
 import { followSecretChanges, useSecrets } from '../../stores/secrets.ts';
-import { Badge, Banner, Button, Dialog, EmptyState, Field, IconButton, KeyIcon, LockIcon, Spinner, TrashIcon, errorMessage, formatTime } from '../../ui/index.ts';
+import { Badge, Banner, Button, Dialog, EmptyState, Field, IconButton, KeyIcon, LockIcon, Spinner, TrashIcon, errorMessage, formatTime, useFormErrors } from '../../ui/index.ts';
 
-const NAME_PATTERN = new RegExp(SecretName.pattern as string);
-
-function nameProblem(name: string): string | null {
-  if (name === '') return 'Enter a name for the secret, for example OPENAI_API_KEY.';
-  if (name.length > 128) return 'The name can be at most 128 characters.';
-  if (!NAME_PATTERN.test(name)) return 'Use letters, digits and . _ : - only, starting with a letter or digit.';
-  return null;
-}
+const SECRET_FIELDS = ['name', 'value'];
 
 /**
  * Secret values live only in the OS keyring. The value field is uncontrolled
@@ -21,9 +13,7 @@ export function SecretsSection() {
   const { status, secrets, loading, error, load, store, remove } = useSecrets();
   const headingId = useId();
   const [name, setName] = useState('');
-  const [nameTouched, setNameTouched] = useState(false);
-  const [valueError, setValueError] = useState<string | null>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const errors = useFormErrors(SECRET_FIELDS);
   const [savedName, setSavedName] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
@@ -36,27 +26,21 @@ export function SecretsSection() {
 
   const unavailable = status !== null && !status.available;
   const trimmedName = name.trim();
-  const currentNameProblem = nameProblem(trimmedName);
   const replacing = secrets.some((s) => s.name === trimmedName);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setNameTouched(true);
-    setSaveError(null);
+    errors.clear();
     setSavedName(null);
     const input = valueInput.current;
     if (!input) return;
-    const empty = input.value === '';
-    setValueError(empty ? 'Enter the secret’s value.' : null);
-    if (currentNameProblem || empty) return;
     setSaving(true);
     try {
       await store(trimmedName, input.value);
       setSavedName(trimmedName);
       setName('');
-      setNameTouched(false);
     } catch (e) {
-      setSaveError(`${errorMessage(e)} The value was not kept; enter it again to retry.`);
+      errors.fail(e);
     } finally {
       input.value = '';
       setSaving(false);
@@ -66,7 +50,7 @@ export function SecretsSection() {
   const startReplace = (secretName: string) => {
     setName(secretName);
     setSavedName(null);
-    setSaveError(null);
+    errors.clear();
     valueInput.current?.focus();
   };
 
@@ -97,7 +81,7 @@ export function SecretsSection() {
         <form className="secret-form" onSubmit={submit} noValidate aria-label="Store a secret">
           <fieldset disabled={unavailable || status === null} className="secret-form-fields">
             <legend className="visually-hidden">Store a secret</legend>
-            <Field label="Name" error={nameTouched ? currentNameProblem : null}>
+            <Field label="Name" error={errors.field('name')}>
               <input
                 className="input mono"
                 value={name}
@@ -108,11 +92,10 @@ export function SecretsSection() {
                   setName(e.target.value);
                   setSavedName(null);
                 }}
-                onBlur={() => setNameTouched(name !== '')}
               />
             </Field>
-            <Field label="Value" error={valueError}>
-              <input ref={valueInput} className="input" type="password" autoComplete="new-password" spellCheck={false} placeholder="Paste or type the value" onChange={() => setValueError(null)} />
+            <Field label="Value" error={errors.field('value')}>
+              <input ref={valueInput} className="input" type="password" autoComplete="new-password" spellCheck={false} placeholder="Paste or type the value" />
             </Field>
             <div className="secret-form-submit">
               <Button type="submit" variant="primary" icon={KeyIcon} busy={saving}>
@@ -120,7 +103,11 @@ export function SecretsSection() {
               </Button>
             </div>
           </fieldset>
-          {saveError ? <Banner tone="danger" title="The secret was not saved">{saveError}</Banner> : null}
+          {errors.form ? (
+            <Banner tone="danger" title="The secret was not saved">
+              {errors.form} The value was not kept; enter it again to retry.
+            </Banner>
+          ) : null}
           {savedName ? (
             <p className="saved-note" role="status">
               Saved “{savedName}” to the keyring.

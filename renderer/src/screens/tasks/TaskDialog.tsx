@@ -1,14 +1,16 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
-import { TASK_ASSIGNEE_MAX, TASK_STATUS_LABELS, TASK_STATUSES, TASK_TITLE_MAX, type TaskStatus } from '../../../../app/contract/tasks.ts';
+import { TASK_STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../../../../app/contract/tasks.ts';
 import { api } from '../../api.ts';
-import { Banner, Button, Dialog, errorMessage, Field, formatTime } from '../../ui/index.ts';
+import { Banner, Button, Dialog, Field, formatTime, useFormErrors } from '../../ui/index.ts';
 import type { Task } from './useTasks.ts';
+
+const TASK_FIELDS = ['title', 'description', 'status', 'assignee'];
 
 export type TaskDialogMode = { kind: 'create'; status: TaskStatus } | { kind: 'edit'; task: Task };
 
 /**
- * Creates or edits one task. Main decides what is valid; its message is
- * shown as it comes, and nothing changes on the board until it says yes.
+ * Creates or edits one task. Main decides what is valid and words each
+ * refused field; nothing changes on the board until it says yes.
  */
 export function TaskDialog({ mode, onClose }: { mode: TaskDialogMode; onClose(): void }) {
   const editing = mode.kind === 'edit' ? mode.task : null;
@@ -16,13 +18,13 @@ export function TaskDialog({ mode, onClose }: { mode: TaskDialogMode; onClose():
   const [description, setDescription] = useState(editing?.description ?? '');
   const [assignee, setAssignee] = useState(editing?.assignee ?? '');
   const [status, setStatus] = useState<TaskStatus>(editing?.status ?? (mode.kind === 'create' ? mode.status : 'todo'));
-  const [error, setError] = useState<string | null>(null);
+  const errors = useFormErrors(TASK_FIELDS);
   const [busy, setBusy] = useState(false);
 
   const save = async (event?: FormEvent) => {
     event?.preventDefault();
     setBusy(true);
-    setError(null);
+    errors.clear();
     try {
       const assigned = assignee.trim() ? assignee : null;
       if (!editing) {
@@ -33,7 +35,7 @@ export function TaskDialog({ mode, onClose }: { mode: TaskDialogMode; onClose():
       }
       onClose();
     } catch (err) {
-      setError(errorMessage(err));
+      errors.fail(err);
       setBusy(false);
     }
   };
@@ -55,21 +57,21 @@ export function TaskDialog({ mode, onClose }: { mode: TaskDialogMode; onClose():
       }
     >
       <form id="task-dialog-form" className="task-form" onSubmit={(e) => void save(e)} noValidate>
-        {error ? <Banner tone="danger">{error}</Banner> : null}
-        <Field label="Title">
-          <input className="input" value={title} maxLength={TASK_TITLE_MAX * 2} onChange={(e) => setTitle(e.target.value)} data-autofocus />
+        {errors.form ? <Banner tone="danger">{errors.form}</Banner> : null}
+        <Field label="Title" error={errors.field('title')}>
+          <input className="input" value={title} onChange={(e) => setTitle(e.target.value)} data-autofocus />
         </Field>
-        <Field label="Description" hint="Ctrl+Enter saves.">
+        <Field label="Description" hint="Ctrl+Enter saves." error={errors.field('description')}>
           <textarea className="input task-form-description" rows={5} value={description} onChange={(e) => setDescription(e.target.value)} onKeyDown={submitOnCtrlEnter} />
         </Field>
         <div className="task-form-row">
-          <Field label="Column">
+          <Field label="Column" error={errors.field('status')}>
             <select className="select" value={status} onChange={(e) => setStatus(e.target.value as TaskStatus)}>
               {TASK_STATUSES.map((s) => <option key={s} value={s}>{TASK_STATUS_LABELS[s]}</option>)}
             </select>
           </Field>
-          <Field label="Assignee" hint="Optional.">
-            <input className="input" value={assignee} maxLength={TASK_ASSIGNEE_MAX} onChange={(e) => setAssignee(e.target.value)} />
+          <Field label="Assignee" hint="Optional." error={errors.field('assignee')}>
+            <input className="input" value={assignee} onChange={(e) => setAssignee(e.target.value)} />
           </Field>
         </div>
       </form>

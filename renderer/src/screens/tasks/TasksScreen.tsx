@@ -177,7 +177,10 @@ export function TasksScreen({ params }: ScreenProps) {
             >
               <header className="task-column-header">
                 <h2>{TASK_STATUS_LABELS[status]}</h2>
-                <span className="task-column-count" aria-label={`${columns[status].length} tasks`}>{columns[status].length}</span>
+                <span className="task-column-count">
+                  {columns[status].length}
+                  <span className="visually-hidden"> tasks</span>
+                </span>
                 <IconButton icon={PlusIcon} size="sm" label={`New task in ${TASK_STATUS_LABELS[status]}`} onClick={() => setDialog({ kind: 'create', status })} />
               </header>
               <ol className="task-list">
