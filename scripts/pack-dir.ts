@@ -22,6 +22,7 @@ export interface BuilderConfig {
   electronDist?: string;
   directories: { output: string };
   publish?: unknown;
+  electronFuses?: Record<string, boolean>;
   linux: { target: string[]; maintainer?: string };
   mac: { target: string[]; entitlements?: string };
   win: { target: string[] };

@@ -34,7 +34,15 @@ test('the packaged app finds, downloads and verifies an update from its HTTPS fe
     const artefact = randomBytes(1_000_000);
     server.put('/linux/latest-linux.yml', latestYml('99.0.0', artefact));
     server.put(`/linux/${ARTEFACT}`, artefact);
-    const unpacked = await packDir({ scratch, electronDist: electronBinary.dist, configure: (config) => (config.publish = { provider: 'generic', url: server.url('/linux/') }) });
+    const unpacked = await packDir({
+      scratch,
+      electronDist: electronBinary.dist,
+      configure: (config) => {
+        config.publish = { provider: 'generic', url: server.url('/linux/') };
+        // Playwright drives Electron through its inspector, which this fuse turns off in the real package.
+        config.electronFuses = { ...config.electronFuses, enableNodeCliInspectArguments: true };
+      },
+    });
     // What the deb target writes; it makes electron-updater pick its DebUpdater.
     writeFileSync(join(unpacked, 'resources', 'package-type'), 'deb');
 
