@@ -57,6 +57,8 @@ export interface HubConfig {
 export interface RunningHub {
   url: string;
   db: HubDb;
+  /** The PostgreSQL URL when it runs on PostgreSQL, for a restart on the same database. */
+  databaseUrl: string | undefined;
   people: People;
   log: HubLog;
   redactor: Redactor;
@@ -168,6 +170,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   return {
     url: origin,
     db,
+    databaseUrl: config.databaseUrl,
     people,
     log,
     redactor,

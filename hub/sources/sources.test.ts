@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../testing/hub.ts';
 import { gitIn, link, newRepo, privateGitServer, write, writeMarketplace } from '../testing/repos.ts';
@@ -10,9 +9,10 @@ import type { SourceInfo, SourcePlugin } from './sources.ts';
 let hubs: TestHub[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await Promise.all(hubs.map((h) => h.close()));
-  for (const c of cleanups.splice(0)) await c();
+  const closing = hubs;
   hubs = [];
+  await Promise.all(closing.map((h) => h.close()));
+  for (const c of cleanups.splice(0)) await c();
 });
 const start = async (config: Parameters<typeof startTestHub>[0] = {}) => {
   const h = await startTestHub(config);
@@ -74,9 +74,7 @@ describe('Hub sources: Claude Code marketplaces in git', () => {
     expect(files).toHaveLength(1);
     expect(statSync(join(secrets, files[0]!)).mode & 0o777).toBe(0o600);
     expect(statSync(secrets).mode & 0o777).toBe(0o700);
-    const db = new Database(join(h.dataDir, 'hub.db'), { readonly: true });
-    const dump = JSON.stringify([db.prepare('SELECT * FROM sources').all(), db.prepare('SELECT * FROM audit').all()]);
-    db.close();
+    const dump = JSON.stringify([await h.hub.db.all('SELECT * FROM sources'), await h.hub.db.all('SELECT * FROM audit')]);
     expect(dump).toContain(files[0]);
     expect(dump).not.toContain(token);
     expect(readFileSync(join(h.dataDir, 'marketplaces', 'private', '.git', 'config'), 'utf8')).not.toContain(token);

@@ -40,6 +40,8 @@ export class PostgresHubDb implements HubDb {
 
   static async open(url: string, migrations: readonly HubMigration[], now: () => Date = () => new Date()): Promise<PostgresHubDb> {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server drops (a restart, a failover) is replaced by the pool; the next query reports real trouble.
+    pool.on('error', () => undefined);
     const hub = new PostgresHubDb(pool);
     try {
       await hub.transaction(async (tx) => {

@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { testCertificates } from '../../main/marketplace/testing/https-server.ts';
 import { startHub, type HubConfig, type RunningHub } from '../hub.ts';
+import { freshDatabase } from './postgres.ts';
 
 export interface TestHub {
   hub: RunningHub;
@@ -24,7 +25,9 @@ export interface TestHub {
 export async function startTestHub(config: Partial<HubConfig> = {}): Promise<TestHub> {
   const dataDir = config.dataDir ?? mkdtempSync(join(tmpdir(), 'hub-test-'));
   const lines: string[] = [];
-  const hub = await startHub({ syncAt: null, ...config, dataDir, write: (line) => lines.push(line) });
+  // HUB_TEST_POSTGRES (a server URL) runs the same suite on PostgreSQL: each Hub gets a database of its own.
+  const database = !config.databaseUrl && process.env.HUB_TEST_POSTGRES ? await freshDatabase(process.env.HUB_TEST_POSTGRES) : null;
+  const hub = await startHub({ syncAt: null, ...(database ? { databaseUrl: database.url } : {}), ...config, dataDir, write: (line) => lines.push(line) });
   if (!hub.firstAdmin) throw new Error('the test Hub was not a first start');
   const api: TestHub['api'] = async (token, method, path, body) => {
     const headers: Record<string, string> = {};
@@ -41,7 +44,7 @@ export async function startTestHub(config: Partial<HubConfig> = {}): Promise<Tes
     return { status: res.status, body: parsed as never, headers: res.headers };
   };
   const adminToken = hub.firstAdmin.token;
-  return {
+  const test: TestHub = {
     hub,
     url: hub.url,
     dataDir,
@@ -55,10 +58,13 @@ export async function startTestHub(config: Partial<HubConfig> = {}): Promise<Tes
       return { id: user.body.id, token: tok.body.token };
     },
     close: async () => {
-      await hub.close();
+      // A test may have restarted the Hub on the same folder: close the one running now.
+      await test.hub.close();
+      await database?.drop();
       if (!config.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return test;
 }
 
 /** One request over http or https (trusting `ca`), read whole. */
