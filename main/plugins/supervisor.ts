@@ -3,7 +3,6 @@ import {
   PLUGIN_LOG_LIMIT,
   type PaletteEntryValue,
   type PluginDetailValue,
-  type PluginIncidentValue,
   type PluginLogLineValue,
   type PluginState,
   type PluginSummaryValue,
@@ -11,24 +10,23 @@ import {
 import { checkSettings, isSafePluginId } from '../../app/manifest.ts';
 import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
 import type { Permission } from '../../app/permissions.ts';
-import { permissionDeniedMessage, type HostMessage, type MainMessage } from '../../app/plugin-protocol.ts';
-import type { AuditActor } from '../audit/audit.ts';
+import type { HostMessage, MainMessage } from '../../app/plugin-protocol.ts';
 import { NO_CAPABILITIES } from './api/capabilities.ts';
 import { clearRegistrations } from './api/context.ts';
 import { ApiGate } from './api/gate.ts';
-import { paletteEntries } from './api/palette.ts';
 import { API_TABLE } from './api/table.ts';
 import { PluginBus } from './bus.ts';
 import { PluginConnection, procRss, seconds, type ConnectionExit } from './connection.ts';
 import type { PluginBus as PluginBusContract, PluginProcessControl } from './control.ts';
 import { CrashTracker } from './crash-tracker.ts';
 import { checkTransition, detailOf, manifestOf, nameOf, newEntry, summaryOf, type Code, type Entry, type EntryHost, type StartResult } from './entry.ts';
+import { PluginCommands } from './commands.ts';
+import { PluginIncidents } from './incidents.ts';
+import { PluginGrants, type StatusBarItem } from './grants.ts';
 import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlugin } from './manifest.ts';
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMING, type SupervisorOptions, type SupervisorTiming } from './supervisor-options.ts';
 
 export type { SupervisorTiming } from './supervisor-options.ts';
-
-const MAX_INCIDENTS = 50;
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -51,6 +49,9 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   readonly #gate: ApiGate;
   readonly #bus = new PluginBus(() => this.#entries.values());
   readonly #entryHost: EntryHost;
+  readonly #grants: PluginGrants;
+  readonly #commands: PluginCommands;
+  readonly #incidents: PluginIncidents;
   #closed = false;
 
   constructor(options: SupervisorOptions) {
@@ -60,6 +61,35 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     this.#now = options.now ?? Date.now;
     this.#readRss = options.readRss ?? procRss;
     this.#gate = new ApiGate({ table: API_TABLE, audit: options.audit, log: options.log, now: this.#now, callsPerSecond: options.callsPerSecond ?? 1000 });
+    this.#grants = new PluginGrants({
+      registry: options.registry,
+      audit: options.audit,
+      entry: (id) => this.#require(id),
+      entries: () => this.#entries.values(),
+      start: (id) => this.start(id),
+      summary: (entry) => this.#summary(entry),
+      log: (entry, text) => this.#log(entry, 'info', 'system', text),
+      changed: (entry) => this.#changed(entry),
+    });
+    this.#commands = new PluginCommands({
+      appCommands: options.appCommands ?? [],
+      entry: (id) => this.#entries.get(id),
+      entries: () => this.#entries.values(),
+      granted: (entry, permission) => this.#grants.granted(entry, permission),
+      log: (entry, level, text) => this.#log(entry, level, 'system', text),
+      requestTimeoutMs: this.#timing.requestTimeoutMs,
+    });
+    this.#incidents = new PluginIncidents({
+      registry: options.registry,
+      audit: options.audit,
+      notifications: options.notifications,
+      memoryLimitMb: this.#memoryLimitMb,
+      crashWindowMs: this.#timing.crashWindowMs,
+      now: this.#now,
+      setState: (entry, state, reason) => this.#setState(entry, state, reason),
+      log: (entry, level, text) => this.#log(entry, level, 'system', text),
+      settleStart: (entry, result) => this.#settleStart(entry, result),
+    });
     const timing = this.#timing;
     this.#entryHost = {
       root: options.paths.root,
@@ -70,12 +100,12 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
         notifications: options.notifications,
         capabilities: options.capabilities ?? NO_CAPABILITIES,
         audit: (eventType, actor, subject, detail) => options.audit.append(eventType, actor, subject, detail),
-        grants: { grant: (id, permission, actor) => this.#setGrant(this.#require(id), permission, true, actor) },
+        grants: { grant: (id, permission, actor) => this.#grants.set(this.#require(id), permission, true, actor) },
         consents: { has: (id, kind) => options.registry.hasConsent(id, kind), remember: (id, kind) => options.registry.rememberConsent(id, kind) },
         fanOut: (name, payload, depth, from) => this.#bus.fanOut(name, payload, depth, from),
         now: this.#now,
       },
-      granted: (entry, permission) => this.#granted(entry, permission),
+      granted: (entry, permission) => this.#grants.granted(entry, permission),
       log: (entry, level, text) => this.#log(entry, level, 'system', text),
       changed: (entry) => this.#changed(entry),
       panelChanged: (entry) => options.events.emit('plugins.panel', { id: entry.id, panel: entry.panel }),
@@ -173,7 +203,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   async setEnabled(id: string, enabled: boolean): Promise<PluginSummaryValue> {
     this.list();
     const entry = this.#require(id);
-    let row = this.#o.registry.get(id);
+    const row = this.#o.registry.get(id);
     if (!row) {
       if (!enabled) return this.#summary(entry);
       if (!entry.discovered.ok) throw new AppError('conflict', `${entry.discovered.name} cannot be enabled: ${entry.discovered.errors[0]}`);
@@ -189,69 +219,22 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     return this.#summary(entry);
   }
 
-  /**
-   * A plugin placed in plugins/ by hand (or loaded unpacked) runs only after
-   * the user approved exactly the permissions its manifest asks for, in the
-   * same consent dialog an install shows.
-   */
-  async approveSideload(id: string, accepted: readonly Permission[]): Promise<PluginSummaryValue> {
+  approveSideload(id: string, accepted: readonly Permission[]): Promise<PluginSummaryValue> {
     this.list();
-    const entry = this.#require(id);
-    if (this.#o.registry.get(id)) throw new AppError('conflict', `${nameOf(entry)} is installed already; change its permissions on its page.`);
-    if (!entry.discovered.ok) throw new AppError('conflict', `${entry.discovered.name} cannot be enabled: ${entry.discovered.errors[0]}`);
-    const { manifest } = entry.discovered;
-    const asked = [...manifest.permissions].sort();
-    if (asked.join() !== [...new Set(accepted)].sort().join()) {
-      throw new AppError('conflict', `${manifest.name} asks for ${asked.join(', ') || 'no permissions'}; approve exactly those to enable it.`);
-    }
-    this.#o.registry.put({ id, name: manifest.name, version: manifest.version, sourceId: null, previousVersion: null, grants: asked as Permission[], enabled: true });
-    this.#o.audit.append('plugin_sideload_approved', 'user', id, { permissions: asked, folder: entry.discovered.folder });
-    for (const permission of asked) this.#o.audit.append('permission_granted', 'user', id, { permission });
-    await this.start(id);
-    return this.#summary(entry);
+    return this.#grants.approveSideload(id, accepted);
   }
 
-  /** Grants or revokes one permission the manifest asks for (or may ask for); it holds from the plugin's next call. */
   setPermission(id: string, permission: Permission, granted: boolean): PluginSummaryValue {
     this.list();
-    const entry = this.#require(id);
-    if (!this.#o.registry.get(id)) throw new AppError('conflict', `${nameOf(entry)} is not installed; approve it first.`);
-    const manifest = manifestOf(entry);
-    if (granted && !manifest?.permissions.includes(permission) && !manifest?.optionalPermissions.includes(permission)) {
-      throw new AppError('invalid_argument', `${nameOf(entry)} does not ask for '${permission}', so it cannot be granted.`);
-    }
-    this.#setGrant(entry, permission, granted, 'user');
-    return this.#summary(entry);
+    return this.#grants.setPermission(id, permission, granted);
   }
 
-  #setGrant(entry: Entry, permission: Permission, granted: boolean, actor: AuditActor): void {
-    const changed = granted ? this.#o.registry.grant(entry.id, permission) : this.#o.registry.revoke(entry.id, permission);
-    if (!changed) return;
-    this.#o.audit.append(granted ? 'permission_granted' : 'permission_revoked', actor, entry.id, { permission });
-    this.#log(entry, 'info', 'system', `Permission '${permission}' ${granted ? 'granted' : 'revoked'}`);
-    if (!granted && permission === 'status' && entry.status) entry.api.setStatus(null);
-    this.#changed(entry);
+  panelAction(id: string, blockId: string, actionId: string | null, values: Record<string, string | number | boolean>): Promise<{ ok: true } | { ok: false; error: string }> {
+    return this.#commands.panelAction(this.#require(id), blockId, actionId, values);
   }
 
-  /** What the user pressed on the plugin's panel, to the handler the plugin registered for that block. */
-  async panelAction(id: string, blockId: string, actionId: string | null, values: Record<string, string | number | boolean>): Promise<{ ok: true } | { ok: false; error: string }> {
-    const entry = this.#require(id);
-    if (entry.state !== 'running' || !entry.connection) return { ok: false, error: `${nameOf(entry)} is not running (${entry.state}).` };
-    try {
-      await this.#invoke(entry, { t: 'invoke', id: 0, target: 'panel', blockId, actionId, values }, this.#timing.requestTimeoutMs, true);
-      return { ok: true };
-    } catch (err) {
-      this.#log(entry, 'warn', 'system', `The panel action ${blockId}${actionId ? `/${actionId}` : ''} failed: ${errorMessage(err)}`);
-      return { ok: false, error: errorMessage(err) };
-    }
-  }
-
-  /** Every running plugin's status bar item that still holds `status`. */
-  statusItems(): { pluginId: string; pluginName: string; text: string; tooltip: string | null }[] {
-    return [...this.#entries.values()]
-      .filter((e) => e.status && e.state === 'running' && this.#granted(e, 'status'))
-      .map((e) => ({ pluginId: e.id, pluginName: nameOf(e), text: e.status!.text, tooltip: e.status!.tooltip }))
-      .sort((a, b) => a.pluginName.localeCompare(b.pluginName));
+  statusItems(): StatusBarItem[] {
+    return this.#grants.statusItems();
   }
 
   /** Stops and starts the same code again (no disk read). */
@@ -327,29 +310,11 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   }
 
   palette(): PaletteEntryValue[] {
-    return paletteEntries(this.#o.appCommands ?? [], [...this.#entries.values()].map((e) => e.api));
+    return this.#commands.palette();
   }
 
-  async runCommand(commandId: string, argument: string | undefined): Promise<void> {
-    const app = this.#o.appCommands?.find((c) => c.id === commandId);
-    if (app) {
-      await app.run(argument ?? '');
-      return;
-    }
-    const split = commandId.lastIndexOf('::');
-    const entry = split > 0 ? this.#entries.get(commandId.slice(0, split)) : undefined;
-    const key = Number(commandId.slice(split + 2));
-    const command = entry?.registered.commands.get(key);
-    if (!entry || !command) throw new AppError('not_found', 'That command no longer exists. Its plugin may have been stopped or changed.');
-    if (entry.state !== 'running') throw new AppError('conflict', `${nameOf(entry)} is not running (${entry.state}), so its commands cannot run.`);
-    if (!this.#granted(entry, 'palette')) throw new AppError('permission_denied', permissionDeniedMessage('palette', entry.id));
-    this.#log(entry, 'info', 'system', `Running command "${command.label}"`);
-    try {
-      await this.#invoke(entry, { t: 'invoke', id: 0, target: 'command', key, argument: argument ?? null }, this.#timing.requestTimeoutMs, true);
-    } catch (err) {
-      this.#log(entry, 'error', 'system', `Command "${command.label}" failed: ${errorMessage(err)}`);
-      throw new AppError('internal', `"${command.label}" (${nameOf(entry)}) failed: ${errorMessage(err)}`);
-    }
+  runCommand(commandId: string, argument: string | undefined): Promise<void> {
+    return this.#commands.run(commandId, argument);
   }
 
   // ---- Bus (agent sessions) ----
@@ -391,12 +356,12 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
           call: (message) => current() && void this.#onCall(entry, message.id, message.method, message.args),
           violation: (reason) => current() && this.#gate.violation(entry.api, reason),
           output: (line) => current() && this.#log(entry, 'warn', 'system', line),
-          killing: (reason) => current() && this.#killing(entry, reason),
+          killing: (reason) => current() && this.#incidents.killing(entry, reason),
           exit: (exit) => current() && this.#onExit(entry, exit),
         },
       });
     } catch (err) {
-      this.#startFailed(entry, `its process could not be started: ${errorMessage(err)}`);
+      this.#incidents.startFailed(entry, `its process could not be started: ${errorMessage(err)}`);
       return result;
     }
     entry.connection = connection;
@@ -412,12 +377,6 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     this.#settleStart(entry, { ok: true });
   }
 
-  #killing(entry: Entry, reason: string): void {
-    this.#o.audit.append('plugin_killed', 'app', entry.id, { reason });
-    this.#incident(entry, 'killed', reason);
-    this.#log(entry, 'error', 'system', `Killed: ${reason}`);
-  }
-
   #onExit(entry: Entry, exit: ConnectionExit): void {
     entry.connection = null;
     // Its status item spoke for the process that just ended.
@@ -430,27 +389,16 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     }
     for (const w of waiters) w();
     if (exit.loadError) {
-      this.#startFailed(entry, `its script threw while loading: ${exit.loadError}`);
+      this.#incidents.startFailed(entry, `its script threw while loading: ${exit.loadError}`);
       return;
     }
-    const memoryReason = `ran out of memory (more than its ${this.#memoryLimitMb} MB limit)`;
-    const reason =
-      exit.killReason ??
-      (exit.outOfMemory ? memoryReason : exit.signal ? `its process was ended by ${exit.signal}` : `its process exited with code ${exit.code}`);
-    if (!exit.killReason) {
-      if (exit.outOfMemory) this.#o.audit.append('plugin_killed', 'app', entry.id, { reason });
-      else this.#o.audit.append('plugin_crashed', 'app', entry.id, { reason, code: exit.code, signal: exit.signal });
-      this.#incident(entry, exit.outOfMemory ? 'killed' : 'crashed', reason);
-      this.#log(entry, 'error', 'system', `${exit.outOfMemory ? 'Killed' : 'Crashed'}: ${reason}`);
-    }
-    this.#setState(entry, 'crashed', reason);
-    this.#settleStart(entry, { ok: false, reason });
+    const reason = this.#incidents.ended(entry, exit);
     // A reload's trial run rolls back instead of restarting.
     if (entry.trial || this.#closed) return;
 
     const verdict = entry.crashes.record();
     if (verdict.action === 'disable') {
-      this.#disableAfterCrashes(entry, verdict.crashes, reason);
+      this.#incidents.disabledAfterCrashes(entry, verdict.crashes, reason);
       return;
     }
     const delay = verdict.delayMs;
@@ -463,43 +411,12 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     }, delay);
   }
 
-  #disableAfterCrashes(entry: Entry, crashes: number, reason: string): void {
-    const name = nameOf(entry);
-    const minutes = Math.round(this.#timing.crashWindowMs / 60_000);
-    const why = `Disabled after crashing ${crashes} times within ${minutes} minute${minutes === 1 ? '' : 's'} (last: ${reason})`;
-    this.#o.registry.setEnabled(entry.id, false);
-    this.#o.audit.append('plugin_disabled', 'app', entry.id, { reason: why });
-    this.#incident(entry, 'disabled', why);
-    this.#log(entry, 'error', 'system', why);
-    this.#setState(entry, 'disabled', why);
-    this.#o.notifications.notify({
-      type: 'error',
-      title: `${name} was disabled`,
-      message: `It crashed ${crashes} times within ${minutes} minute${minutes === 1 ? '' : 's'} (last: ${reason}). Enable it again on its page once it is fixed.`,
-      source: `plugin:${entry.id}`,
-    });
-  }
-
-  #startFailed(entry: Entry, reason: string): void {
-    entry.failedStart = true;
-    this.#o.audit.append('plugin_start_failed', 'app', entry.id, { reason });
-    this.#incident(entry, 'start_failed', reason);
-    this.#log(entry, 'error', 'system', `Did not start: ${reason}`);
-    this.#setState(entry, 'error', `Did not start: ${reason}`);
-    this.#settleStart(entry, { ok: false, reason });
-  }
-
   #settleStart(entry: Entry, result: StartResult): void {
     for (const resolve of entry.readyWaiters.splice(0)) resolve(result);
   }
 
   #send(entry: Entry, message: MainMessage): void {
     entry.connection?.send(message);
-  }
-
-  #invoke(entry: Entry, message: Extract<MainMessage, { t: 'invoke' }>, timeoutMs: number, killOnTimeout: boolean): Promise<unknown> {
-    if (!entry.connection) return Promise.reject(new Error(`${nameOf(entry)} is not running`));
-    return entry.connection.invoke(message, timeoutMs, killOnTimeout);
   }
 
   // ---- Requests from a plugin process ----
@@ -519,17 +436,6 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     }
     if (!entry) throw new AppError('not_found', `No plugin "${id.slice(0, 80)}" is installed.`);
     return entry;
-  }
-
-  /**
-   * Whether the registry grants `permission` to the plugin. Read from the
-   * registry on every check, through a copy refreshed whenever the registry
-   * has been written since, so a revoked grant holds from the next call.
-   */
-  #granted(entry: Entry, permission: Permission): boolean {
-    const revision = this.#o.registry.revision;
-    if (entry.grants.revision !== revision) entry.grants = { revision, set: new Set(this.#o.registry.grants(entry.id)) };
-    return entry.grants.set.has(permission);
   }
 
   #require(id: string): Entry {
@@ -575,11 +481,6 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
 
   #changed(entry: Entry): void {
     this.#o.events.emit('plugins.changed', { id: entry.id, plugin: this.#summary(entry) });
-  }
-
-  #incident(entry: Entry, kind: PluginIncidentValue['kind'], reason: string): void {
-    entry.incidents.push({ at: new Date(this.#now()).toISOString(), kind, reason });
-    if (entry.incidents.length > MAX_INCIDENTS) entry.incidents.shift();
   }
 
   #log(entry: Entry, level: PluginLogLineValue['level'], source: PluginLogLineValue['source'], text: string): void {
