@@ -79,6 +79,7 @@ export class PluginConnection {
   readonly #o: ConnectionOptions;
   readonly #proc: PluginProcess;
   readonly #pending = new Map<number, Pending>();
+  #waitingOnUser = 0;
   #nextId = 1;
   #readyTimer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -126,14 +127,29 @@ export class PluginConnection {
     if (this.#disposed) return Promise.reject(new Error('the plugin process stopped'));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const expire = () => {
+        // A handler waiting for the user's answer to a question main asked for it is not stuck.
+        if (this.#waitingOnUser > 0 && message.t === 'invoke') {
+          this.#pending.set(id, { resolve, reject, timer: setTimeout(expire, timeoutMs) });
+          return;
+        }
         this.#pending.delete(id);
         if (killOnTimeout) this.kill(`did not answer within ${seconds(timeoutMs)} (unresponsive; it may be stuck in a loop)`);
         reject(new Error(`timed out after ${seconds(timeoutMs)}`));
-      }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      };
+      this.#pending.set(id, { resolve, reject, timer: setTimeout(expire, timeoutMs) });
       this.#proc.send({ ...message, id });
     });
+  }
+
+  /** While `answer` is pending (a question put to the user), the deadlines of commands and panel actions wait. */
+  async waitOnUser<T>(answer: Promise<T>): Promise<T> {
+    this.#waitingOnUser += 1;
+    try {
+      return await answer;
+    } finally {
+      this.#waitingOnUser -= 1;
+    }
   }
 
   /**

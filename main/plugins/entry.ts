@@ -104,6 +104,10 @@ export function newEntry(id: string, host: EntryHost): Entry {
       entry.status = status;
       host.statusChanged(entry);
     },
+    askUser: (request) => {
+      const answer = host.services.capabilities.consent(request);
+      return entry.connection ? entry.connection.waitOnUser(answer) : answer;
+    },
   };
   const entry: Entry = {
     id,

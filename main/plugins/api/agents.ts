@@ -14,7 +14,7 @@ export const agentsApi = {
     const project = capabilities.projects.get(projectId);
     if (!project) throw new AppError('not_found', `There is no project ${projectId.slice(0, 100)}`);
     if (!consents.has(ctx.pluginId, FIRST_RUN)) {
-      const allowed = await capabilities.consent({ kind: 'agent_run', pluginId: ctx.pluginId, pluginName: ctx.name(), projectName: project.name, prompt: prompt.slice(0, 2000) });
+      const allowed = await ctx.askUser({ kind: 'agent_run', pluginId: ctx.pluginId, pluginName: ctx.name(), projectName: project.name, prompt: prompt.slice(0, 2000) });
       ctx.services.audit(allowed ? 'agent_run_confirmed' : 'agent_run_refused', 'user', ctx.pluginId, { project: project.name });
       if (!allowed) throw new AppError('permission_denied', `The user did not allow ${ctx.name()} to run an agent`);
       consents.remember(ctx.pluginId, FIRST_RUN);

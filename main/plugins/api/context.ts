@@ -8,6 +8,7 @@ import type { TaskService } from '../../tasks/tasks.ts';
 import type { AuditActor } from '../../audit/audit.ts';
 import type { PluginStore } from '../store.ts';
 import type { PluginCapabilities } from './capabilities.ts';
+import type { ConsentRequest } from './consent.ts';
 
 export type TaskBackend = Pick<TaskService, 'list' | 'create' | 'updateStatus'>;
 
@@ -89,6 +90,8 @@ export interface ApiContext {
   changed(): void;
   setPanel(panel: Panel | null): void;
   setStatus(status: StatusItem | null): void;
+  /** Puts a question to the user; while it is open, the plugin's command or panel action does not time out. */
+  askUser(request: ConsentRequest): Promise<boolean>;
 }
 
 /** A capability module's handler for one method; the gate has checked the call before it runs. */

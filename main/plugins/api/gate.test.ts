@@ -36,6 +36,7 @@ function setup(options: { grants?: Permission[]; callsPerSecond?: number; handle
     changed: () => undefined,
     setPanel: () => undefined,
     setStatus: () => undefined,
+    askUser: async () => false,
   };
   const gate = new ApiGate({
     table,

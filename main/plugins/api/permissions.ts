@@ -14,7 +14,7 @@ export const permissionsApi = {
     if (!manifest?.optionalPermissions.includes(name) && !manifest?.permissions.includes(name)) {
       throw new AppError('permission_denied', `${ctx.name()} cannot ask for '${name}': its manifest does not list it in optionalPermissions`);
     }
-    const allowed = await ctx.services.capabilities.consent({ kind: 'permission', pluginId: ctx.pluginId, pluginName: ctx.name(), permission: name, reason });
+    const allowed = await ctx.askUser({ kind: 'permission', pluginId: ctx.pluginId, pluginName: ctx.name(), permission: name, reason });
     if (!allowed) {
       ctx.services.audit('permission_request_refused', 'user', name, { plugin: ctx.pluginId, reason });
       throw new AppError('permission_denied', `The user did not grant '${PERMISSION_TEXT[name].title}' (${name}) to ${ctx.name()}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Permission } from '../../../app/permissions.ts';
 import type { AuditRow } from '../../audit/audit.ts';
-import { startServices, type AppServices, type Core } from '../../services.ts';
+import { startServices, type AppServices, type Core, type ServiceOptions } from '../../services.ts';
 import { RecordingNotifier } from '../../test-support/core.ts';
 import type { PluginLauncher } from '../launcher.ts';
 import type { SupervisorTiming } from '../supervisor-options.ts';
@@ -47,7 +47,9 @@ export interface PluginTest {
   close(): Promise<void>;
 }
 
-export function startPluginTest(options: { timing?: Partial<SupervisorTiming>; launcher?: PluginLauncher } = {}): PluginTest {
+export function startPluginTest(
+  options: { timing?: Partial<SupervisorTiming>; launcher?: PluginLauncher; services?: Pick<ServiceOptions, 'saveDialog' | 'resolveHost' | 'extraCa'> } = {},
+): PluginTest {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-plugins-'));
   const native = new RecordingNotifier();
   const services = startServices({
@@ -56,6 +58,7 @@ export function startPluginTest(options: { timing?: Partial<SupervisorTiming>; l
     native,
     pluginTiming: { ...FAST_TIMING, ...options.timing },
     ...(options.launcher ? { pluginLauncher: options.launcher } : {}),
+    ...options.services,
   });
   const core = services.core();
   const write: PluginTest['write'] = (spec) => {
@@ -117,7 +120,13 @@ export type ProbeResult = { ok: true; value: unknown } | { ok: false; error: str
  * Runs `body` (the inside of an async function) as a plugin and returns what
  * it reported: its return value, or the message of what it threw.
  */
-export async function probe(t: PluginTest, id: string, body: string, grants: Permission[] = [], options: { keepRunning?: boolean } = {}): Promise<ProbeResult> {
+export async function probe(
+  t: PluginTest,
+  id: string,
+  body: string,
+  grants: Permission[] = [],
+  options: { keepRunning?: boolean; manifest?: Record<string, unknown> } = {},
+): Promise<ProbeResult> {
   const source = `(async () => {
   try {
     const value = await (async () => { ${body}\n })();
@@ -126,7 +135,7 @@ export async function probe(t: PluginTest, id: string, body: string, grants: Per
     console.log('PROBE ' + JSON.stringify({ ok: false, error: String((e && e.message) || e) }));
   }
 })();`;
-  await t.install({ id, source, permissions: grants });
+  await t.install({ id, source, permissions: grants, ...(options.manifest ? { manifest: options.manifest } : {}) });
   const line = await eventually(
     () => t.core.supervisor.logs(id).find((l) => l.text.startsWith('PROBE ') || l.text.startsWith('Did not start: ')),
     `probe ${id} to report`,
