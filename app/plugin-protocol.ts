@@ -90,6 +90,18 @@ export const API_METHODS = {
       { additionalProperties: false },
     ),
   },
+  /**
+   * A host the user names (a webhook, a SIEM collector), which the manifest
+   * cannot list in advance: main asks the user once whether the plugin may
+   * send data there, and remembers the answer for that exact host.
+   */
+  'net.allowHost': {
+    permission: null,
+    args: Type.Object(
+      { host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:\\[\\]-]+$' }), reason: Type.String({ minLength: 1, maxLength: 300 }) },
+      { additionalProperties: false },
+    ),
+  },
   'files.save': {
     permission: 'files',
     args: Type.Object(
@@ -127,7 +139,8 @@ export const API_METHODS = {
       {
         types: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 })),
         actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-        since: Type.Optional(Type.String({ format: 'date-time' })),
+        /** An ISO 8601 time; main refuses one it cannot read. */
+        since: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
         afterId: Type.Optional(Type.Integer({ minimum: 0 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
       },

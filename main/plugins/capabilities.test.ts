@@ -156,9 +156,17 @@ describe('agor.git, agor.sessions and agor.audit from a plugin process', () => {
       const one = await agor.sessions.get('stored-1');
       const page = await agor.sessions.messages('stored-1', { afterSeq: 0, limit: 10 });
       const rows = await agor.audit.query({ types: ['marker_for_plugins'], afterId: ${mark.id} });
-      return { titles: list.map((s) => s.title), messages: one.messageCount, page: page.map((m) => m.content), rows: rows.map((r) => r.subject) };`;
+      let badSince;
+      try { await agor.audit.query({ since: 'yesterday' }); } catch (e) { badSince = e.message; }
+      return { titles: list.map((s) => s.title), messages: one.messageCount, page: page.map((m) => m.content), rows: rows.map((r) => r.subject), badSince };`;
     const result = value(await probe(t, 'reader', body, ['sessions', 'audit']));
-    expect(result).toEqual({ titles: ['Fix the login bug'], messages: 2, page: ['Done: the token check was inverted.'], rows: ['after'] });
+    expect(result).toEqual({
+      titles: ['Fix the login bug'],
+      messages: 2,
+      page: ['Done: the token check was inverted.'],
+      rows: ['after'],
+      badSince: '"since" must be a date and time such as 2026-12-01T09:00:00Z, not "yesterday"',
+    });
   });
 });
 
