@@ -11,6 +11,7 @@ import { broadcastEvents, createSenderCheck, registerIpc } from './electron/ipc.
 import { createAppUrlCheck, denyAllPermissions, guardWebContents, plainHttpQuestion } from './electron/navigation.ts';
 import { closeServicesBeforeQuit } from './electron/lifecycle.ts';
 import { electronNetFetch } from './electron/net.ts';
+import { chromiumResolveHost } from './electron/resolve-host.ts';
 import { electronNotifier } from './electron/notifications.ts';
 import { utilityProcessLauncher } from './electron/plugin-launcher.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, applyDevContentSecurityPolicy, createAppProtocolHandler } from './electron/protocol.ts';
@@ -65,6 +66,7 @@ function start(): void {
       native: electronNotifier(Notification, () => focusWindow(mainWindow)),
       mirrorLog: !app.isPackaged,
       httpFetch: electronNetFetch((options) => net.request(options)),
+      resolveHost: chromiumResolveHost((host) => session.defaultSession.resolveHost(host)),
       openExternal: (url) => shell.openExternal(url),
       pluginLauncher: utilityProcessLauncher(utilityProcess, PLUGIN_HOST),
       searchWorkerEntry: SEARCH_INDEX_WORKER,
