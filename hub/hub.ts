@@ -19,6 +19,8 @@ import { loadHubKey, type HubKey } from './feeds/signing.ts';
 import { MarketplaceCache } from './feeds/marketplace.ts';
 import { marketplaceRoutes } from './routes/marketplace.ts';
 import { usageRoutes } from './routes/usage.ts';
+import { adminUiRoutes } from './routes/admin-ui.ts';
+import { resolve } from 'node:path';
 import { TeamUsage } from './usage/usage.ts';
 import { join } from 'node:path';
 import { DEFAULT_REPO_LIMITS, type RepoLimits } from './sources/claude.ts';
@@ -49,6 +51,8 @@ export interface HubConfig {
   marketplaceName?: string;
   /** Re-served marketplaces nobody used for this long are removed from the cache (default: a day). */
   cacheKeepMs?: number;
+  /** The built admin UI (default: out/hub-ui in the repository). */
+  uiDir?: string;
   /** Where log lines go (already redacted). */
   write?: (line: string) => void;
   now?: () => Date;
@@ -130,6 +134,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   });
   marketplaceRoutes(router, grants, cache, cacheDir, marketplaceName, () => origin);
   usageRoutes(router, new TeamUsage(db, now));
+  adminUiRoutes(router, resolve(config.uiDir ?? join(import.meta.dirname, '..', 'out', 'hub-ui')));
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     void serve(parts, limiter, schedulerSecret, req, res).catch((err: unknown) => {

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test as base, type Page } from '@playwright/test';
+import { startWorld, type TestWorld } from '../../hub/testing/world.ts';
+import { SCREENSHOTS } from '../fixtures/harness.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The Hub's admin UI in Chromium, built for this run and served by a real Hub on HTTPS (test CA). */
+const test = base.extend<{ world: TestWorld }>({
+  world: async ({}, use) => {
+    const uiDir = mkdtempSync(join(tmpdir(), 'hub-ui-'));
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'hub/ui/vite.config.ts', '--outDir', uiDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT });
+    const world = await startWorld({ uiDir });
+    await use(world);
+    await world.close();
+  },
+});
+test.use({ ignoreHTTPSErrors: true });
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+    await page.screenshot({ path: join(SCREENSHOTS, `hub-admin-${name}-${theme}.png`), fullPage: true });
+  }
+  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+}
+
+test('an admin manages sources, people, tokens and grants, and reads usage and the audit', async ({ page, world }) => {
+  test.setTimeout(90_000);
+  const hub = world.hub;
+  const alice = await hub.person('alice', ['dev']);
+  await hub.api(alice.token, 'POST', '/api/usage', {
+    sessions: [
+      { sessionId: 's1', agent: 'claude-code', project: 'switchboard', model: 'claude-sonnet-4-5', startedAt: '2026-11-30T09:00:00Z', durationMs: 600_000, inputTokens: 120_000, outputTokens: 30_000, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 3.2, status: 'completed' },
+      { sessionId: 's2', agent: 'codex', project: 'hub', model: 'gpt-5-codex', startedAt: '2026-12-01T10:00:00Z', durationMs: 300_000, inputTokens: 40_000, outputTokens: 9_000, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.9, status: 'completed' },
+    ],
+  });
+  await hub.api(hub.adminToken, 'POST', '/api/usage', {
+    sessions: [{ sessionId: 'a1', agent: 'claude-code', project: 'hub', model: 'claude-opus-4-1', startedAt: '2026-12-01T11:00:00Z', durationMs: 900_000, inputTokens: 200_000, outputTokens: 60_000, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 7.5, status: 'completed' }],
+  });
+
+  await page.goto(`${hub.url}/admin/`);
+  await page.getByLabel('Admin token').fill(alice.token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('This token belongs to someone outside the admin group.');
+  await shot(page, 'signin');
+  await page.getByLabel('Admin token').fill(hub.adminToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  const sources = page.getByRole('list', { name: 'Sources' });
+  await expect(sources.getByRole('listitem', { name: 'Team Tools' })).toContainText('2 plugins');
+  await page.getByLabel('Name').fill('Broken repo');
+  await page.getByLabel('Address').fill('file:///nowhere/repo.git');
+  await page.getByRole('button', { name: 'Add source' }).click();
+  const broken = sources.getByRole('listitem', { name: 'Broken repo' });
+  await broken.getByRole('button', { name: 'Sync now' }).click();
+  await expect(broken.getByRole('alert')).toContainText('git clone failed');
+  await shot(page, 'sources');
+
+  await page.getByRole('button', { name: 'People' }).click();
+  await page.getByLabel('New user name').fill('erin');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  const erin = page.getByRole('list', { name: 'Users' }).getByRole('listitem', { name: 'erin' });
+  await erin.getByLabel('Add erin to a group').selectOption('ops');
+  await expect(erin.getByText('ops', { exact: true })).toBeVisible();
+  await erin.getByRole('button', { name: 'New token' }).click();
+  const created = page.getByRole('status').filter({ hasText: 'shown only now' });
+  const token = (await created.locator('code').textContent())!;
+  expect(token).toMatch(/^sbh_/);
+  expect((await hub.api(token, 'GET', '/api/me')).status).toBe(200);
+  await shot(page, 'people');
+  await created.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('button', { name: 'Revoke personal access token of erin' }).click();
+  await expect(page.getByRole('table', { name: 'Tokens' }).getByText(/revoked/)).toBeVisible();
+  expect((await hub.api(token, 'GET', '/api/me')).status).toBe(401);
+
+  await page.getByRole('button', { name: 'Grants' }).click();
+  const box = page.getByLabel('team-tools/deploy for dev');
+  await box.click();
+  await expect(box).toBeChecked();
+  await page.getByLabel('upstream/quick-notes for admin').click();
+  await expect(page.getByLabel('upstream/quick-notes for admin')).toBeChecked();
+  const grants = (await hub.api<{ ref: string; groupName: string }[]>(hub.adminToken, 'GET', '/api/admin/grants')).body;
+  expect(grants).toEqual([
+    expect.objectContaining({ ref: 'team-tools/deploy', groupName: 'dev' }),
+    expect.objectContaining({ ref: 'upstream/quick-notes', groupName: 'admin' }),
+  ]);
+  await shot(page, 'grants');
+
+  await page.getByRole('button', { name: 'Usage' }).click();
+  const chart = page.getByRole('list', { name: 'Cost chart' });
+  await expect(chart.getByRole('listitem')).toHaveCount(2);
+  await expect(chart.getByRole('listitem').first()).toHaveAccessibleName(/^admin: \$7\.50$/);
+  await shot(page, 'usage');
+  await page.getByRole('button', { name: 'model' }).click();
+  await expect(chart.getByRole('listitem')).toHaveCount(3);
+
+  await page.getByRole('button', { name: 'Audit' }).click();
+  const audit = page.getByRole('table', { name: 'Audit' });
+  await expect(audit.getByText('grant added').first()).toBeVisible();
+  await expect(audit.getByText('token revoked')).toBeVisible();
+  await shot(page, 'audit');
+  expect(await page.content()).not.toContain(alice.token);
+});

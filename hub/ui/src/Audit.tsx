@@ -1,0 +1,33 @@
+import { api, when, type AuditRow } from './api.ts';
+import { Banner, Panel, useLoad } from './ui.tsx';
+
+export function Audit() {
+  const { data, error } = useLoad(() => api<AuditRow[]>('GET', '/api/admin/audit'));
+  return (
+    <Panel title="Admin audit">
+      {error ? <Banner tone="danger">{error}</Banner> : null}
+      <table className="table" aria-label="Audit">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>What</th>
+            <th>Target</th>
+            <th>Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(data ?? []).map((a) => (
+            <tr key={a.id}>
+              <td>{when(a.at)}</td>
+              <td>{a.actor}</td>
+              <td>{a.action.replace(/_/g, ' ')}</td>
+              <td className="mono">{a.target}</td>
+              <td className="mono muted">{JSON.stringify(a.detail)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Panel>
+  );
+}
