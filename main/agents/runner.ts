@@ -337,6 +337,10 @@ export class AgentRunner {
       this.#d.log.warn(`agents: could not read a line of the ${provider} stream`, err);
       return undefined;
     }
+    if (normalized.unknownType) {
+      // Kept raw like a transcript's unknown records, so nothing the agent streamed is lost.
+      this.#d.store.keepUnknown(`run:${state.sessionId}:${state.attempt}:${line}`, `run:${state.sessionId}`, state.sessionId, normalized.unknownType, text);
+    }
     const messages = await this.#postFlight(normalized.messages);
     this.#d.pipeline.write((w) => {
       if (normalized.facts) w.session(normalized.facts, 'run');

@@ -363,6 +363,7 @@ export class SessionStore {
 
   readonly #statements = new Map<string, Statement>();
   #insertFull: Statement | undefined;
+  #upsertFull: Statement | undefined;
 
   /** Prepared once, reused: preparing is far dearer than running. */
   #q(sql: string): Statement {
@@ -627,23 +628,47 @@ export class SessionStore {
       inserted.push({ ...message, projectId, index, seq });
     });
     for (const total of totals.values()) this.#sessionAggregate.run(total);
-    if (calls.size) {
-      const upsert = this.#q(
+    if (calls.size) this.#upsertCalls([...calls.values()]);
+    return inserted;
+  }
+
+  /**
+   * Counts API calls, INSERT_ROWS to a statement: a call already counted keeps the larger of each
+   * figure. A call without a model of its own (Codex's token counts) is the session's model's.
+   */
+  #upsertCalls(calls: readonly { session: string; key: string; model: string | null; timestamp: string; tokens: CallTokens }[]): void {
+    const sessionModels = new Map<string, string | null>();
+    const modelOf = (session: string) => {
+      let model = sessionModels.get(session);
+      if (model === undefined) {
+        model = (this.#q('SELECT model FROM sessions WHERE id = ?').pluck().get(session) as string | null | undefined) ?? null;
+        sessionModels.set(session, model);
+      }
+      return model;
+    };
+    for (let start = 0; start < calls.length; start += INSERT_ROWS) {
+      const chunk = calls.slice(start, start + INSERT_ROWS);
+      const params: unknown[] = [];
+      for (const c of chunk) {
+        const t = c.tokens;
+        params.push(c.session, c.key, c.model ?? modelOf(c.session), c.timestamp, t.input, t.output, t.cacheRead, t.cacheWrite5m, t.cacheWrite1h);
+      }
+      this.#upsertStatement(chunk.length).run(params);
+    }
+    for (const id of new Set(calls.map((c) => c.session))) this.#recountTokens(id);
+  }
+
+  #upsertStatement(rows: number): Statement {
+    const build = () =>
+      this.#q(
         `INSERT INTO usage_calls (session_id, key, model, timestamp, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens)
-         VALUES (?, ?, coalesce(?, (SELECT model FROM sessions WHERE id = ?)), ?, ?, ?, ?, ?, ?)
+         VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
          ON CONFLICT(session_id, key) DO UPDATE SET input_tokens = max(input_tokens, excluded.input_tokens), output_tokens = max(output_tokens, excluded.output_tokens),
            cache_read_tokens = max(cache_read_tokens, excluded.cache_read_tokens), cache_write_5m_tokens = max(cache_write_5m_tokens, excluded.cache_write_5m_tokens),
            cache_write_1h_tokens = max(cache_write_1h_tokens, excluded.cache_write_1h_tokens), model = coalesce(model, excluded.model)`,
       );
-      const sessions = new Set<string>();
-      for (const c of calls.values()) {
-        const t = c.tokens;
-        upsert.run(c.session, c.key, c.model, c.session, c.timestamp, t.input, t.output, t.cacheRead, t.cacheWrite5m, t.cacheWrite1h);
-        sessions.add(c.session);
-      }
-      for (const id of sessions) this.#recountTokens(id);
-    }
-    return inserted;
+    if (rows === INSERT_ROWS) return (this.#upsertFull ??= build());
+    return build();
   }
 
   /**
@@ -818,8 +843,12 @@ export class SessionStore {
     this.#q('DELETE FROM import_files WHERE path = ?').run(path);
   }
 
+  /** Transcript files read, and the lines they and the runs' streams held that were malformed or of an unknown type. */
   importTotals(): { files: number; malformed: number; unknown: number } {
-    const r = this.#q('SELECT count(*) AS files, coalesce(sum(malformed_count), 0) AS malformed, coalesce(sum(unknown_count), 0) AS unknown FROM import_files').get() as {
+    const r = this.#q(
+      `SELECT count(*) AS files, coalesce(sum(malformed_count), 0) AS malformed,
+         coalesce(sum(unknown_count), 0) + (SELECT count(*) FROM unknown_records WHERE source_path LIKE 'run:%') AS unknown FROM import_files`,
+    ).get() as {
       files: number;
       malformed: number;
       unknown: number;

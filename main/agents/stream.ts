@@ -1,6 +1,6 @@
 import { CLAUDE, contentMessages, describeToolCall, SYNTHETIC_MODEL } from './claude.ts';
 import { CODEX, codexTokens, codexUsage } from './codex.ts';
-import type { NewMessage, NormalizedRecord, ReportedUsage, SessionFacts } from './types.ts';
+import { anthropicTokens, type NewMessage, type NormalizedRecord, type ReportedUsage, type SessionFacts } from './types.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -16,6 +16,8 @@ export interface StreamState {
   apiRetries: number;
   /** The last error Codex reported, so `turn.failed` with the same text is not shown again. */
   lastError?: string;
+  /** The model Claude Code said it runs (system/init), for a result that gives its usage without `modelUsage`. */
+  model?: string;
 }
 
 export type StreamNormalizer = (record: unknown, raw: string, line: number, state: StreamState, now: string) => NormalizedRecord;
@@ -41,9 +43,13 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
         const text = str(record.error) ?? str(record.message) ?? str(record.content) ?? 'The API returned an error';
         return { facts, messages: [{ ...base, id: `${prefix(state, line)}:0`, type: 'error', role: 'system', content: text, error: text }] };
       }
-      if (record.subtype !== 'init') return { facts, messages: [] };
+      // Other subtypes (task_started, hook events, …) are kept raw and counted, as in transcripts.
+      if (record.subtype !== 'init') return { facts, messages: [], unknownType: `system/${str(record.subtype) ?? '(no subtype)'}` };
       const model = str(record.model);
-      if (model) facts.model = model;
+      if (model) {
+        facts.model = model;
+        state.model = model;
+      }
       const external = str(record.session_id);
       if (external) facts.externalId = external;
       return { facts, messages: [{ ...base, id: `${prefix(state, line)}:0`, type: 'status', role: 'system', content: `Claude Code started${model ? ` (${model})` : ''}` }] };
@@ -71,7 +77,12 @@ export const normalizeClaudeStream: StreamNormalizer = (record, raw, line, state
         const turns = typeof record.num_turns === 'number' ? ` · ${record.num_turns} ${record.num_turns === 1 ? 'turn' : 'turns'}` : '';
         messages.push({ ...base, id: `${prefix(state, line)}:1`, type: 'cost', role: 'system', content: `Cost $${cost.toFixed(4)}${turns}`, cost_usd: cost });
       }
-      const models = reportedModels(record.modelUsage);
+      // Versions without `modelUsage` give the run's `usage` alone: it is the init model's.
+      const models = isObject(record.modelUsage)
+        ? reportedModels(record.modelUsage)
+        : isObject(record.usage) && state.model
+          ? [{ model: state.model, tokens: anthropicTokens(record.usage), costUsd: cost ?? null }]
+          : [];
       const denied = Array.isArray(record.permission_denials) ? record.permission_denials.filter(isObject).map((d) => ({ tool: str(d.tool_name) ?? 'tool', input: d.tool_input ?? {} })) : [];
       if (denied.length) {
         const names = [...new Set(denied.map((d) => d.tool))].join(', ');
