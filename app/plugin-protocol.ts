@@ -90,6 +90,18 @@ export const API_METHODS = {
       { additionalProperties: false },
     ),
   },
+  /**
+   * A host the user names (a webhook, a SIEM collector), which the manifest
+   * cannot list in advance: main asks the user once whether the plugin may
+   * send data there, and remembers the answer for that exact host.
+   */
+  'net.allowHost': {
+    permission: null,
+    args: Type.Object(
+      { host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:\\[\\]-]+$' }), reason: Type.String({ minLength: 1, maxLength: 300 }) },
+      { additionalProperties: false },
+    ),
+  },
   'files.save': {
     permission: 'files',
     args: Type.Object(

@@ -342,6 +342,7 @@ export class PluginHostRuntime {
         const { method, headers, body, timeoutMs } = options(init);
         return this.#call('net.fetch', { url, ...defined({ method, headers, body, timeoutMs }) });
       },
+      allowHost: (host: unknown, reason: unknown) => this.#call('net.allowHost', { host, reason }),
     };
     const files = {
       save: (request: unknown) => {
