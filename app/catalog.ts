@@ -31,6 +31,12 @@ export const CatalogV1Entry = Type.Object(
     checksum: Sha256Hex,
     size: Type.Integer({ minimum: 1, description: 'Archive size in bytes; a longer download is refused' }),
     permissions: Type.Array(Type.Union(PERMISSIONS.map((p) => Type.Literal(p))), { uniqueItems: true }),
+    network: Type.Optional(
+      Type.Object(
+        { hosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 20, uniqueItems: true, description: 'The hosts its network permission reaches, as its plugin.json lists them' }) },
+        { additionalProperties: false },
+      ),
+    ),
     minVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Lowest Switchboard version it runs on' })),
     tags: Type.Optional(Tags),
     license: Type.Optional(Type.String({ maxLength: 120 })),
@@ -116,6 +122,8 @@ export const CatalogEntry = Type.Object({
   tier: Tier,
   tags: Type.Array(Type.String()),
   permissions: Type.Array(Type.Union(PERMISSIONS.map((p) => Type.Literal(p)))),
+  /** Where its `network` permission sends data; the consent dialog names these hosts. */
+  networkHosts: Type.Array(Type.String()),
   size: Type.Integer(),
   license: Type.Union([Type.String(), Type.Null()]),
   homepage: Type.Union([Type.String(), Type.Null()]),

@@ -55,7 +55,7 @@ rmSync(join(OUT, 'archives'), { recursive: true, force: true });
 mkdirSync(join(OUT, 'archives'), { recursive: true });
 const plugins: CatalogV1Document['plugins'] = listing.plugins.map((item) => {
   const folder = join(SOURCE, item.id);
-  const manifest = JSON.parse(readFileSync(join(folder, 'plugin.json'), 'utf8')) as { name: string; version: string; description: string; permissions: string[] };
+  const manifest = JSON.parse(readFileSync(join(folder, 'plugin.json'), 'utf8')) as { name: string; version: string; description: string; permissions: string[]; network?: { hosts?: string[] } };
   const archive = folderArchive(folder);
   const file = `archives/${item.id}-${manifest.version}.tgz`;
   writeFileSync(join(OUT, file), archive);
@@ -70,6 +70,7 @@ const plugins: CatalogV1Document['plugins'] = listing.plugins.map((item) => {
     checksum: createHash('sha256').update(archive).digest('hex'),
     size: archive.length,
     permissions: manifest.permissions as CatalogV1Document['plugins'][number]['permissions'],
+    ...(manifest.network?.hosts?.length ? { network: { hosts: manifest.network.hosts } } : {}),
     minVersion: item.minVersion,
     tags: item.tags,
     license: item.license,

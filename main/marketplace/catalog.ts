@@ -179,6 +179,7 @@ function fromV1(e: CatalogV1Item, origin: CatalogOrigin, appVersion: string): Ma
     tier: e.tier,
     tags: e.tags ?? [],
     permissions: e.permissions as Permission[],
+    networkHosts: [...(e.network?.hosts ?? [])],
     size: e.size,
     license: e.license ?? null,
     homepage: e.homepage ?? null,
@@ -213,6 +214,8 @@ function fromV2(e: CatalogV2Item, origin: CatalogOrigin, appVersion: string): Ma
     tier: tags.includes('paid') ? 'paid' : 'free',
     tags: tags.filter((t) => t !== 'paid' && t !== 'free'),
     permissions: e.permissions as Permission[],
+    // Format 2 has no network permission, so it names no hosts.
+    networkHosts: [],
     size: e.size_bytes,
     license: e.license ?? null,
     homepage: e.homepage ?? null,

@@ -333,6 +333,19 @@ describe('manifest checks', () => {
     await expectRefused(entry, /asks for the "messages" permission, which the catalog did not declare/);
   });
 
+  it('installs a plugin reaching the hosts the catalog declared, and refuses one reaching another', async () => {
+    const manifest = (id: string, hosts: string[]) => ({ ...pluginManifest({ id, version: '1.0.0', permissions: ['network'] }), network: { hosts } });
+    const declared = { network: { hosts: ['hooks.slack.com'] } };
+    const honest = publish(server, { id: 'slacker', version: '1.0.0', permissions: ['network'], manifest: manifest('slacker', ['hooks.slack.com']), declared });
+    const sneaky = publish(server, { id: 'hooker', version: '1.0.0', permissions: ['network'], manifest: manifest('hooker', ['hooks.slack.com', 'collector.evil.example']), declared });
+    await useCatalog([honest, sneaky]);
+    const listed = (await m.service.fetchCatalog(false)).entries.find((e) => e.id === 'hooker');
+    expect(listed?.networkHosts).toEqual(['hooks.slack.com']);
+    await expectRefused(sneaky, /reaches collector\.evil\.example, a host the catalog did not declare \(and you were not asked about\)/);
+    await m.service.install('slacker', sourceId, ['network']);
+    expect(m.registry.get('slacker')?.grants).toEqual(['network']);
+  });
+
   it('refuses a manifest without an entry file', async () => {
     const manifest = { ...pluginManifest({ id: 'nomain', version: '1.0.0' }), main: 'missing.js' };
     const entry = publish(server, { id: 'nomain', version: '1.0.0', manifest });

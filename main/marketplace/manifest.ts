@@ -42,7 +42,7 @@ export async function findPluginRoot(extracted: string): Promise<string> {
  */
 export async function checkManifest(
   root: string,
-  expected: { id: string; version: string; permissions: readonly Permission[] },
+  expected: { id: string; version: string; permissions: readonly Permission[]; networkHosts: readonly string[] },
   appVersion: string,
 ): Promise<CheckedManifest> {
   const file = join(root, MANIFEST_FILE);
@@ -73,6 +73,11 @@ export async function checkManifest(
   for (const p of m.permissions) {
     if (!expected.permissions.includes(p)) {
       throw refuse(`${MANIFEST_FILE} asks for the "${p}" permission, which the catalog did not declare (and you were not asked about)`);
+    }
+  }
+  for (const host of m.networkHosts) {
+    if (!expected.networkHosts.includes(host)) {
+      throw refuse(`${MANIFEST_FILE} reaches ${host.slice(0, 120)}, a host the catalog did not declare (and you were not asked about)`);
     }
   }
   return { id: m.id, name: m.name.trim().slice(0, 120) || m.id, version: m.version, permissions: [...m.permissions] };

@@ -155,6 +155,7 @@ export interface PublishedPlugin {
   description: string;
   tags: string[];
   minVersion?: string;
+  network?: { hosts: string[] };
 }
 
 /** Serves a plugin archive and returns its format-1 catalog entry. */
