@@ -118,3 +118,32 @@ test('tasks a plugin creates appear live, named after the plugin', async ({ app,
 
   expect(core.audit.list({ actor: 'plugin:acme.standup' }).map((e) => e.eventType)).toEqual(['task_status_changed', 'task_created', 'task_created']);
 });
+
+test('a task is deleted after a confirmation, audited, and the toast’s Undo brings it back in its place', async ({ app, harness }) => {
+  const core = harness.services.core();
+  core.tasks.create('First', '', 'user');
+  const doomed = core.tasks.create('Second', 'goes and comes back', 'user');
+  core.tasks.create('Third', '', 'user');
+  await openBoard(app);
+  const todo = column(app, 'To do');
+  await expect(todo.getByRole('listitem')).toHaveCount(3);
+
+  await todo.getByRole('button', { name: 'Delete Second' }).click();
+  const confirm = app.getByRole('alertdialog', { name: 'Delete “Second”?' });
+  await confirm.getByRole('button', { name: 'Keep it' }).click();
+  await expect(todo.getByRole('listitem')).toHaveCount(3);
+
+  // From the keyboard: Delete on a focused card asks the same question.
+  await todo.getByRole('listitem', { name: /^Second,/ }).focus();
+  await app.keyboard.press('Delete');
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await expect(todo.getByRole('listitem')).toHaveCount(2);
+  expect(core.tasks.list().map((t) => t.title)).toEqual(['First', 'Third']);
+  expect(core.audit.list({ eventType: 'task_deleted' }).map((e) => [e.actor, e.subject])).toEqual([['user', `task:${doomed.id}`]]);
+
+  const toast = app.getByRole('listitem', { name: 'Info: Deleted “Second”' });
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(todo.getByRole('listitem')).toHaveCount(3);
+  await expect(todo.getByRole('listitem').nth(1)).toHaveAccessibleName(/^Second,/);
+  expect(core.audit.list({ eventType: 'task_restored' })).toHaveLength(1);
+});

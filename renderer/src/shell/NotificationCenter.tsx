@@ -2,7 +2,9 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useNotifications } from '../stores/notifications.ts';
 import { Button, IconButton } from '../ui/Button.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
-import { formatRelative, formatTime, errorMessage } from '../ui/format.ts';
+import { formatFullTime, formatRelative, formatTime, errorMessage } from '../ui/format.ts';
+import { SafeText } from '../ui/SafeText.tsx';
+import { revealHidden } from '../../../app/text.ts';
 import { BellIcon, CheckAllIcon, CheckIcon, TrashIcon } from '../ui/icons.tsx';
 import { Banner } from '../ui/Banner.tsx';
 import { NotificationIcon, notificationTypeLabel } from './NotificationIcon.tsx';
@@ -110,18 +112,24 @@ function NotificationPanel({ id }: { id: string }) {
       ) : (
         <ul className="notification-list" aria-label="Notification history">
           {items.map((n) => (
-            <li key={n.id} className={`notification-item${n.read ? '' : ' unread'}`} aria-label={`${n.read ? '' : 'Unread. '}${notificationTypeLabel(n.type)}: ${n.title}`}>
+            <li key={n.id} className={`notification-item${n.read ? '' : ' unread'}`} aria-label={`${n.read ? '' : 'Unread. '}${notificationTypeLabel(n.type)}: ${revealHidden(n.title)}`}>
               <NotificationIcon type={n.type} />
               <div className="notification-item-text">
-                <div className="notification-item-title">{n.title}</div>
-                {n.message ? <div className="notification-item-message">{n.message}</div> : null}
-                <time dateTime={n.at} title={formatTime(n.at)} className="notification-item-time">
+                <div className="notification-item-title">
+                  <SafeText text={n.title} />
+                </div>
+                {n.message ? (
+                  <div className="notification-item-message">
+                    <SafeText text={n.message} />
+                  </div>
+                ) : null}
+                <time dateTime={n.at} title={formatFullTime(n.at)} className="notification-item-time">
                   {formatRelative(n.at)} · {formatTime(n.at)}
-                  {n.source !== 'app' ? ` · ${n.source}` : ''}
+                  {n.source !== 'app' ? <> · <SafeText text={n.source} /></> : ''}
                 </time>
               </div>
               {n.read ? null : (
-                <IconButton icon={CheckIcon} size="sm" label={`Mark "${n.title}" read`} onClick={() => run('read', () => markRead([n.id]))} />
+                <IconButton icon={CheckIcon} size="sm" label={`Mark "${revealHidden(n.title)}" read`} onClick={() => run('read', () => markRead([n.id]))} />
               )}
             </li>
           ))}

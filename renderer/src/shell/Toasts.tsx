@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { TOAST_DISMISS_MS } from '../../../app/contract/notifications.ts';
-import { useNotifications, visibleToasts, type Notification } from '../stores/notifications.ts';
+import { useNotifications, visibleToasts, type Toast as ToastValue } from '../stores/notifications.ts';
+import { Button } from '../ui/Button.tsx';
+import { SafeText } from '../ui/SafeText.tsx';
+import { revealHidden } from '../../../app/text.ts';
 import { IconButton } from '../ui/Button.tsx';
 import { CloseIcon } from '../ui/icons.tsx';
 import { NotificationIcon, notificationTypeLabel } from './NotificationIcon.tsx';
@@ -11,7 +14,7 @@ import './toasts.css';
  * visible (not when it arrived), and pointer hover or keyboard focus pause it
  * with the remaining time kept.
  */
-function Toast({ notification, onDismiss }: { notification: Notification; onDismiss: (id: number) => void }) {
+function Toast({ notification, onDismiss }: { notification: ToastValue; onDismiss: (id: number) => void }) {
   const remaining = useRef(TOAST_DISMISS_MS);
   const startedAt = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -49,13 +52,30 @@ function Toast({ notification, onDismiss }: { notification: Notification; onDism
       onMouseLeave={() => hold('hover', false)}
       onFocus={() => hold('focus', true)}
       onBlur={() => hold('focus', false)}
-      aria-label={`${notificationTypeLabel(notification.type)}: ${notification.title}`}
+      aria-label={`${notificationTypeLabel(notification.type)}: ${revealHidden(notification.title)}`}
     >
       <NotificationIcon type={notification.type} size={18} />
       <div className="toast-text">
-        <div className="toast-title">{notification.title}</div>
-        {notification.message ? <div className="toast-message">{notification.message}</div> : null}
+        <div className="toast-title">
+          <SafeText text={notification.title} />
+        </div>
+        {notification.message ? (
+          <div className="toast-message">
+            <SafeText text={notification.message} />
+          </div>
+        ) : null}
       </div>
+      {notification.action ? (
+        <Button
+          size="sm"
+          onClick={() => {
+            onDismiss(notification.id);
+            void notification.action!.run();
+          }}
+        >
+          {notification.action.label}
+        </Button>
+      ) : null}
       <IconButton icon={CloseIcon} label="Dismiss notification" size="sm" onClick={() => onDismiss(notification.id)} />
     </li>
   );

@@ -5,6 +5,14 @@ import { api } from '../api.ts';
 
 export type Notification = Static<typeof AppNotification>;
 
+/** A button on a toast made in this window, like "Undo" after a delete. */
+export interface ToastAction {
+  label: string;
+  run(): void | Promise<void>;
+}
+
+export type Toast = Notification & { action?: ToastAction };
+
 interface NotificationState {
   /** History from main, newest first (main keeps the last 100). */
   items: Notification[];
@@ -12,7 +20,7 @@ interface NotificationState {
   loaded: boolean;
   error: string | null;
   /** Toasts in arrival order; the first MAX_VISIBLE_TOASTS are on screen, the rest wait. */
-  toasts: Notification[];
+  toasts: Toast[];
   /** The Notification Center shows the same items, so toasts step aside while it is open. */
   centerOpen: boolean;
   setCenterOpen(open: boolean): void;
@@ -52,7 +60,20 @@ export const useNotifications = create<NotificationState>((set, get) => ({
   dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
 }));
 
-export const visibleToasts = (toasts: Notification[]): Notification[] => toasts.slice(0, MAX_VISIBLE_TOASTS);
+export const visibleToasts = (toasts: Toast[]): Toast[] => toasts.slice(0, MAX_VISIBLE_TOASTS);
+
+let nextLocalId = -1;
+
+/**
+ * A toast about something just done in this window (not kept in main's
+ * history). Negative ids keep these apart from main's notification ids.
+ */
+export function showLocalToast(toast: { type: Notification['type']; title: string; message?: string; action?: ToastAction }): number {
+  const id = nextLocalId--;
+  const local: Toast = { id, at: new Date().toISOString(), type: toast.type, title: toast.title, message: toast.message ?? '', source: 'app', read: true, action: toast.action };
+  useNotifications.setState((state) => ({ toasts: [...state.toasts, local] }));
+  return id;
+}
 
 /** Keeps history, unread count and toasts in step with main's push events. */
 export function followNotifications(): () => void {

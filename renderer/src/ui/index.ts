@@ -10,4 +10,6 @@ export { Time } from './Time.tsx';
 export { useFormErrors, fieldsOf, type FormErrors } from './formErrors.ts';
 export { SafeText, safeString } from './SafeText.tsx';
 export { Tip } from './Tip.tsx';
+export { StatGrid } from './StatGrid.tsx';
+export { arrowKeys } from './arrowKeys.ts';
 export * from './icons.tsx';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Badge, ChevronRightIcon, CommandIcon, errorMessage, OverlayPanel, Spinner } from '../../ui/index.ts';
+import { Badge, ChevronRightIcon, CommandIcon, errorMessage, OverlayPanel, SafeText, Spinner } from '../../ui/index.ts';
 import type { OverlayProps } from '../types.ts';
 import { appCommands } from './commands.ts';
 import { filterCommands, mergeCommands, type PaletteCommand } from './filter.ts';
@@ -69,6 +69,12 @@ export function CommandPalette({ onClose }: OverlayProps) {
       if (matches.length === 0) return;
       const step = event.key === 'ArrowDown' ? 1 : -1;
       setActive((i) => (Math.min(i, matches.length - 1) + step + matches.length) % matches.length);
+    } else if ((event.key === 'Home' || event.key === 'End') && event.ctrlKey && matches.length) {
+      event.preventDefault();
+      setActive(event.key === 'Home' ? 0 : matches.length - 1);
+    } else if (event.key === 'PageDown' || event.key === 'PageUp') {
+      event.preventDefault();
+      if (matches.length) setActive((i) => Math.max(0, Math.min(matches.length - 1, i + (event.key === 'PageDown' ? 8 : -8))));
     } else if (event.key === 'Enter') {
       event.preventDefault();
       choose(current);
@@ -94,8 +100,10 @@ export function CommandPalette({ onClose }: OverlayProps) {
         <>
           <div className="palette-step">
             <div className="palette-step-command">
-              <span>{asking.label}</span>
-              <Badge tone={asking.pluginId ? 'accent' : 'neutral'}>{asking.source}</Badge>
+              <SafeText text={asking.label} truncate />
+              <Badge tone={asking.pluginId ? 'accent' : 'neutral'}>
+                <SafeText text={asking.source} />
+              </Badge>
             </div>
             <input
               key="argument"
@@ -109,7 +117,7 @@ export function CommandPalette({ onClose }: OverlayProps) {
             />
           </div>
           <footer className="overlay-footer">
-            <span>{asking.pluginId ? `Sent to ${asking.source} as typed.` : 'Runs in Switchboard.'}</span>
+            <span>{asking.pluginId ? <>Sent to <SafeText text={asking.source} /> as typed.</> : 'Runs in Switchboard.'}</span>
             <span className="overlay-keys"><kbd>Enter</kbd> run · <kbd>Esc</kbd> back</span>
           </footer>
         </>
@@ -145,10 +153,12 @@ export function CommandPalette({ onClose }: OverlayProps) {
                 onClick={() => choose(command)}
               >
                 <span className="palette-item-label">
-                  {command.label}
+                  <SafeText text={command.label} truncate />
                   {command.takesArgument ? <span className="palette-item-ellipsis" aria-hidden="true">…</span> : null}
                 </span>
-                <Badge tone={command.pluginId ? 'accent' : 'neutral'}>{command.source}</Badge>
+                <Badge tone={command.pluginId ? 'accent' : 'neutral'}>
+                  <SafeText text={command.source} truncate />
+                </Badge>
                 {command.takesArgument ? <ChevronRightIcon size={14} aria-label="Asks for a value" /> : null}
               </li>
             ))}

@@ -3,7 +3,7 @@ import type { MessageSearchHit, SearchAllResult, Segment, TaskSearchHit } from '
 import { TASK_STATUS_LABELS, isTaskStatus } from '../../../../app/contract/tasks.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { OverlayPanel, SearchIcon, Spinner, errorMessage, formatTime } from '../../ui/index.ts';
+import { OverlayPanel, SafeText, SearchIcon, Spinner, errorMessage, formatTime } from '../../ui/index.ts';
 import type { OverlayProps } from '../types.ts';
 import './search.css';
 
@@ -18,7 +18,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function Highlighted({ segments }: { segments: Segment[] }) {
   return (
     <>
-      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+      {segments.map((s, i) => (s.match ? <mark key={i}><SafeText text={s.text} /></mark> : <SafeText key={i} text={s.text} />))}
     </>
   );
 }
@@ -142,7 +142,7 @@ export function SearchOverlay({ onClose }: OverlayProps) {
               option(h, i, (
                 <>
                   <div className="search-hit-head">
-                    <span className="search-hit-title">{h.sessionTitle}</span>
+                    <SafeText className="search-hit-title" text={h.sessionTitle} truncate />
                     <span className="search-hit-meta">{h.role} · {h.timestamp ? formatTime(h.timestamp) : ''}</span>
                   </div>
                   <div className="search-snippet"><Highlighted segments={h.snippet} /></div>

@@ -2,7 +2,7 @@ import { Fragment, useEffect, useId, useState } from 'react';
 import { AUDIT_PAGE_LIMIT } from '../../../../app/contract/audit.ts';
 import { api } from '../../api.ts';
 import { filterArgs, useAudit, type AuditRow } from '../../stores/audit.ts';
-import { AuditIcon, Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, DownloadIcon, EmptyState, IconButton, Spinner, errorMessage, formatTime, type BadgeTone } from '../../ui/index.ts';
+import { AuditIcon, Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, DownloadIcon, EmptyState, IconButton, SafeText, Spinner, Time, errorMessage, formatFullTime, type BadgeTone } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import './audit.css';
 
@@ -86,7 +86,7 @@ export function AuditScreen(_props: ScreenProps) {
   const actorOptions = filter.actor && !actors.includes(filter.actor) ? [filter.actor, ...actors] : actors;
 
   return (
-    <div className="screen screen-wide audit-screen">
+    <div className="screen audit-screen">
       <header className="screen-header">
         <div>
           <h1>Audit log</h1>
@@ -184,21 +184,19 @@ export function AuditScreen(_props: ScreenProps) {
                   <Fragment key={entry.id}>
                     <tr className={open ? 'audit-row-open' : undefined}>
                       <td className="audit-time">
-                        <time dateTime={entry.at} title={new Date(entry.at).toLocaleString()}>
-                          {formatTime(entry.at)}
-                        </time>
+                        <Time iso={entry.at} />
                       </td>
                       <td>
                         <Badge tone={toneOf(entry.eventType)}>{humanise(entry.eventType)}</Badge>
                       </td>
-                      <td className="mono audit-actor" title={entry.actor}>
-                        {entry.actor}
+                      <td className="mono audit-actor">
+                        <SafeText text={entry.actor} truncate />
                       </td>
-                      <td className="mono audit-subject" title={entry.subject}>
-                        {entry.subject}
+                      <td className="mono audit-subject">
+                        <SafeText text={entry.subject} truncate />
                       </td>
-                      <td className="audit-detail" title={details}>
-                        {details}
+                      <td className="audit-detail">
+                        <SafeText text={details} truncate />
                       </td>
                       <td className="audit-expand-col">
                         <IconButton
@@ -216,16 +214,18 @@ export function AuditScreen(_props: ScreenProps) {
                         <td colSpan={6}>
                           <dl>
                             <dt>Time</dt>
-                            <dd>{new Date(entry.at).toLocaleString()}</dd>
+                            <dd>{formatFullTime(entry.at)}</dd>
                             <dt>Event</dt>
                             <dd className="mono">{entry.eventType}</dd>
                             <dt>Actor</dt>
-                            <dd className="mono">{entry.actor}</dd>
+                            <dd className="mono">
+                              <SafeText text={entry.actor} />
+                            </dd>
                             <dt>Subject</dt>
-                            <dd className="mono">{entry.subject || '—'}</dd>
+                            <dd className="mono">{entry.subject ? <SafeText text={entry.subject} /> : '—'}</dd>
                             <dt>Details</dt>
                             <dd>
-                              <pre>{JSON.stringify(entry.detail, null, 2)}</pre>
+                              <SafeText as="pre" text={JSON.stringify(entry.detail, null, 2)} />
                             </dd>
                           </dl>
                         </td>

@@ -4,7 +4,7 @@ import type { CatalogEntryData } from '../../../../app/catalog.ts';
 import type { Permission } from '../../../../app/permissions.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, EmptyState, errorMessage, formatRelative, RefreshIcon, SafeText, safeString, SearchIcon, Spinner, StoreIcon } from '../../ui/index.ts';
+import { arrowKeys, Badge, Banner, Button, EmptyState, errorMessage, formatRelative, RefreshIcon, SafeText, safeString, SearchIcon, Spinner, StoreIcon } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import { approveUpdate, cancelOperation, installEntry, updatePlugin } from './actions.ts';
 import { ApproveUpdateDialog, ConsentDialog, DetailDialog } from './dialogs.tsx';
@@ -87,7 +87,7 @@ export function MarketplaceScreen(_props: ScreenProps) {
   const dialogEntry = dialog && 'key' in dialog ? byKey.get(dialog.key) : undefined;
 
   return (
-    <div className="screen screen-wide market-screen">
+    <div className="screen market-screen">
       <header className="screen-header">
         <div>
           <h1>Marketplace</h1>
@@ -274,7 +274,7 @@ function EntryGrid({ entries, installedById, onOpen, onInstall, onUpdate }: Grid
   const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
 
   return (
-    <div ref={scroller} className="market-scroller" role="list" aria-label="Plugins">
+    <div ref={scroller} className="market-scroller" role="list" aria-label="Plugins" onKeyDown={arrowKeys({ selector: '[data-grid-item]', columns: () => columns })}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((row) => (
           <div key={row.key} ref={virtualizer.measureElement} data-index={row.index} className="market-row" style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
@@ -372,15 +372,41 @@ function EntryCard({
   );
 }
 
+/** The steps of an install, in order; each shows as a real state on the card. */
+const PHASES = [
+  { phase: 'downloading', label: 'Downloading' },
+  { phase: 'verifying', label: 'Checking' },
+  { phase: 'extracting', label: 'Unpacking' },
+  { phase: 'installing', label: 'Installing' },
+] as const;
+
+/**
+ * One bar over the whole install: the download fills the first quarter by
+ * its bytes, each later step the next, so "Checking…" never shows an empty bar.
+ */
 function ProgressBar({ progress }: { progress: ProgressValue }) {
-  const percent = progress.total ? Math.min(100, Math.round((progress.received / progress.total) * 100)) : 0;
-  const label = progress.phase === 'downloading' ? `${formatBytes(progress.received)} of ${formatBytes(progress.total)}` : progress.phase === 'extracting' ? 'Unpacking…' : progress.phase === 'verifying' ? 'Checking…' : 'Installing…';
+  const step = Math.max(0, PHASES.findIndex((p) => p.phase === progress.phase));
+  const within = progress.phase === 'downloading' ? (progress.total ? Math.min(1, progress.received / progress.total) : 0) : 0.5;
+  const percent = Math.round(((step + within) / PHASES.length) * 100);
+  const detail = progress.phase === 'downloading' && progress.total ? ` ${formatBytes(progress.received)} of ${formatBytes(progress.total)}` : '';
+  const label = `${PHASES[step]!.label}…${detail}`;
+  const stepText = `step ${step + 1} of ${PHASES.length}`;
   return (
     <span className="market-progress">
-      <span className="market-progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={`${progress.operation === 'update' ? 'Updating' : 'Installing'}: ${label}`}>
+      <span
+        className="market-progress-track"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={`${label}, ${stepText}`}
+        aria-label={progress.operation === 'update' ? 'Updating' : 'Installing'}
+      >
         <span className="market-progress-fill" style={{ width: `${percent}%` }} />
       </span>
-      <span className="market-progress-label">{label}</span>
+      <span className="market-progress-label">
+        {label} <span className="market-progress-step" aria-hidden="true">{step + 1}/{PHASES.length}</span>
+      </span>
       {progress.phase === 'downloading' ? (
         <Button size="sm" variant="ghost" onClick={() => void cancelOperation(progress.pluginId)}>
           Cancel

@@ -4,7 +4,7 @@ import { METRIC_PERIOD_LABELS, METRIC_PERIODS, type LiveMetricsView, type Metric
 import { TASK_STATUS_LABELS, TASK_STATUSES } from '../../../../app/contract/tasks.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, EmptyState, MetricsIcon, Spinner, errorMessage, formatRelative, formatTime } from '../../ui/index.ts';
+import { Badge, Banner, EmptyState, MetricsIcon, Spinner, StatGrid, errorMessage, formatRelative, formatTime } from '../../ui/index.ts';
 import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, STATUS_LABEL, STATUS_TONE } from '../sessions/format.ts';
 import type { ScreenProps } from '../types.ts';
 import { ModelBreakdown } from './ModelBreakdown.tsx';
@@ -17,7 +17,7 @@ const OUTSIDE = '__outside__';
 export function MetricsScreen({ params }: ScreenProps) {
   const [view, setView] = useState<'live' | 'history' | 'prices'>(params.view === 'history' || params.view === 'prices' ? params.view : 'live');
   return (
-    <div className="screen screen-wide metrics-screen">
+    <div className="screen metrics-screen">
       <header className="screen-header">
         <div>
           <h1>Metrics</h1>
@@ -74,12 +74,12 @@ function LiveView() {
           ))}
         </div>
       </div>
-      <div className="metric-cards">
+      <StatGrid>
         <Card label="Active sessions" value={String(data.active.length)} />
         <Card label="Cost" value={formatCost(usage.costUsd, usage.costSource)} title={COST_SOURCE_HINT[usage.costSource]} />
         <Card label="Tokens" value={formatTokens(usage.tokens)} />
         <Card label="Sessions" value={String(usage.sessions)} />
-      </div>
+      </StatGrid>
 
       <section className="panel metrics-section" aria-labelledby="models-h">
         <h2 id="models-h">By model · {METRIC_PERIOD_LABELS[period]}</h2>
@@ -201,13 +201,13 @@ function HistoryView() {
         <div className="panel"><EmptyState icon={MetricsIcon} title="No finished sessions yet">Each session adds a row here when it ends.</EmptyState></div>
       ) : (
         <>
-          <div className="metric-cards" aria-label="Stats">
+          <StatGrid label="Stats">
             <Card label="Sessions" value={String(series.length)} />
             <Card label="Succeeded" value={`${Math.round((succeeded / series.length) * 100)}%`} />
             <Card label={anyEstimated ? 'Total cost (estimated)' : 'Total cost'} value={formatCost(total((r) => r.costUsd ?? 0), anyEstimated ? 'estimated' : 'reported')} />
             <Card label="Avg tokens" value={formatTokens(Math.round(avg((r) => r.totalTokens)))} />
             <Card label="Avg duration" value={formatDuration(avg(duration))} />
-          </div>
+          </StatGrid>
           <div className="sparkline-grid">
             <Spark label="Cost" values={series.map((r) => r.costUsd ?? 0)} format={(n) => formatCost(n)} />
             <Spark label="Tokens" values={series.map((r) => r.totalTokens)} format={formatTokens} />

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { PluginSummaryValue } from '../../../../app/contract/plugins.ts';
+import type { PluginDetailValue, PluginSummaryValue } from '../../../../app/contract/plugins.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, EmptyState, errorMessage, PuzzleIcon, SafeText, safeString, Spinner } from '../../ui/index.ts';
+import { arrowKeys, Badge, Banner, Button, EmptyState, errorMessage, PuzzleIcon, SafeText, safeString, Spinner } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import { STATE_LABEL, STATE_TONE } from './format.ts';
+import { missingGrantsText } from './PermissionsSection.tsx';
 import { PluginPage } from './PluginPage.tsx';
+import { needsApproval, SideloadDialog } from './SideloadDialog.tsx';
+import { useMissingGrants } from './useMissingGrants.ts';
 import { followPluginList, usePluginList } from './usePlugins.ts';
 import './plugins.css';
 
@@ -36,7 +39,7 @@ function InstalledList() {
       ) : plugins.length === 0 && !loadError ? (
         <EmptyState icon={PuzzleIcon} title="No plugins installed">Plugins you install from the marketplace appear here.</EmptyState>
       ) : (
-        <ul className="plugin-list" aria-label="Installed plugins">
+        <ul className="plugin-list" aria-label="Installed plugins" onKeyDown={arrowKeys({ selector: '.plugin-row-main' })}>
           {plugins.map((plugin) => <PluginRow key={plugin.id} plugin={plugin} latestVersion={updates[plugin.id] ?? null} />)}
         </ul>
       )}
@@ -47,13 +50,18 @@ function InstalledList() {
 function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; latestVersion: string | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [approving, setApproving] = useState<PluginDetailValue | null>(null);
+  const missing = useMissingGrants(plugin);
   const broken = plugin.errors.length > 0;
 
   const toggle = async (enabled: boolean) => {
     setBusy(true);
     setError(null);
     try {
-      await api.invoke('plugins.setEnabled', { id: plugin.id, enabled });
+      // A sideloaded plugin nobody approved yet opens the install's consent dialog instead.
+      const detail = enabled && plugin.sideloaded ? await api.invoke('plugins.get', { id: plugin.id }) : null;
+      if (detail && needsApproval(detail)) setApproving(detail);
+      else await api.invoke('plugins.setEnabled', { id: plugin.id, enabled });
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -77,6 +85,8 @@ function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; late
         </span>
       </button>
       <span className="plugin-row-badges">
+        {plugin.sideloaded ? <Badge tone="warning">Sideloaded</Badge> : null}
+        {missing.length ? <Badge tone="warning" label={missingGrantsText(missing)}>Missing permissions</Badge> : null}
         {latestVersion ? <Badge tone="warning">Update to v{latestVersion}</Badge> : plugin.hasUpdate ? <Badge tone="warning">Update available</Badge> : null}
         <Badge tone={STATE_TONE[plugin.state]} label={`State: ${STATE_LABEL[plugin.state]}`}>{busy ? <Spinner /> : null}{STATE_LABEL[plugin.state]}</Badge>
       </span>
@@ -90,6 +100,7 @@ function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; late
         title={broken && !plugin.enabled ? 'This plugin cannot start until its problem is fixed.' : undefined}
         onChange={(e) => void toggle(e.target.checked)}
       />
+      {approving ? <SideloadDialog detail={approving} onClose={() => setApproving(null)} onApproved={() => setApproving(null)} /> : null}
     </li>
   );
 }

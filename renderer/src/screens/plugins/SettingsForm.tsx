@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { checkSettingValue, type UiSchema, type UiSchemaField } from '../../../../app/manifest.ts';
 import { api } from '../../api.ts';
-import { Banner, Button, errorMessage, Field } from '../../ui/index.ts';
+import { Banner, Button, errorMessage, Field, fieldsOf } from '../../ui/index.ts';
 
 type Draft = Record<string, string | boolean>;
 
@@ -83,7 +83,10 @@ export function SettingsForm({ pluginId, uiSchema, values, onSaved }: { pluginId
         setErrors(result.errors);
       }
     } catch (error) {
-      setFailure(errorMessage(error));
+      // A value main refused by its shape comes back worded per field, under `values.<key>`.
+      const onFields = Object.fromEntries(Object.entries(fieldsOf(error)).flatMap(([k, v]) => (k.startsWith('values.') ? [[k.slice('values.'.length), v]] : [])));
+      if (Object.keys(onFields).length) setErrors(onFields);
+      else setFailure(errorMessage(error));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { PROVIDER_LABELS, type MessageInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
-import { Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, Spinner, errorMessage, formatTime } from '../../ui/index.ts';
+import { Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, SafeText, safeString, Spinner, Tip, errorMessage, formatTime } from '../../ui/index.ts';
 import { toolDiff } from './diff.ts';
 import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 
@@ -61,12 +61,14 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
   };
 
   return (
-    <article className="session-view panel" aria-label={`Session ${session.title}`}>
+    <article className="session-view panel" aria-label={`Session ${safeString(session.title)}`}>
       <header className="session-view-head">
         <div className="session-view-title">
-          <h2>{session.title}</h2>
+          <h2>
+            <SafeText text={session.title} />
+          </h2>
           <Badge tone={STATUS_TONE[session.status]}>{STATUS_LABEL[session.status]}</Badge>
-          {session.status === 'running' ? <span className="live-dot" aria-label="Live" /> : null}
+          {session.status === 'running' ? <Tip label="Live"><span className="live-dot" /></Tip> : null}
         </div>
         <dl className="session-stats">
           <div><dt>Agent</dt><dd>{PROVIDER_LABELS[session.provider as keyof typeof PROVIDER_LABELS] ?? session.provider}</dd></div>
@@ -116,7 +118,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
         <button type="button" className="tool-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? <ChevronDownIcon size={14} /> : <ChevronRightIcon size={14} />}
           <span className="tool-name">{m.tool_call.name}</span>
-          <span className="tool-summary mono">{m.content.replace(`${m.tool_call.name}: `, '')}</span>
+          <SafeText className="tool-summary mono" text={m.content.replace(`${m.tool_call.name}: `, '')} />
           {failed ? <Badge tone="danger">error</Badge> : result ? null : <Badge tone="neutral">no result yet</Badge>}
           {time}
         </button>
@@ -128,7 +130,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
                 {diff.lines.map((l, i) => (
                   <div key={i} className={`diff-line diff-${l.kind}`}>
                     <span className="diff-sign" aria-hidden="true">{l.kind === 'add' ? '+' : l.kind === 'remove' ? '-' : l.kind === 'hunk' ? '' : ' '}</span>
-                    {l.text}
+                    <SafeText text={l.text} />
                   </div>
                 ))}
               </pre>
@@ -137,7 +139,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
             )}
             {result ? (
               <pre className={`tool-result mono${failed ? ' is-error' : ''}`} aria-label="Result" data-message-id={result.id}>
-                {result.content || '(no output)'}
+                {result.content ? <SafeText text={result.content} /> : '(no output)'}
               </pre>
             ) : null}
           </div>
@@ -148,7 +150,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
   if (m.type === 'tool_result') {
     return (
       <li className={`${base}${m.tool_result?.is_error ? ' has-error' : ''}`} data-message-id={m.id}>
-        <pre className="tool-result mono">{m.content}</pre>
+        <SafeText as="pre" className="tool-result mono" text={m.content} />
       </li>
     );
   }
@@ -160,14 +162,14 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
           <span className="tool-name">Thinking</span>
           {time}
         </button>
-        {open ? <p className="message-text message-thinking-text">{m.content}</p> : null}
+        {open ? <SafeText as="p" className="message-text message-thinking-text" text={m.content} /> : null}
       </li>
     );
   }
   if (m.type === 'status' || m.type === 'cost') {
     return (
       <li className={base} data-message-id={m.id}>
-        <span className="message-note">{m.content}</span>
+        <SafeText className="message-note" text={m.content} />
         {time}
       </li>
     );
@@ -178,7 +180,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
         <span className="message-role">{m.type === 'error' ? 'Error' : m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role}</span>
         {time}
       </div>
-      <p className="message-text">{m.content}</p>
+      <SafeText as="p" className="message-text" text={m.content} />
     </li>
   );
 }

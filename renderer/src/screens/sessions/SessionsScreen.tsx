@@ -2,12 +2,13 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { PROVIDER_LABELS, type ProjectInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, Dialog, EmptyState, FolderIcon, IconButton, SafeText, safeString, SessionsIcon, Spinner, Tip, TrashIcon, errorMessage, formatRelative } from '../../ui/index.ts';
+import { arrowKeys, Badge, Banner, Button, Dialog, EmptyState, FolderIcon, IconButton, SafeText, safeString, SessionsIcon, Spinner, Tip, TrashIcon, errorMessage, formatRelative } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 import { AddProjectDialog, SourcesDialog } from './dialogs.tsx';
 import { RunAgentForm } from './RunAgentForm.tsx';
 import { SessionView } from './SessionView.tsx';
+import { usePluginViewContext } from './usePluginViewContext.ts';
 import './sessions.css';
 
 const ALL = '';
@@ -77,10 +78,11 @@ export function SessionsScreen({ params }: ScreenProps) {
   }, [loadSessions, projectId]);
 
   const project = projects.find((p) => p.id === projectId);
+  usePluginViewContext(selected, sessions?.find((s) => s.id === selected)?.projectId ?? (projectId || null));
   const open = (sessionId: string) => navigate('sessions', { ...(projectId ? { projectId } : {}), sessionId });
 
   return (
-    <div className="screen screen-wide sessions-screen">
+    <div className="screen sessions-screen">
       <header className="screen-header">
         <div>
           <h1>Sessions</h1>
@@ -128,7 +130,7 @@ export function SessionsScreen({ params }: ScreenProps) {
               </EmptyState>
             </div>
           ) : (
-            <ul className="sessions-list" aria-label="Sessions">
+            <ul className="sessions-list" aria-label="Sessions" onKeyDown={arrowKeys({ selector: '.session-row' })}>
               {sessions.map((s) => (
                 <li key={s.id}>
                   <button type="button" className={`session-row${selected === s.id ? ' is-active' : ''}`} onClick={() => open(s.id)} aria-current={selected === s.id ? 'true' : undefined}>

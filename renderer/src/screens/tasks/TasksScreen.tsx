@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { TASK_STATUS_LABELS, TASK_STATUSES, type TaskStatus } from '../../../../app/contract/tasks.ts';
 import { api } from '../../api.ts';
-import { Badge, Banner, Button, EmptyState, errorMessage, formatRelative, IconButton, PlusIcon, PuzzleIcon, Spinner, TasksIcon } from '../../ui/index.ts';
+import { Badge, Banner, Button, Dialog, EmptyState, errorMessage, IconButton, PlusIcon, PuzzleIcon, SafeText, safeString, Spinner, TasksIcon, Time, TrashIcon } from '../../ui/index.ts';
+import { showLocalToast } from '../../stores/notifications.ts';
 import type { ScreenParams } from '../../stores/navigation.ts';
 import type { ScreenProps } from '../types.ts';
 import { MoveMenu, type MoveChoice } from './MoveMenu.tsx';
@@ -15,6 +16,7 @@ const DRAG_TYPE = 'application/x-switchboard-task';
 export function TasksScreen({ params }: ScreenProps) {
   const { tasks, loaded, loadError } = useTasks();
   const [dialog, setDialog] = useState<TaskDialogMode | null>(null);
+  const [deleting, setDeleting] = useState<Task | null>(null);
   const [moveError, setMoveError] = useState<string | null>(null);
   const [dropTarget, setDropTarget] = useState<TaskStatus | null>(null);
   const focusAfterMove = useRef<number | null>(null);
@@ -42,7 +44,7 @@ export function TasksScreen({ params }: ScreenProps) {
     const wanted = params.taskId;
     if (!loaded || wanted === undefined || answered.current === params) return;
     answered.current = params;
-    // Search results only name tasks that exist (tasks are never deleted), so the card is there.
+    // A search result may name a task deleted since; then there is no card to show.
     const card = board.current?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(wanted)}"]`);
     if (!card) return;
     card.scrollIntoView({ block: 'center', inline: 'center' });
@@ -77,6 +79,11 @@ export function TasksScreen({ params }: ScreenProps) {
     if (key === 'Enter' || key === 'e') {
       event.preventDefault();
       setDialog({ kind: 'edit', task });
+      return;
+    }
+    if (key === 'Delete') {
+      event.preventDefault();
+      setDeleting(task);
       return;
     }
     if (!key.startsWith('Arrow')) return;
@@ -134,11 +141,11 @@ export function TasksScreen({ params }: ScreenProps) {
   };
 
   return (
-    <div className="screen screen-wide tasks-screen">
+    <div className="screen tasks-screen">
       <header className="screen-header">
         <div>
           <h1>Tasks</h1>
-          <p>Shared by you and your plugins. Select a card: arrows move between cards, Shift + arrows move the card, Enter edits.</p>
+          <p>Shared by you and your plugins. Select a card: arrows move between cards, Shift + arrows move the card, Enter edits, Delete deletes.</p>
         </div>
         <div className="screen-actions">
           <Button variant="primary" icon={PlusIcon} onClick={() => setDialog({ kind: 'create', status: 'todo' })}>New task</Button>
@@ -185,7 +192,16 @@ export function TasksScreen({ params }: ScreenProps) {
               </header>
               <ol className="task-list">
                 {columns[status].map((task) => (
-                  <TaskCard key={task.id} task={task} highlighted={highlighted === task.id} onBlur={() => setHighlighted(null)} choices={choicesFor(task)} onEdit={() => setDialog({ kind: 'edit', task })} onKeyDown={(e) => onCardKey(e, task)} />
+                  <TaskCard
+                    key={task.id}
+                    task={task}
+                    highlighted={highlighted === task.id}
+                    onBlur={() => setHighlighted(null)}
+                    choices={choicesFor(task)}
+                    onEdit={() => setDialog({ kind: 'edit', task })}
+                    onDelete={() => setDeleting(task)}
+                    onKeyDown={(e) => onCardKey(e, task)}
+                  />
                 ))}
               </ol>
             </section>
@@ -194,11 +210,73 @@ export function TasksScreen({ params }: ScreenProps) {
       )}
 
       {dialog ? <TaskDialog mode={dialog} onClose={() => setDialog(null)} /> : null}
+      {deleting ? <DeleteTaskDialog task={deleting} onClose={() => setDeleting(null)} /> : null}
     </div>
   );
 }
 
-function TaskCard({ task, highlighted, choices, onEdit, onKeyDown, onBlur }: { task: Task; highlighted: boolean; choices: MoveChoice[]; onEdit(): void; onKeyDown(e: KeyboardEvent<HTMLElement>): void; onBlur(): void }) {
+/** Asks first; once deleted, a toast offers Undo, which puts the task back where it was. */
+function DeleteTaskDialog({ task, onClose }: { task: Task; onClose(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await api.invoke('tasks.delete', { id: task.id });
+      onClose();
+      showLocalToast({
+        type: 'info',
+        title: `Deleted “${task.title}”`,
+        action: {
+          label: 'Undo',
+          run: async () => {
+            try {
+              await api.invoke('tasks.restore', { id: task.id });
+            } catch (err) {
+              showLocalToast({ type: 'error', title: `“${task.title}” could not be brought back`, message: errorMessage(err) });
+            }
+          },
+        },
+      });
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title={`Delete “${task.title}”?`}
+      role="alertdialog"
+      width="sm"
+      onClose={onClose}
+      description="It leaves the board for everyone, plugins included. You can undo it from the message that follows."
+      footer={
+        <>
+          <Button onClick={onClose} data-autofocus>
+            Keep it
+          </Button>
+          <Button variant="danger" icon={TrashIcon} busy={busy} onClick={() => void remove()}>
+            Delete
+          </Button>
+        </>
+      }
+    >
+      {error ? <Banner tone="danger">{error}</Banner> : null}
+    </Dialog>
+  );
+}
+
+interface TaskCardProps {
+  task: Task;
+  highlighted: boolean;
+  choices: MoveChoice[];
+  onEdit(): void;
+  onDelete(): void;
+  onKeyDown(e: KeyboardEvent<HTMLElement>): void;
+  onBlur(): void;
+}
+
+function TaskCard({ task, highlighted, choices, onEdit, onDelete, onKeyDown, onBlur }: TaskCardProps) {
   const byPlugin = task.createdBy.startsWith('plugin:');
   return (
     <li
@@ -206,7 +284,7 @@ function TaskCard({ task, highlighted, choices, onEdit, onKeyDown, onBlur }: { t
       data-task-id={task.id}
       aria-current={highlighted ? 'true' : undefined}
       tabIndex={0}
-      aria-label={`${task.title}, ${TASK_STATUS_LABELS[task.status]}, created by ${task.createdByName}`}
+      aria-label={`${safeString(task.title)}, ${TASK_STATUS_LABELS[task.status]}, created by ${safeString(task.createdByName)}`}
       draggable
       onDragStart={(e) => {
         e.dataTransfer.setData(DRAG_TYPE, String(task.id));
@@ -219,22 +297,33 @@ function TaskCard({ task, highlighted, choices, onEdit, onKeyDown, onBlur }: { t
       }}
       onDoubleClick={onEdit}
     >
-      <div className="task-card-title">{task.title}</div>
-      {task.description ? <p className="task-card-description">{task.description}</p> : null}
+      <div className="task-card-title">
+        <SafeText text={task.title} />
+      </div>
+      {task.description ? (
+        <p className="task-card-description">
+          <SafeText text={task.description} />
+        </p>
+      ) : null}
       <div className="task-card-meta">
         {byPlugin ? (
-          <Badge tone="accent" label={`Created by the plugin ${task.createdByName}`}>
-            <PuzzleIcon size={12} /> {task.createdByName}
+          <Badge tone="accent" label={`Created by the plugin ${safeString(task.createdByName)}`}>
+            <PuzzleIcon size={12} /> <SafeText text={task.createdByName} />
           </Badge>
         ) : (
           <span className="task-card-creator">{task.createdByName}</span>
         )}
-        <span className="task-card-time" title={task.createdAt}>{formatRelative(task.createdAt)}</span>
-        {task.assignee ? <span className="task-card-assignee" title="Assignee">→ {task.assignee}</span> : null}
+        <Time className="task-card-time" iso={task.createdAt} relative />
+        {task.assignee ? (
+          <span className="task-card-assignee" title="Assignee">
+            → <SafeText text={task.assignee} />
+          </span>
+        ) : null}
       </div>
       <div className="task-card-actions">
-        <Button size="sm" variant="ghost" onClick={onEdit} aria-label={`Edit ${task.title}`}>Edit</Button>
-        <MoveMenu label={`Move ${task.title}`} choices={choices} />
+        <Button size="sm" variant="ghost" onClick={onEdit} aria-label={`Edit ${safeString(task.title)}`}>Edit</Button>
+        <MoveMenu label={`Move ${safeString(task.title)}`} choices={choices} />
+        <IconButton icon={TrashIcon} size="sm" label={`Delete ${safeString(task.title)}`} onClick={onDelete} />
       </div>
     </li>
   );

@@ -1,0 +1,147 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/harness.ts';
+
+/**
+ * Every form, fed empty, too long, out of range and wrong-typed values:
+ * each refusal is a sentence in plain words on the field that caused it
+ * (aria-invalid, and the field's description), never validator text.
+ */
+async function expectOnField(scope: Locator, label: string, words: string | RegExp): Promise<void> {
+  const field = scope.getByLabel(label, { exact: true });
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveAccessibleDescription(typeof words === 'string' ? new RegExp(words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : words);
+}
+
+async function expectNoJargon(app: Page): Promise<void> {
+  expect(await app.locator('body').innerText()).not.toMatch(/Invalid argument|must NOT|must be >=|must be <=|must be integer|must match pattern|must have required/);
+}
+
+const nav = (app: Page, name: string) => app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+
+test('the Sources dialog words each refused field on the field', async ({ app }) => {
+  const sources = app.getByRole('region', { name: 'Catalog sources' });
+  await sources.getByRole('button', { name: 'Add source' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Add a catalog source' });
+  const add = dialog.getByRole('button', { name: 'Add source' });
+
+  await dialog.getByLabel('Name').fill('');
+  await dialog.getByLabel('Catalog address').fill('');
+  await add.click();
+  await expectOnField(dialog, 'Name', 'Give the source a name');
+  await expectOnField(dialog, 'Catalog address', 'Enter the https:// address of the catalog');
+
+  await dialog.getByLabel('Name').fill('   ');
+  await dialog.getByLabel('Catalog address').fill('https://127.0.0.1/catalog.json');
+  await add.click();
+  await expectOnField(dialog, 'Name', 'Give the source a name');
+
+  await dialog.getByLabel('Name').fill('x'.repeat(61));
+  await add.click();
+  await expectOnField(dialog, 'Name', 'At most 60 characters');
+
+  await dialog.getByLabel('Name').fill('Team');
+  await dialog.getByLabel('Catalog address').fill('http://127.0.0.1/catalog.json');
+  await add.click();
+  await expectOnField(dialog, 'Catalog address', /does not use https:\/\//);
+  await expect(dialog.getByLabel('Name')).not.toHaveAttribute('aria-invalid', 'true');
+
+  await dialog.getByLabel('Catalog address').fill('https://127.0.0.1/catalog.json');
+  await dialog.getByLabel('Public key (optional)').fill('not a key');
+  await add.click();
+  await expectOnField(dialog, 'Public key (optional)', /must be an ed25519 key/);
+  await expectNoJargon(app);
+  await expect(sources.getByRole('listitem')).toHaveCount(1);
+});
+
+test('General settings and the audit retention say the range, not the rule', async ({ app, harness }) => {
+  const general = app.getByRole('region', { name: 'General' });
+  const save = general.getByRole('button', { name: 'Save changes' });
+  const retention = 'Audit log retention';
+  const refresh = 'Catalog refresh interval';
+  for (const [value, words] of [
+    ['', 'Enter a number of days'],
+    ['-5', 'Between 1 and 3650 days'],
+    ['4000', 'Between 1 and 3650 days'],
+    ['soon', 'A whole number between 1 and 3650 days'],
+    ['2.5', 'A whole number between 1 and 3650 days'],
+  ] as const) {
+    await general.getByLabel(retention).fill(value);
+    await save.click();
+    await expectOnField(general, retention, words);
+    await expect(general.getByLabel(refresh)).not.toHaveAttribute('aria-invalid', 'true');
+  }
+  await general.getByLabel(retention).fill('30');
+  await general.getByLabel(refresh).fill('2');
+  await save.click();
+  await expectOnField(general, refresh, 'Between 5 and 1440 minutes');
+  await expect(general.getByLabel(retention)).not.toHaveAttribute('aria-invalid', 'true');
+  await expectNoJargon(app);
+  expect(harness.services.core().settings.get()).toMatchObject({ auditRetentionDays: 90, catalogRefreshMinutes: 60 });
+});
+
+test('the task dialog words an empty or too long title and assignee on their fields', async ({ app, harness }) => {
+  await nav(app, 'Tasks').click();
+  await app.getByRole('button', { name: 'New task', exact: true }).click();
+  const dialog = app.getByRole('dialog', { name: 'New task' });
+  const create = dialog.getByRole('button', { name: 'Create task' });
+  await create.click();
+  await expectOnField(dialog, 'Title', 'Give the task a title');
+  await dialog.getByLabel('Title').fill('x'.repeat(201));
+  await create.click();
+  await expectOnField(dialog, 'Title', 'At most 200 characters (this one has 201)');
+  await dialog.getByLabel('Title').fill('Fine');
+  await dialog.getByLabel('Assignee').fill('y'.repeat(101));
+  await create.click();
+  await expectOnField(dialog, 'Assignee', 'At most 100 characters');
+  await expect(dialog.getByLabel('Title')).not.toHaveAttribute('aria-invalid', 'true');
+  await expectNoJargon(app);
+  expect(harness.services.core().tasks.list()).toEqual([]);
+});
+
+test('the plugin settings form words out-of-range, empty, too long and wrong-typed values on their fields', async ({ app, harness }) => {
+  const core = harness.services.core();
+  cpSync(join(import.meta.dirname, '..', 'fixtures', 'plugins', 'standup-helper'), join(core.pluginPaths.root, 'standup-helper'), { recursive: true });
+  core.plugins.put({ id: 'standup-helper', name: 'Standup helper', version: '1.2.0', sourceId: null, previousVersion: null, grants: ['palette', 'settings'], enabled: false });
+  await nav(app, 'Plugins').click();
+  await app.getByRole('listitem', { name: 'Standup helper' }).getByRole('button', { name: /Standup helper/ }).click();
+  const form = app.getByRole('form', { name: 'Plugin settings' });
+  const save = form.getByRole('button', { name: 'Save settings' });
+
+  await form.getByLabel('Repeat').fill('9');
+  await form.getByLabel('Greeting').fill('');
+  await save.click();
+  await expectOnField(form, 'Repeat', 'Between 1 and 5');
+  await expectOnField(form, 'Greeting', 'Fill this in');
+
+  await form.getByLabel('Repeat').fill('many');
+  await form.getByLabel('Greeting').fill('g'.repeat(41));
+  await save.click();
+  await expectOnField(form, 'Repeat', 'A number between 1 and 5');
+  await expectOnField(form, 'Greeting', 'At most 40 characters');
+  await expectNoJargon(app);
+
+  // Whatever the form lets through, main words the same on the same field.
+  const refused = await harness.services.dispatch('plugins.updateSettings', { id: 'standup-helper', values: { repeat: 'many' } });
+  expect(refused).toEqual({ ok: true, value: { saved: false, errors: { repeat: 'A number between 1 and 5' } } });
+});
+
+test('the secrets form words an empty, too long or malformed name and an empty value on their fields', async ({ app, harness }) => {
+  const panel = app.getByRole('region', { name: 'Secrets' });
+  const form = panel.getByRole('form', { name: 'Store a secret' });
+  await expect(form.getByLabel('Name')).toBeEnabled();
+  const save = form.getByRole('button', { name: 'Save secret' });
+  await save.click();
+  await expectOnField(form, 'Name', 'Enter a name for the secret, for example OPENAI_API_KEY');
+  await expectOnField(form, 'Value', 'Enter the secret’s value');
+  for (const name of ['my key!', 'K'.repeat(129)]) {
+    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('Value').fill('something');
+    await save.click();
+    await expectOnField(form, 'Name', 'Use at most 128 letters, digits and . _ : - only, starting with a letter or digit');
+    await expect(form.getByLabel('Value')).not.toHaveAttribute('aria-invalid', 'true');
+  }
+  await expectNoJargon(app);
+  expect(await harness.services.core().secrets.list()).toEqual([]);
+});
