@@ -699,9 +699,9 @@ export class SessionStore {
     ).run(sessionId, sessionId);
   }
 
-  /** Each session's usage per model, priced. */
-  modelUsage(sessionIds: readonly string[]): Map<string, ModelUsageInfo[]> {
-    const out = new Map<string, ModelUsageInfo[]>();
+  /** Each session's usage per model, priced, and whether a run's result reported any of it per model. */
+  #usageBySession(sessionIds: readonly string[]): Map<string, { models: ModelUsageInfo[]; perModel: boolean }> {
+    const out = new Map<string, { models: ModelUsageInfo[]; perModel: boolean }>();
     if (!sessionIds.length) return out;
     const rows: UsageGroupRow[] = [];
     for (let start = 0; start < sessionIds.length; start += 500) {
@@ -718,7 +718,7 @@ export class SessionStore {
       list.push(r);
       bySession.set(r.session_id, list);
     }
-    for (const [id, list] of bySession) out.set(id, priceGroups(list, this.#estimate));
+    for (const [id, list] of bySession) out.set(id, { models: priceGroups(list, this.#estimate), perModel: list.some((r) => r.reported_calls > 0) });
     return out;
   }
 
@@ -862,13 +862,14 @@ export class SessionStore {
   }
 
   #summaries(rows: SessionRow[]): SessionInfo[] {
-    const usage = this.modelUsage(rows.map((r) => r.id));
-    return rows.map((r) => this.#summary(r, usage.get(r.id) ?? []));
+    const usage = this.#usageBySession(rows.map((r) => r.id));
+    return rows.map((r) => this.#summary(r, usage.get(r.id) ?? { models: [], perModel: false }));
   }
 
-  #summary(r: SessionRow, models: ModelUsageInfo[]): SessionInfo {
-    // A run's result reports the cost of the whole run; otherwise each model's part is added up.
-    const cost = r.reported_cost_usd !== null ? { costUsd: r.reported_cost_usd, costSource: 'reported' as const } : totalCost(models);
+  #summary(r: SessionRow, { models, perModel }: { models: ModelUsageInfo[]; perModel: boolean }): SessionInfo {
+    // Each model's part added up: reported where a run's result gave it, else estimated (an attempt
+    // stopped before its result). A run stored before results were kept per model has its total only.
+    const cost = r.reported_cost_usd !== null && !perModel ? { costUsd: r.reported_cost_usd, costSource: 'reported' as const } : totalCost(models);
     return {
       id: r.id,
       projectId: r.project_id,

@@ -144,6 +144,31 @@ describe('tokens and cost of a Claude Code transcript', () => {
   });
 });
 
+describe('tokens and cost of a run', () => {
+  it("replaces an attempt's streamed usage with its result's totals, and estimates an attempt stopped before its result", () => {
+    const kit = agentKit();
+    const at = new Date().toISOString();
+    const S = 'run-1';
+    const streamed = (attempt: number, id: string, output: number) => ({
+      id: `run:${S}:${attempt}:${id}`, sessionId: S, provider: 'claude', timestamp: at, type: 'text' as const, role: 'assistant' as const, content: id, raw: '{}',
+      usage: { input_tokens: 100, output_tokens: output }, usageKey: `${attempt}:${id}`, usageModel: 'claude-sonnet-4-5-20250929',
+    });
+    kit.agents.pipeline.write((w) => {
+      w.session({ id: S, provider: 'claude', model: 'claude-sonnet-4-5-20250929', timestamp: at }, 'run');
+      // Attempt 1 streams a call as it began (output 1), then its result says what it really used.
+      w.messages([streamed(1, 'msg_a', 1), { id: `run:${S}:1:cost`, sessionId: S, provider: 'claude', timestamp: at, type: 'cost', role: 'system', content: 'Cost', cost_usd: 0.02, raw: '{}' }]);
+      w.reportedUsage(S, 1, [{ model: 'claude-sonnet-4-5-20250929', tokens: { input: 100, output: 700, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 }, costUsd: 0.02 }]);
+      // Attempt 2 is stopped before its result.
+      w.messages([streamed(2, 'msg_b', 1)]);
+    });
+    const session = kit.agents.store.getSession(S)!;
+    expect(session.outputTokens).toBe(700 + 1);
+    expect(session.inputTokens).toBe(200);
+    expect(session.costSource).toBe('estimated');
+    expect(session.costUsd).toBeCloseTo(0.02 + (100 * 3 + 1 * 15) / 1e6, 9);
+  });
+});
+
 describe('metrics over a period', () => {
   it('offers today, 7 and 30 days, each with its usage per model', () => {
     const kit = kitWithUsageFixture();
