@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ActivationEventsSchema, ContributesSchema, type ContributedCommand } from './activation.ts';
 import { PERMISSIONS, type Permission } from './permissions.ts';
 import { EMPTY_WORDS, NUMBER_WORDS, rangeWords, tooLongWords, tooShortWords } from './contract/fields.ts';
 
@@ -89,6 +90,8 @@ export const PluginManifestSchema = Type.Object(
       ),
     ),
     minAppVersion: Type.Optional(Type.String({ pattern: SEMVER, description: 'The oldest Switchboard version the plugin runs on.' })),
+    activationEvents: Type.Optional(ActivationEventsSchema),
+    contributes: Type.Optional(ContributesSchema),
   },
   { additionalProperties: true, title: 'Switchboard plugin manifest (plugin.json)' },
 );
@@ -114,6 +117,10 @@ export interface PluginManifest {
   uiSchema: UiSchema;
   hookFailure: 'open' | 'closed';
   minAppVersion: string | null;
+  /** Empty: it starts with the app (app/activation.ts). */
+  activationEvents: string[];
+  /** Listed in the palette while it sleeps. */
+  contributedCommands: ContributedCommand[];
 }
 
 /** Folds `id`/`name` and `main`/`entry` into one shape; call only on a schema-valid manifest. */
@@ -138,6 +145,8 @@ export function normalizeManifest(raw: RawPluginManifest): PluginManifest | { er
     uiSchema: raw.ui_schema ?? [],
     hookFailure: raw.hooks?.failure ?? 'open',
     minAppVersion: raw.minAppVersion ?? null,
+    activationEvents: [...(raw.activationEvents ?? [])],
+    contributedCommands: (raw.contributes?.commands ?? []).map((c) => ({ label: c.label, takesArgument: c.takesArgument ?? false })),
   };
 }
 

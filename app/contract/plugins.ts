@@ -8,7 +8,8 @@ import { NoArgs } from './app.ts';
  * health, their settings forms, panels and logs, and the command palette.
  */
 
-export const PLUGIN_STATES = ['starting', 'running', 'stopping', 'stopped', 'crashed', 'disabled', 'error'] as const;
+/** `sleeping`: enabled, not running, and started again by one of its activation events (app/activation.ts); stateReason says which. */
+export const PLUGIN_STATES = ['starting', 'running', 'stopping', 'stopped', 'sleeping', 'crashed', 'disabled', 'error'] as const;
 export type PluginState = (typeof PLUGIN_STATES)[number];
 
 export const PluginStateSchema = Type.Union(PLUGIN_STATES.map((s) => Type.Literal(s)));

@@ -24,13 +24,16 @@ export const PLUGIN_TRANSITIONS: Readonly<Record<PluginState, readonly PluginSta
   // Ready, stopped while loading, crashed or killed while loading, or its script threw / its process could not start.
   starting: ['running', 'stopping', 'crashed', 'error'],
   running: ['stopping', 'crashed'],
-  stopping: ['stopped', 'disabled'],
-  stopped: ['starting', 'disabled', 'error'],
+  // Stopped, or asleep again after a while without use (or a stop) when it has activation events.
+  stopping: ['stopped', 'sleeping', 'disabled'],
+  stopped: ['starting', 'sleeping', 'disabled', 'error'],
+  // Woken by one of its activation events, disabled, its manifest no longer lazy, or its folder broke.
+  sleeping: ['starting', 'stopped', 'disabled', 'error'],
   // Restarted after the backoff, stopped or disabled meanwhile, or its folder broke.
-  crashed: ['starting', 'stopped', 'disabled', 'error'],
-  disabled: ['starting', 'stopped', 'error'],
+  crashed: ['starting', 'stopped', 'sleeping', 'disabled', 'error'],
+  disabled: ['starting', 'stopped', 'sleeping', 'error'],
   // An error on disk clears once the folder is fixed; a failed start stays until the next start.
-  error: ['starting', 'stopped', 'disabled'],
+  error: ['starting', 'stopped', 'sleeping', 'disabled'],
 };
 
 export function checkTransition(id: string, from: PluginState, to: PluginState): void {

@@ -23,6 +23,12 @@ export interface SupervisorTiming {
   maxCrashesInWindow: number;
   /** Delay before restart number `n` (1-based) within the crash window. */
   backoffMs: (n: number) => number;
+  /** How long a plugin that sleeps when idle may go unused before it is stopped (the settings override it in the app). */
+  idleMs: number;
+  /** How often main looks for plugins idle long enough to be put to sleep. */
+  idleCheckMs: number;
+  /** How long a hook chain waits for sleeping plugins that hold that hook to start; past it they are skipped (or block, for `hooks.failure: closed`). */
+  coldHookDeadlineMs: number;
 }
 
 export const DEFAULT_TIMING: SupervisorTiming = {
@@ -34,7 +40,13 @@ export const DEFAULT_TIMING: SupervisorTiming = {
   crashWindowMs: 5 * 60_000,
   maxCrashesInWindow: 3,
   backoffMs: (n) => Math.min(30_000, 1000 * 2 ** (n - 1)),
+  idleMs: 10 * 60_000,
+  idleCheckMs: 30_000,
+  coldHookDeadlineMs: 3000,
 };
+
+/** Messages and events held for one sleeping plugin until it is ready; past this the oldest are dropped. */
+export const WAKE_QUEUE_LIMIT = 200;
 
 export const DEFAULT_MEMORY_LIMIT_MB = 128;
 
@@ -67,4 +79,6 @@ export interface SupervisorOptions {
   capabilities?: PluginCapabilities;
   /** Resident memory of a process in bytes; null where it cannot be measured from outside. */
   readRss?: (pid: number) => number | null;
+  /** The idle time from the settings, read at every check so a change holds at once; timing.idleMs when absent. */
+  idleMs?: () => number;
 }

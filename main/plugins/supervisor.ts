@@ -20,7 +20,9 @@ import { PluginConnection, procRss, seconds, type ConnectionExit } from './conne
 import type { PluginBus as PluginBusContract, PluginProcessControl } from './control.ts';
 import { CrashTracker } from './crash-tracker.ts';
 import { checkTransition, detailOf, manifestOf, nameOf, newEntry, summaryOf, type Code, type Entry, type EntryHost, type StartResult } from './entry.ts';
+import { planOf, PluginActivation, startsOnDemand } from './activation.ts';
 import { PluginCommands } from './commands.ts';
+import { cannotRun, restingState } from './resting.ts';
 import { PluginIncidents } from './incidents.ts';
 import { PluginGrants, type StatusBarItem } from './grants.ts';
 import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlugin } from './manifest.ts';
@@ -52,6 +54,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   readonly #grants: PluginGrants;
   readonly #commands: PluginCommands;
   readonly #incidents: PluginIncidents;
+  readonly #activation: PluginActivation;
   #closed = false;
 
   constructor(options: SupervisorOptions) {
@@ -61,11 +64,13 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     this.#now = options.now ?? Date.now;
     this.#readRss = options.readRss ?? procRss;
     this.#gate = new ApiGate({ table: API_TABLE, audit: options.audit, log: options.log, now: this.#now, callsPerSecond: options.callsPerSecond ?? 1000 });
+    const log = (entry: Entry, level: PluginLogLineValue['level'], text: string) => this.#log(entry, level, 'system', text);
+    const shared = { entries: () => this.#entries.values(), granted: (entry: Entry, permission: Permission) => this.#grants.granted(entry, permission), log };
     this.#grants = new PluginGrants({
       registry: options.registry,
       audit: options.audit,
-      entry: (id) => this.#require(id),
-      entries: () => this.#entries.values(),
+      entry: (id) => this.#entry(id),
+      entries: shared.entries,
       start: (id) => this.start(id),
       summary: (entry) => this.#summary(entry),
       log: (entry, text) => this.#log(entry, 'info', 'system', text),
@@ -73,11 +78,20 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     });
     this.#commands = new PluginCommands({
       appCommands: options.appCommands ?? [],
+      ...shared,
       entry: (id) => this.#entries.get(id),
-      entries: () => this.#entries.values(),
-      granted: (entry, permission) => this.#grants.granted(entry, permission),
-      log: (entry, level, text) => this.#log(entry, level, 'system', text),
       requestTimeoutMs: this.#timing.requestTimeoutMs,
+      wake: (entry, why) => this.#activation.wakeFor(entry, why),
+      used: (entry) => this.#activation.touch(entry),
+    });
+    this.#activation = new PluginActivation({
+      ...shared,
+      wake: (entry) => this.#wake(entry),
+      sleep: (entry, reason) => this.stop(entry.id, reason),
+      now: this.#now,
+      idleMs: options.idleMs ?? (() => this.#timing.idleMs),
+      idleCheckMs: this.#timing.idleCheckMs,
+      coldHookDeadlineMs: this.#timing.coldHookDeadlineMs,
     });
     this.#incidents = new PluginIncidents({
       registry: options.registry,
@@ -87,7 +101,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
       crashWindowMs: this.#timing.crashWindowMs,
       now: this.#now,
       setState: (entry, state, reason) => this.#setState(entry, state, reason),
-      log: (entry, level, text) => this.#log(entry, level, 'system', text),
+      log,
       settleStart: (entry, result) => this.#settleStart(entry, result),
     });
     const timing = this.#timing;
@@ -100,13 +114,13 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
         notifications: options.notifications,
         capabilities: options.capabilities ?? NO_CAPABILITIES,
         audit: (eventType, actor, subject, detail) => options.audit.append(eventType, actor, subject, detail),
-        grants: { grant: (id, permission, actor) => this.#grants.set(this.#require(id), permission, true, actor) },
+        grants: { grant: (id, permission, actor) => this.#grants.set(this.#entry(id), permission, true, actor) },
         consents: { has: (id, kind) => options.registry.hasConsent(id, kind), remember: (id, kind) => options.registry.rememberConsent(id, kind) },
-        fanOut: (name, payload, depth, from) => this.#bus.fanOut(name, payload, depth, from),
+        fanOut: (name, payload, depth, from) => this.#fanOut(name, payload, depth, from),
         now: this.#now,
       },
-      granted: (entry, permission) => this.#grants.granted(entry, permission),
-      log: (entry, level, text) => this.#log(entry, level, 'system', text),
+      granted: shared.granted,
+      log,
       changed: (entry) => this.#changed(entry),
       panelChanged: (entry) => options.events.emit('plugins.panel', { id: entry.id, panel: entry.panel }),
       statusChanged: () => options.events.emit('plugins.status', { items: this.statusItems() }),
@@ -115,11 +129,10 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
 
   // ---- Control (marketplace, services, channels) ----
 
-  /** Starts every installed, enabled plugin; used once at start-up. */
+  /** Starts every installed, enabled plugin, or puts it to sleep until one of its activation events; used once at start-up. */
   async startAll(): Promise<void> {
     this.list();
-    const enabled = this.#o.registry.list().filter((row) => row.enabled);
-    await Promise.all(enabled.map((row) => this.start(row.id)));
+    await Promise.all(this.#o.registry.list().filter((row) => row.enabled).map((row) => this.start(row.id)));
   }
 
   /** Re-reads the plugin from disk and (re)starts it if it is installed and enabled; resolves once it is ready or has failed. */
@@ -127,11 +140,13 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     const entry = this.#entry(id, true);
     if (entry.connection) await this.stop(id, 'Restarting');
     entry.discovered = readPluginFolder(this.#o.paths.root, id, this.#o.appVersion);
-    if (!this.#canRun(entry)) return;
+    const refused = cannotRun(entry, this.#o.registry.get(id));
+    if (refused) return this.#setState(entry, refused.state, refused.reason);
     const discovered = entry.discovered as Extract<DiscoveredPlugin, { ok: true }>;
     entry.code = { manifest: discovered.manifest, source: readPluginScript(discovered) };
     entry.crashes.reset();
-    await this.#spawn(entry);
+    if (startsOnDemand(entry)) this.#setState(entry, 'sleeping', this.#activation.sleepingReason(entry, null));
+    else await this.#spawn(entry);
   }
 
   async stop(id: string, reason: string): Promise<void> {
@@ -152,7 +167,9 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
       entry.stopping = false;
     }
     this.#log(entry, 'info', 'system', `Stopped: ${reason}`);
-    this.#setState(entry, this.#o.registry.get(id)?.enabled ? 'stopped' : 'disabled', reason);
+    const enabled = this.#o.registry.get(id)?.enabled;
+    if (enabled && entry.discovered.ok && startsOnDemand(entry)) this.#setState(entry, 'sleeping', this.#activation.sleepingReason(entry, reason));
+    else this.#setState(entry, enabled ? 'stopped' : 'disabled', reason);
   }
 
   /** The OS process id of a running plugin, for diagnostics. */
@@ -167,6 +184,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   /** Graceful stop of every process, for shutdown. */
   async stopAll(): Promise<void> {
     this.#closed = true;
+    this.#activation.close();
     await Promise.all([...this.#entries.values()].map((e) => this.stop(e.id, 'Switchboard is closing')));
   }
 
@@ -186,7 +204,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
       if (!isSafePluginId(id)) continue;
       const entry = this.#entry(id, true);
       entry.discovered = found.get(id) ?? { ok: false, id, folder: `${this.#o.paths.root}/${id}`, name: id, version: '0.0.0', errors: ['The plugin folder is missing'] };
-      if (!entry.connection && !entry.restartTimer) this.#settleIdleState(entry);
+      const settled = entry.connection || entry.restartTimer ? null : restingState(entry, this.#o.registry.get(id)?.enabled ?? false, () => this.#activation.sleepingReason(entry, null));
+      if (settled) this.#setState(entry, settled.state, settled.reason);
     }
     return [...ids]
       .filter((id) => this.#entries.has(id))
@@ -194,15 +213,17 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
       .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
   }
 
+  /** The plugin's page; opening it wakes a sleeping plugin that starts `onPanel`. */
   get(id: string): PluginDetailValue {
     this.list();
-    const entry = this.#require(id);
+    const entry = this.#entry(id);
+    if (entry.state === 'sleeping' && planOf(entry)?.onPanel) void this.#activation.wakeFor(entry, 'its page was opened');
     return detailOf(entry, this.#o.registry.get(id), this.#o.store.settings(id, manifestOf(entry)), this.#now());
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<PluginSummaryValue> {
     this.list();
-    const entry = this.#require(id);
+    const entry = this.#entry(id);
     const row = this.#o.registry.get(id);
     if (!row) {
       if (!enabled) return this.#summary(entry);
@@ -214,8 +235,9 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
       this.#o.registry.setEnabled(id, enabled);
       this.#o.audit.append(enabled ? 'plugin_enabled' : 'plugin_disabled', 'user', id);
     }
-    if (enabled) await this.start(id);
-    else await this.stop(id, 'Disabled by you');
+    // Enabling what already runs changes nothing: no restart, no lost state.
+    if (enabled && !entry.connection) await this.start(id);
+    else if (!enabled) await this.stop(id, 'Disabled by you');
     return this.#summary(entry);
   }
 
@@ -230,7 +252,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   }
 
   panelAction(id: string, blockId: string, actionId: string | null, values: Record<string, string | number | boolean>): Promise<{ ok: true } | { ok: false; error: string }> {
-    return this.#commands.panelAction(this.#require(id), blockId, actionId, values);
+    return this.#commands.panelAction(this.#entry(id), blockId, actionId, values);
   }
 
   statusItems(): StatusBarItem[] {
@@ -240,7 +262,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   /** Stops and starts the same code again (no disk read). */
   async restart(id: string): Promise<PluginSummaryValue> {
     this.list();
-    const entry = this.#require(id);
+    const entry = this.#entry(id);
     if (!this.#o.registry.get(id)?.enabled) throw new AppError('conflict', `${nameOf(entry)} is disabled. Enable it to start it.`);
     if (!entry.code) {
       await this.start(id);
@@ -260,7 +282,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
    */
   async reload(id: string): Promise<PluginSummaryValue> {
     this.list();
-    const entry = this.#require(id);
+    const entry = this.#entry(id);
     if (!this.#o.registry.get(id)?.enabled) throw new AppError('conflict', `${nameOf(entry)} is disabled. Enable it to load it.`);
     const fresh = readPluginFolder(this.#o.paths.root, id, this.#o.appVersion);
     if (!fresh.ok) {
@@ -293,7 +315,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
 
   updateSettings(id: string, values: Record<string, unknown>): { saved: true; values: Record<string, unknown> } | { saved: false; errors: Record<string, string> } {
     this.list();
-    const entry = this.#require(id);
+    const entry = this.#entry(id);
     const manifest = manifestOf(entry);
     if (!manifest) throw new AppError('conflict', `${nameOf(entry)} has no usable plugin.json, so it has no settings.`);
     const errors = checkSettings(manifest.uiSchema, values);
@@ -306,14 +328,15 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
 
   logs(id: string): PluginLogLineValue[] {
     this.list();
-    return [...this.#require(id).logs];
+    return [...this.#entry(id).logs];
   }
 
   palette(): PaletteEntryValue[] {
     return this.#commands.palette();
   }
 
-  runCommand(commandId: string, argument: string | undefined): Promise<void> {
+  /** Runs a palette command; resolves with what its handler returned. */
+  runCommand(commandId: string, argument: string | undefined): Promise<unknown> {
     return this.#commands.run(commandId, argument);
   }
 
@@ -321,14 +344,28 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
 
   deliverMessage(message: AgentMessage): void {
     this.#bus.deliverMessage(message);
+    this.#activation.message(message);
   }
 
   emitHostEvent(name: string, payload: unknown): void {
-    this.#bus.emitHostEvent(name, payload);
+    this.#fanOut(name, payload, 0, null);
   }
 
-  runHooks(stage: HookStage, body: string, metadata?: Record<string, unknown>): Promise<HookOutcome> {
-    return this.#bus.runHooks(stage, body, metadata);
+  /** Plugins that sleep until this stage's hook runs are started first, within the cold-start deadline. */
+  async runHooks(stage: HookStage, body: string, metadata: Record<string, unknown> = {}): Promise<HookOutcome> {
+    const blocked = await this.#activation.hooks(stage, metadata);
+    return blocked ?? this.#bus.runHooks(stage, body, metadata);
+  }
+
+  #fanOut(name: string, payload: unknown, depth: number, from: string | null): void {
+    this.#bus.fanOut(name, payload, depth, from);
+    this.#activation.event(name, payload, depth, from);
+  }
+
+  #wake(entry: Entry): Promise<StartResult> {
+    if (!entry.discovered.ok) return Promise.resolve({ ok: false, reason: entry.discovered.errors.join('; ') });
+    entry.code ??= { manifest: entry.discovered.manifest, source: readPluginScript(entry.discovered) };
+    return this.#spawn(entry);
   }
 
   // ---- Processes ----
@@ -375,6 +412,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     const announced = message.commands.filter((c) => entry.registered.commands.has(c.key)).map((c) => c.label);
     this.#log(entry, 'info', 'system', `Running${announced.length ? ` with commands: ${announced.join(', ')}` : ''}`);
     this.#settleStart(entry, { ok: true });
+    this.#activation.ready(entry);
   }
 
   #onExit(entry: Entry, exit: ConnectionExit): void {
@@ -388,6 +426,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
       return;
     }
     for (const w of waiters) w();
+    this.#activation.forget(entry);
     if (exit.loadError) {
       this.#incidents.startFailed(entry, `its script threw while loading: ${exit.loadError}`);
       return;
@@ -415,20 +454,17 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     for (const resolve of entry.readyWaiters.splice(0)) resolve(result);
   }
 
-  #send(entry: Entry, message: MainMessage): void {
-    entry.connection?.send(message);
-  }
-
   // ---- Requests from a plugin process ----
 
   async #onCall(entry: Entry, id: number, method: string, args: unknown): Promise<void> {
+    this.#activation.touch(entry);
     const result = await this.#gate.call(entry.api, method, args);
-    this.#send(entry, { t: 'result', id, ...result } as MainMessage);
+    entry.connection?.send({ t: 'result', id, ...result } as MainMessage);
   }
 
   // ---- Bookkeeping ----
 
-  #entry(id: string, create: boolean): Entry {
+  #entry(id: string, create = false): Entry {
     let entry = this.#entries.get(id);
     if (!entry && create) {
       entry = newEntry(id, this.#entryHost);
@@ -436,35 +472,6 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     }
     if (!entry) throw new AppError('not_found', `No plugin "${id.slice(0, 80)}" is installed.`);
     return entry;
-  }
-
-  #require(id: string): Entry {
-    return this.#entry(id, false);
-  }
-
-  /** Whether the entry may start; if not, puts it in the state that says why. */
-  #canRun(entry: Entry): boolean {
-    if (!entry.discovered.ok) {
-      this.#setState(entry, 'error', entry.discovered.errors.join('; '));
-      return false;
-    }
-    const row = this.#o.registry.get(entry.id);
-    if (!row?.enabled) {
-      this.#setState(entry, 'disabled', row ? entry.stateReason : 'Not installed: enable it to run it without any permissions');
-      return false;
-    }
-    return true;
-  }
-
-  #settleIdleState(entry: Entry): void {
-    if (entry.state === 'starting' || entry.state === 'stopping' || entry.state === 'running') return;
-    const enabled = this.#o.registry.get(entry.id)?.enabled ?? false;
-    if (!entry.discovered.ok) this.#setState(entry, 'error', entry.discovered.errors.join('; '));
-    else if (!enabled) {
-      if (entry.state !== 'disabled') this.#setState(entry, 'disabled', entry.stateReason);
-    } else if (entry.state === 'disabled') this.#setState(entry, 'stopped', null);
-    // An error found on disk clears once the folder is fixed; an error from a failed start stays until the next start.
-    else if (entry.state === 'error' && !entry.failedStart) this.#setState(entry, 'stopped', null);
   }
 
   #summary(entry: Entry): PluginSummaryValue {
