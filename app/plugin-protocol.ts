@@ -147,6 +147,21 @@ export const API_METHODS = {
       { additionalProperties: false },
     ),
   },
+  /**
+   * Adds a row to the audit log in the plugin's own name (its actor is always
+   * `plugin:<id>`), for what a plugin enforces, such as a policy violation.
+   */
+  'audit.record': {
+    permission: 'audit',
+    args: Type.Object(
+      {
+        type: Type.String({ pattern: '^[a-z][a-z0-9_]{2,60}$' }),
+        subject: Type.String({ maxLength: 500 }),
+        detail: Type.Record(Type.String({ maxLength: 100 }), Json, { maxProperties: 30 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
   'agents.run': {
     permission: 'agents',
     args: Type.Object(

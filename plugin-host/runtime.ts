@@ -363,7 +363,10 @@ export class PluginHostRuntime {
       messages: (id: unknown, page?: unknown) => this.#call('sessions.messages', { id, ...defined(options(page)) }),
       current: () => this.#call('sessions.current', {}),
     };
-    const audit = { query: (filter?: unknown) => this.#call('audit.query', { ...defined(options(filter)) }) };
+    const audit = {
+      query: (filter?: unknown) => this.#call('audit.query', { ...defined(options(filter)) }),
+      record: (type: unknown, subject: unknown, detail?: unknown) => this.#call('audit.record', { type, subject, detail: detail ?? {} }).then(() => undefined),
+    };
     const agents = { run: (request: unknown) => this.#call('agents.run', { ...defined(options(request)) }) };
     const permissions = { request: (name: unknown, reason: unknown) => this.#call('permissions.request', { name, reason }) };
 
