@@ -14,6 +14,8 @@ export const EditableSettings = Type.Object(
     desktopNotifications: Type.Boolean(),
     auditRetentionDays: Type.Integer({ minimum: 1, maximum: 3650, words: { unit: 'days', empty: 'Enter a number of days' } }),
     updateChecks: UpdateCheckMode,
+    /** A plugin with activation events (none of them onStartup) is stopped after this long without use. */
+    pluginIdleMinutes: Type.Integer({ minimum: 1, maximum: 1440, words: { unit: 'minutes', empty: 'Enter a number of minutes' } }),
   },
   { additionalProperties: false },
 );
@@ -26,6 +28,7 @@ export const DEFAULT_SETTINGS = {
   desktopNotifications: true,
   auditRetentionDays: 90,
   updateChecks: 'on',
+  pluginIdleMinutes: 10,
 } as const;
 
 export const settingsChannels = {

@@ -14,6 +14,7 @@ describe('settings', () => {
       desktopNotifications: true,
       auditRetentionDays: 90,
       updateChecks: 'on',
+      pluginIdleMinutes: 10,
       dataFolder: t.dataDir,
     });
   });
@@ -38,6 +39,7 @@ describe('settings', () => {
 
   it.each([
     [{ theme: 'purple' }, 'Theme must be light, dark or system'],
+    [{ pluginIdleMinutes: 0 }, 'Plugin idle time must be a whole number of minutes from 1 to 1440'],
     [{ catalogRefreshMinutes: 2.5 }, 'Catalog refresh must be a whole number of minutes from 5 to 1440'],
     [{ auditRetentionDays: 0 }, 'Audit retention must be a whole number of days from 1 to 3650'],
     [{ updateChecks: 'sometimes' }, 'Update checks must be on, ask or off'],

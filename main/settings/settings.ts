@@ -33,6 +33,9 @@ export function checkSettingsPatch(patch: SettingsPatch): void {
   if (patch.auditRetentionDays !== undefined && !int(patch.auditRetentionDays, 1, 3650)) {
     problems.push('Audit retention must be a whole number of days from 1 to 3650');
   }
+  if (patch.pluginIdleMinutes !== undefined && !int(patch.pluginIdleMinutes, 1, 1440)) {
+    problems.push('Plugin idle time must be a whole number of minutes from 1 to 1440');
+  }
   if (patch.updateChecks !== undefined && !UPDATE_CHECKS.has(patch.updateChecks)) problems.push('Update checks must be on, ask or off');
   if (patch.desktopNotifications !== undefined && typeof patch.desktopNotifications !== 'boolean') {
     problems.push('Desktop notifications must be on or off');
