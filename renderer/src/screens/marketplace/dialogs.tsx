@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { CatalogEntryData } from '../../../../app/catalog.ts';
 import type { Permission } from '../../../../app/permissions.ts';
 import { Badge, Banner, Button, Dialog, Field, LockIcon, SafeText } from '../../ui/index.ts';
@@ -6,24 +6,61 @@ import { openLink, rollbackPlugin, saveLicenseKey, uninstallPlugin } from './act
 import { formatBytes, PermissionList } from './permissions.tsx';
 import { entryKey, useMarketplace, type InstalledValue } from './useMarketplace.ts';
 
-/** Lists exactly what the install will grant; confirming sends that list to main, which checks it. */
-export function ConsentDialog({ entry, onConfirm, onClose }: { entry: CatalogEntryData; onConfirm: () => void; onClose: () => void }) {
+export interface PermissionConsentProps {
+  title: string;
+  description: string;
+  permissions: readonly Permission[];
+  /** The hosts `network` reaches, named under it. */
+  networkHosts?: readonly string[];
+  confirmLabel: string;
+  busy?: boolean;
+  /** Why confirming failed, shown in the dialog. */
+  error?: string | null;
+  onConfirm: () => void;
+  onClose: () => void;
+  /** Warnings under the list (an unverified source, a sideloaded folder). */
+  children?: ReactNode;
+}
+
+/**
+ * The one consent dialog: what the plugin will be able to do, in plain
+ * words. An install and the approval of a sideloaded plugin both show it;
+ * confirming sends exactly that list to main, which checks it.
+ */
+export function PermissionConsentDialog({ title, description, permissions, networkHosts, confirmLabel, busy = false, error = null, onConfirm, onClose, children }: PermissionConsentProps) {
   return (
     <Dialog
-      title={`Install ${entry.name}?`}
-      description={`${entry.name} ${entry.version} by ${entry.author}, from ${entry.sourceName}${entry.verified ? ' (verified)' : ' (unverified source)'}.`}
+      title={title}
+      description={description}
       onClose={onClose}
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" onClick={onConfirm} data-autofocus>
-            {entry.permissions.length ? 'Allow and install' : 'Install'}
+          <Button variant="primary" onClick={onConfirm} busy={busy} data-autofocus>
+            {confirmLabel}
           </Button>
         </>
       }
     >
-      {entry.permissions.length ? <p className="market-dialog-lead">It will be able to:</p> : null}
-      <PermissionList permissions={entry.permissions} />
+      {permissions.length ? <p className="market-dialog-lead">It will be able to:</p> : null}
+      <PermissionList permissions={permissions} networkHosts={networkHosts} />
+      {error ? <Banner tone="danger">{error}</Banner> : null}
+      {children}
+    </Dialog>
+  );
+}
+
+/** Lists exactly what the install will grant; confirming sends that list to main, which checks it. */
+export function ConsentDialog({ entry, onConfirm, onClose }: { entry: CatalogEntryData; onConfirm: () => void; onClose: () => void }) {
+  return (
+    <PermissionConsentDialog
+      title={`Install ${entry.name}?`}
+      description={`${entry.name} ${entry.version} by ${entry.author}, from ${entry.sourceName}${entry.verified ? ' (verified)' : ' (unverified source)'}.`}
+      permissions={entry.permissions}
+      confirmLabel={entry.permissions.length ? 'Allow and install' : 'Install'}
+      onConfirm={onConfirm}
+      onClose={onClose}
+    >
       {!entry.verified ? (
         <Banner tone="warning" title="Unverified source: nobody vouches for this plugin">
           <p>
@@ -36,7 +73,7 @@ export function ConsentDialog({ entry, onConfirm, onClose }: { entry: CatalogEnt
           </p>
         </Banner>
       ) : null}
-    </Dialog>
+    </PermissionConsentDialog>
   );
 }
 

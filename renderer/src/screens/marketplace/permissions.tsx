@@ -1,7 +1,7 @@
-import { PERMISSION_TEXT, type Permission } from '../../../../app/permissions.ts';
+import { networkConsent, PERMISSION_TEXT, type Permission } from '../../../../app/permissions.ts';
 import {
   ActivityIcon, AuditIcon, BellIcon, BranchIcon, CommandIcon, DatabaseIcon, FileIcon, FilterIcon, GlobeIcon, MetricsIcon, PlayIcon, SendIcon, SessionsIcon, SettingsIcon, TasksIcon,
-  Tip, type IconComponent,
+  SafeText, Tip, type IconComponent,
 } from '../../ui/index.ts';
 
 export const PERMISSION_ICON: Record<Permission, IconComponent> = {
@@ -39,8 +39,8 @@ export function PermissionIcons({ permissions }: { permissions: readonly Permiss
   );
 }
 
-/** The permissions in plain words, as the consent dialog and the detail view list them. */
-export function PermissionList({ permissions, highlight = [] }: { permissions: readonly Permission[]; highlight?: readonly Permission[] }) {
+/** The permissions in plain words, as the consent dialog and the detail view list them; `network` names the hosts it reaches when they are known. */
+export function PermissionList({ permissions, highlight = [], networkHosts }: { permissions: readonly Permission[]; highlight?: readonly Permission[]; networkHosts?: readonly string[] }) {
   if (permissions.length === 0) return <p className="market-muted">It asks for no permissions: it cannot read your sessions or change anything.</p>;
   return (
     <ul className="market-perm-list">
@@ -53,6 +53,7 @@ export function PermissionList({ permissions, highlight = [] }: { permissions: r
               <strong>{PERMISSION_TEXT[p].title}</strong>
               {highlight.includes(p) ? <span className="badge badge-warning">New</span> : null}
               <p>{PERMISSION_TEXT[p].description}</p>
+              {p === 'network' && networkHosts ? <p className="market-perm-hosts"><SafeText text={networkConsent(networkHosts)} /></p> : null}
             </div>
           </li>
         );
