@@ -8,7 +8,9 @@ import { useOverlays } from '../stores/overlays.ts';
 import { EmptyState } from '../ui/EmptyState.tsx';
 import { Button } from '../ui/Button.tsx';
 import { SearchIcon } from '../ui/icons.tsx';
+import { ConsentPrompts } from './ConsentPrompts.tsx';
 import { NotificationCenter } from './NotificationCenter.tsx';
+import { StatusBar } from './StatusBar.tsx';
 import { Toasts } from './Toasts.tsx';
 import './shell.css';
 
@@ -168,8 +170,10 @@ export function Shell() {
       <main className="content" id="content" tabIndex={-1}>
         <CurrentScreen />
       </main>
+      <StatusBar />
       <Toasts />
       <OverlayHost />
+      <ConsentPrompts />
     </div>
   );
 }
