@@ -1,1 +1,1 @@
-p5Su+j2eXQ84krkIGcDdfmjrf76ubKrVni8BnkvwWYig4HT8A8P+0O9NnwHRsXAvWcC/KlU3z/w8TnyK2UjODA==
+iObHHTpeDSofOrTYKZajJ9tTVr7skLah0Nhvmw3rvgPJvWgBm8QgUjzcGhhywS/S3dOieVdAclHQUuzeZk9/AA==

@@ -17,7 +17,8 @@ const USES: Record<Permission, RegExp> = {
   palette: /\b(agor\.palette\.registerCommand|bt\.registerCommand)\(/,
   messages: /\b(agor\.messages\.onMessage|bt\.onMessage)\(/,
   tasks: /\b(agor|bt)\.tasks\./,
-  events: /\b(agor\.events\.(on|emit)|bt\.(on|emit))\(/,
+  // `on('unload', …)` stays inside the plugin process and needs nothing.
+  events: /\b(agor\.events\.(on|emit)|bt\.(on|emit))\(\s*(?!['"]unload['"])/,
   notifications: /\b(agor\.notifications\.send|bt\.notify)\(/,
   settings: /\b(agor\.settings\.|bt\.(get|set)Setting\()/,
   panels: /\b(agor\.ui\.setPanel|bt\.setPanel)\(/,

@@ -29,10 +29,11 @@ export interface FirstPartyKit {
   saveRequests: { pluginName: string; suggestedName: string; mimeType: string }[];
   /** The next save dialog's answer: a file name in the kit's export folder, or null for Cancel. */
   answerSave(fileName: string | null): string | null;
-  /** Installs from the built-in catalog with exactly the permissions the catalog lists, and waits until it runs. */
+  /** Installs from the built-in catalog with exactly the permissions the catalog lists, and waits until it runs or sleeps. */
   install(id: string): Promise<{ permissions: Permission[] }>;
   /** Calls a channel the way the window does; throws with the error's message. */
   call<T>(channel: string, args: unknown): Promise<T>;
+  /** Its panel, as its page shows it (opening the page wakes a plugin that starts onPanel). */
   panel(id: string): Panel | null;
   /** Waits for the plugin's panel to satisfy `check`. */
   panelWhere(id: string, check: (panel: Panel) => boolean, what: string): Promise<Panel>;
@@ -127,7 +128,8 @@ export function startFirstPartyKit(): FirstPartyKit {
       const entry = view.entries.find((e) => e.id === id && e.sourceId === BUILTIN_SOURCE_ID);
       if (!entry) throw new Error(`${id} is not in the built-in catalog (${view.sources.map((s) => s.error).join('; ')})`);
       await core.marketplace.install(id, BUILTIN_SOURCE_ID, entry.permissions);
-      await eventually(() => core.supervisor.get(id).state === 'running' || undefined, `${id} to run`);
+      // A plugin with activation events sleeps until one happens (its page opened, its command chosen, a message).
+      await eventually(() => ['running', 'sleeping'].includes(core.supervisor.list().find((p) => p.id === id)?.state ?? '') || undefined, `${id} to run or sleep`);
       return { permissions: entry.permissions };
     },
     call,
