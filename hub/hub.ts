@@ -10,6 +10,7 @@ import { HubAudit } from './people/audit.ts';
 import { People } from './people/people.ts';
 import { RateLimiter } from './people/rate-limit.ts';
 import { Redactor } from './redact.ts';
+import { Generation } from './state.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { feedRoutes } from './routes/feeds.ts';
@@ -51,6 +52,8 @@ export interface HubConfig {
   marketplaceName?: string;
   /** Re-served marketplaces nobody used for this long are removed from the cache (default: a day). */
   cacheKeepMs?: number;
+  /** How stale this instance's view of changes made by other instances may be (default 500 ms). */
+  sharedStateMaxAgeMs?: number;
   /** The built admin UI (default: out/hub-ui in the repository). */
   uiDir?: string;
   /** Where log lines go (already redacted). */
@@ -96,14 +99,13 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
   const log = redactingLog(redactor, config.write ?? ((line) => process.stdout.write(`${line}\n`)));
   const db = await openHubDb(config.dataDir, config.databaseUrl, now);
   const audit = new HubAudit(db, now);
-  const people = new People(db, audit, now);
+  const generation = new Generation(db, config.sharedStateMaxAgeMs ?? 500);
+  const people = new People(db, audit, now, generation);
   const router = new Router();
   const limiter = new RateLimiter(config.rateLimit ?? { perMinute: 600, burst: 120 });
   let origin = config.publicUrl?.replace(/\/+$/, '') ?? '';
   const parts: HubParts = { config, db, router, people, audit, log, redactor, now, origin: () => origin };
-  const changed = async () => {
-    await db.run("INSERT INTO hub_state (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [randomBytes(8).toString('hex')]);
-  };
+  const changed = () => generation.bump();
   const sources = new Sources({
     db,
     audit,
@@ -193,7 +195,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
 }
 
 /** The daily schedule's pseudo-caller: it may only reach `sync` routes. */
-const SCHEDULER: Ctx['caller'] = { userId: '', userName: 'scheduler', tokenId: 'scheduler', groupIds: [], admin: true };
+const SCHEDULER: Ctx['caller'] = { userId: '', userName: 'scheduler', tokenId: 'scheduler', groupIds: [], admin: true, generation: '' };
 
 function isScheduler(req: IncomingMessage, secret: Buffer): boolean {
   const given = req.headers['x-hub-scheduler'];

@@ -68,6 +68,10 @@ export class CatalogFeed {
   readonly #key: HubKey;
   readonly #now: () => Date;
   readonly #bodies = new Map<string, SignedCatalog>();
+  /** Entries by generation, group set and origin; the per-caller version rows by caller, generation and content. */
+  #entries = new Map<string, { plugins: string; hash: string }>();
+  #rows = new Map<string, { version: number; signed_at: string; expires_at: string }>();
+  #generation = '';
 
   constructor(db: HubDb, grants: Grants, key: HubKey, now: () => Date) {
     this.#db = db;
@@ -77,11 +81,27 @@ export class CatalogFeed {
   }
 
   async for(caller: Caller, origin: string): Promise<SignedCatalog> {
-    const view = await this.#grants.view(caller.groupIds);
-    const entries = catalogEntries(view, origin);
-    const plugins = JSON.stringify(entries);
-    const hash = createHash('sha256').update(plugins).digest('hex');
-    const row = await this.#row(caller.userId, hash);
+    if (caller.generation !== this.#generation) {
+      this.#generation = caller.generation;
+      this.#entries = new Map();
+      this.#rows = new Map();
+    }
+    const entriesKey = `${caller.groupIds.join(',')}|${origin}`;
+    let listed = this.#entries.get(entriesKey);
+    if (!listed) {
+      const plugins = JSON.stringify(catalogEntries(await this.#grants.view(caller), origin));
+      listed = { plugins, hash: createHash('sha256').update(plugins).digest('hex') };
+      this.#entries.set(entriesKey, listed);
+    }
+    const { plugins, hash } = listed;
+    // Within one generation a caller's version changes only when its expiry comes close, and that goes through the database.
+    const rowKey = `${caller.userId}|${hash}`;
+    let row = this.#rows.get(rowKey);
+    if (!row || Date.parse(row.expires_at) - this.#now().getTime() < RESIGN_BEFORE_MS) {
+      row = await this.#row(caller.userId, hash);
+      if (this.#rows.size > 50_000) this.#rows.clear();
+      this.#rows.set(rowKey, row);
+    }
     const cacheKey = `${caller.userId}:${row.version}:${hash}`;
     const cached = this.#bodies.get(cacheKey);
     if (cached) return cached;

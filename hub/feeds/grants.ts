@@ -1,5 +1,6 @@
 import { badRequest, notFound } from '../errors.ts';
 import type { HubAudit } from '../people/audit.ts';
+import type { Caller } from '../people/people.ts';
 import type { HubDb } from '../storage/db.ts';
 import type { SourcePlugin, Sources } from '../sources/sources.ts';
 
@@ -60,9 +61,9 @@ export class Grants {
     return this.list();
   }
 
-  /** The plugins granted to any of these groups, in a stable order. */
-  async view(groupIds: readonly string[]): Promise<SourcePlugin[]> {
-    const generation = (await this.#db.get<{ value: string }>("SELECT value FROM hub_state WHERE key = 'generation'"))?.value ?? '';
+  /** The plugins granted to the caller's groups, in a stable order, as of the caller's generation. */
+  async view(caller: Pick<Caller, 'groupIds' | 'generation'>): Promise<SourcePlugin[]> {
+    const { groupIds, generation } = caller;
     if (generation !== this.#generation) {
       this.#generation = generation;
       this.#views = new Map();

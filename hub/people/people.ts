@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { badRequest, conflict, HubError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { HubDb } from '../storage/db.ts';
+import type { Generation } from '../state.ts';
 import type { HubAudit } from './audit.ts';
 
 export const ADMIN_GROUP = 'admin';
@@ -16,6 +17,8 @@ export interface Caller {
   tokenId: string;
   groupIds: string[];
   admin: boolean;
+  /** The Hub's generation this caller was checked at; the feeds' caches are keyed by it. */
+  generation: string;
 }
 
 export interface UserInfo {
@@ -75,11 +78,16 @@ export class People {
   readonly #db: HubDb;
   readonly #audit: HubAudit;
   readonly #now: () => Date;
+  readonly #generation: Generation;
+  /** Checked tokens by hash, valid for one generation: revoking, deleting or regrouping bumps it. */
+  #checked = new Map<string, { caller: Omit<Caller, 'generation'>; expiresAt: number | null; lastUsedAt: number }>();
+  #checkedAt = '';
 
-  constructor(db: HubDb, audit: HubAudit, now: () => Date) {
+  constructor(db: HubDb, audit: HubAudit, now: () => Date, generation: Generation) {
     this.#db = db;
     this.#audit = audit;
     this.#now = now;
+    this.#generation = generation;
   }
 
   /**
@@ -122,6 +130,7 @@ export class People {
       await tx.run('DELETE FROM users WHERE id = ?', [id]);
       await this.#audit.record(actor, 'user_deleted', id, { name: user.name }, tx);
     });
+    await this.#generation.bump();
   }
 
   async user(id: string): Promise<UserInfo> {
@@ -172,6 +181,7 @@ export class People {
       await tx.run('DELETE FROM groups WHERE id = ?', [id]);
       await this.#audit.record(actor, 'group_deleted', id, { name: row.name }, tx);
     });
+    await this.#generation.bump();
   }
 
   async groups(): Promise<GroupInfo[]> {
@@ -194,6 +204,7 @@ export class People {
       await this.#join(tx, userId, groupName);
       await this.#audit.record(actor, 'member_added', userId, { group: groupName }, tx);
     });
+    await this.#generation.bump();
   }
 
   async removeMember(actor: string, userId: string, groupName: string): Promise<void> {
@@ -205,6 +216,7 @@ export class People {
       if (changes === 0) throw notFound(`That user is not in "${groupName}".`);
       await this.#audit.record(actor, 'member_removed', userId, { group: groupName }, tx);
     });
+    await this.#generation.bump();
   }
 
   /** `expiresAt`: an ISO time in the future, or null for a token that does not expire. */
@@ -230,6 +242,7 @@ export class People {
     const { changes } = await this.#db.run('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [this.#now().toISOString(), tokenId]);
     if (changes === 0) throw notFound('That token does not exist or is already revoked.');
     await this.#audit.record(actor, 'token_revoked', tokenId);
+    await this.#generation.bump();
   }
 
   async tokens(userId?: string): Promise<TokenInfo[]> {
@@ -242,28 +255,47 @@ export class People {
   /** Who a bearer token belongs to; a 401 with the reason when it cannot be used. */
   async authenticate(token: string): Promise<Caller> {
     if (!token.startsWith(TOKEN_PREFIX)) throw new HubError(401, 'That is not a Hub token.');
-    const row = await this.#db.get<TokenRow & { user_name: string }>(
-      'SELECT t.*, u.name AS user_name FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?',
-      [hashToken(token)],
-    );
-    if (!row) throw new HubError(401, 'The token is not known to this Hub.');
-    if (row.revoked_at) throw new HubError(401, 'The token was revoked.');
-    const now = this.#now();
-    if (row.expires_at && Date.parse(row.expires_at) <= now.getTime()) throw new HubError(401, `The token expired on ${row.expires_at}.`);
-    if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
-      await this.#db.run('UPDATE tokens SET last_used_at = ? WHERE id = ?', [now.toISOString(), row.id]);
+    const hash = hashToken(token);
+    const generation = await this.#generation.read();
+    if (generation !== this.#checkedAt) {
+      this.#checked = new Map();
+      this.#checkedAt = generation;
     }
-    const groups = await this.#db.all<{ id: string; name: string }>(
-      'SELECT g.id, g.name FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = ?',
-      [row.user_id],
-    );
-    return {
-      userId: row.user_id,
-      userName: row.user_name,
-      tokenId: row.id,
-      groupIds: groups.map((g) => g.id).sort(),
-      admin: groups.some((g) => g.name === ADMIN_GROUP),
-    };
+    const now = this.#now();
+    let known = this.#checked.get(hash);
+    if (!known) {
+      const row = await this.#db.get<TokenRow & { user_name: string }>(
+        'SELECT t.*, u.name AS user_name FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?',
+        [hash],
+      );
+      if (!row) throw new HubError(401, 'The token is not known to this Hub.');
+      if (row.revoked_at) throw new HubError(401, 'The token was revoked.');
+      const groups = await this.#db.all<{ id: string; name: string }>(
+        'SELECT g.id, g.name FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = ?',
+        [row.user_id],
+      );
+      known = {
+        caller: {
+          userId: row.user_id,
+          userName: row.user_name,
+          tokenId: row.id,
+          groupIds: groups.map((g) => g.id).sort(),
+          admin: groups.some((g) => g.name === ADMIN_GROUP),
+        },
+        expiresAt: row.expires_at ? Date.parse(row.expires_at) : null,
+        lastUsedAt: row.last_used_at ? Date.parse(row.last_used_at) : 0,
+      };
+      if (this.#checked.size > 50_000) this.#checked.clear();
+      this.#checked.set(hash, known);
+    }
+    if (known.expiresAt !== null && known.expiresAt <= now.getTime()) {
+      throw new HubError(401, `The token expired on ${new Date(known.expiresAt).toISOString()}.`);
+    }
+    if (now.getTime() - known.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
+      known.lastUsedAt = now.getTime();
+      await this.#db.run('UPDATE tokens SET last_used_at = ? WHERE id = ?', [now.toISOString(), known.caller.tokenId]);
+    }
+    return { ...known.caller, generation };
   }
 
   async #insertToken(tx: HubDb, userId: string, name: string, expiresAt: string | null): Promise<{ token: string; id: string }> {

@@ -30,7 +30,7 @@ export function feedRoutes(router: Router, grants: Grants, catalog: CatalogFeed,
     const m = /^([0-9a-f]{64})\.tgz$/.exec(params.file!);
     if (!m) throw notFound('Nothing is served at this address.');
     const sha = m[1]!;
-    const view = await grants.view(caller.groupIds);
+    const view = await grants.view(caller);
     if (!view.some((p) => p.kind === 'switchboard' && p.contentHash === sha)) throw new HubError(404, 'No plugin granted to you has this archive.');
     const path = join(sources.archivesDir(), sha);
     if (!existsSync(path)) throw notFound('The archive is missing from the Hub; ask an admin to sync its source.');

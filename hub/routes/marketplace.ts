@@ -12,7 +12,7 @@ const GIT_PATHS = /^(info\/refs|git-upload-pack|git-receive-pack)$/;
 /** The Claude Code marketplace, re-served per caller: ZIP, git smart HTTP, info and the setup page. */
 export function marketplaceRoutes(router: Router, grants: Grants, cache: MarketplaceCache, cacheDir: string, name: string, origin: () => string): void {
   router.add('GET', '/marketplace.zip', 'token', async ({ caller, req, res }) => {
-    const build = await cache.get(await grants.view(caller.groupIds));
+    const build = await cache.get(await grants.view(caller));
     const etag = `"${build.hash}"`;
     const headers = { ETag: etag, 'Cache-Control': 'private, no-cache', Vary: 'Authorization' };
     if (req.headers['if-none-match'] === etag) return { status: 304, headers };
@@ -28,14 +28,14 @@ export function marketplaceRoutes(router: Router, grants: Grants, cache: Marketp
   const git = async ({ caller, params, req, res }: Parameters<Parameters<Router['add']>[3]>[0]) => {
     const rest = params.rest ?? '';
     if (!GIT_PATHS.test(rest)) throw notFound('Only git smart HTTP is served here: clone this address with git.');
-    const build = await cache.get(await grants.view(caller.groupIds));
+    const build = await cache.get(await grants.view(caller));
     serveGitHttpBackend(req, res, { projectRoot: cacheDir, pathInfo: `/${build.hash}/repo.git/${rest}`, remoteUser: caller.userName });
   };
   router.add('GET', '/marketplace.git/*', 'token', git);
   router.add('POST', '/marketplace.git/*', 'token', git);
 
   router.add('GET', '/marketplace/info', 'token', async ({ caller }) => {
-    const build = await cache.get(await grants.view(caller.groupIds));
+    const build = await cache.get(await grants.view(caller));
     return {
       json: {
         name,

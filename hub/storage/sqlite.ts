@@ -14,6 +14,8 @@ function bind(params: readonly unknown[]): unknown[] {
 export class SqliteHubDb implements HubDb {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
+  /** Prepared once per distinct SQL text: the Hub's statements are a fixed set. */
+  readonly #statements = new Map<string, Database.Statement>();
   #queue: Promise<unknown> = Promise.resolve();
   #inTransaction = false;
 
@@ -35,17 +37,17 @@ export class SqliteHubDb implements HubDb {
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     await this.#idle();
-    return this.#db.prepare(sql).all(...bind(params)) as T[];
+    return this.#prepare(sql).all(...bind(params)) as T[];
   }
 
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
     await this.#idle();
-    return this.#db.prepare(sql).get(...bind(params)) as T | undefined;
+    return this.#prepare(sql).get(...bind(params)) as T | undefined;
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<{ changes: number }> {
     await this.#idle();
-    const statement = this.#db.prepare(sql);
+    const statement = this.#prepare(sql);
     if (!statement.reader) return { changes: statement.run(...bind(params)).changes };
     statement.all(...bind(params));
     return { changes: 0 };
@@ -75,13 +77,22 @@ export class SqliteHubDb implements HubDb {
     this.#db.close();
   }
 
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Statements of the open transaction run directly; they are what the queue waits for. */
   readonly #inside: HubDb = {
     kind: 'sqlite',
-    all: async <T>(sql: string, params: readonly unknown[] = []) => this.#db.prepare(sql).all(...bind(params)) as T[],
-    get: async <T>(sql: string, params: readonly unknown[] = []) => this.#db.prepare(sql).get(...bind(params)) as T | undefined,
+    all: async <T>(sql: string, params: readonly unknown[] = []) => this.#prepare(sql).all(...bind(params)) as T[],
+    get: async <T>(sql: string, params: readonly unknown[] = []) => this.#prepare(sql).get(...bind(params)) as T | undefined,
     run: async (sql: string, params: readonly unknown[] = []) => {
-      const statement = this.#db.prepare(sql);
+      const statement = this.#prepare(sql);
       if (!statement.reader) return { changes: statement.run(...bind(params)).changes };
       statement.all(...bind(params));
       return { changes: 0 };
