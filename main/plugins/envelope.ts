@@ -96,7 +96,7 @@ export function checkHookReply(value: unknown): Checked<HookReply> {
 }
 
 /** Where a blocks panel first goes wrong, so an author sees which block and field to fix. */
-function firstProblem(value: unknown): string {
+function firstProblem(): string {
   const error = validatePanel.errors?.find((e) => e.instancePath.startsWith('/blocks/'));
   return error ? `${error.instancePath} ${error.message ?? ''}`.trim() : '';
 }
@@ -116,7 +116,7 @@ export function checkPanel(value: unknown): Checked<Panel> {
       '{type: "blocks", title?, blocks: [...]} where each block is a markdown, table, diff or sparkline panel, ' +
       '{type: "form", id, fields: [{key, type: text|number|select|checkbox|textarea, label, value?, options?}], submitLabel?}, ' +
       '{type: "actions", id, buttons: [{id, label, tone?}]} or {type: "list", id, items: [{id, title, subtitle?, badge?, actions?}], empty?}' +
-      (firstProblem(value) ? ` (${firstProblem(value)})` : ''),
+      (firstProblem() ? ` (${firstProblem()})` : ''),
   };
   return { ok: false, reason: `A ${type} panel must look like ${hints[type]}` };
 }
