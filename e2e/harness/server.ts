@@ -8,6 +8,7 @@ import ts from 'typescript';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { NativeNotifier } from '../../main/notifications/notifications.ts';
 import { startServices, type AppServices, type ServiceOptions } from '../../main/services.ts';
+import { harnessSaveDialog, type HarnessSaveDialog } from './save-dialog.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** SWITCHBOARD_RENDERER_DIR lets one test run serve its own build while others rebuild out/renderer. */
@@ -35,6 +36,8 @@ export interface Harness {
   services: AppServices;
   /** Where the stand-in for desktop notifications writes, one JSON object a line. */
   nativeLog: string;
+  /** The stand-in for the OS save dialog of `agor.files.save`; queue its next answers. */
+  saveDialog: HarnessSaveDialog;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   }
   const token = options.token ?? randomBytes(24).toString('base64url');
   const nativeLog = join(options.dataDir, 'native-notifications.log');
+  const saveDialog = harnessSaveDialog(options.dataDir);
   const services = startServices({
     dataDir: options.dataDir,
     appVersion: APP_VERSION,
@@ -84,6 +88,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     extraCa: options.extraCa,
     // No system browser here: links the app would open are written to a log the tests can read.
     openExternal: (url) => appendFileSync(join(options.dataDir, 'opened-links.log'), `${url}\n`),
+    saveDialog: saveDialog.dialog,
     ...(options.updater ? { updater: options.updater } : {}),
   });
   const bridge = ts.transpileModule(readFileSync(BRIDGE_SOURCE, 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
@@ -160,6 +165,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     dataDir: options.dataDir,
     services,
     nativeLog,
+    saveDialog,
     close: async () => {
       for (const client of sockets.clients) client.terminate();
       const closed = new Promise<void>((r) => server.close(() => r()));
