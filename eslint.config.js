@@ -55,7 +55,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^(\\.{1,2}/)+(preload|renderer|plugin-host|e2e)/', message: 'main/ may import only from main, app (see docs/architecture.md §1).' },
+            { regex: '^(\\.{1,2}/)+(preload|renderer|plugin-host|e2e|hub)/', message: 'main/ may import only from main, app (see docs/architecture.md §1).' },
             noElectron('Only main/index.ts and main/electron/* import electron (see docs/architecture.md §1).'),
           ],
         },
