@@ -156,7 +156,11 @@ export const normalizeCodexStream: StreamNormalizer = (record, raw, line, state,
     case 'error': {
       const text = (isObject(record.error) ? str(record.error.message) : undefined) ?? str(record.message) ?? 'Codex reported an error';
       // "Reconnecting... 2/5": Codex retries on its own; only what follows says whether the turn failed.
-      if (/^\s*reconnecting\b/i.test(text)) return { facts, messages: [one('0', { type: 'status', role: 'system', content: text })] };
+      if (/^\s*reconnecting\b/i.test(text)) {
+        // Codex retries on its own: the app does not start the task again on top.
+        state.apiRetries += 1;
+        return { facts, messages: [one('0', { type: 'status', role: 'system', content: text })] };
+      }
       state.lastError = text;
       return { facts, messages: [one('0', { type: 'error', role: 'system', content: text, error: text })], end: { status: 'error', error: text } };
     }
