@@ -169,6 +169,21 @@ describe('tokens and cost of a run', () => {
   });
 });
 
+describe('an estimated cost says so', () => {
+  it('in the toast and in the session.complete event plugins receive', () => {
+    const kit = agentKit();
+    const at = kit.clock.now.toISOString();
+    kit.agents.pipeline.write((w) => {
+      w.session({ id: 'live', provider: 'claude', model: 'claude-haiku-4-5-20251001', title: 'Tidy up', timestamp: at }, 'transcript');
+      w.messages([{ id: 'live:1', sessionId: 'live', provider: 'claude', timestamp: at, type: 'text', role: 'assistant', content: 'ok', usage: { input_tokens: 1_000_000, output_tokens: 200_000 }, usageKey: 'msg_1', usageModel: 'claude-haiku-4-5-20251001', raw: '{}' }]);
+    });
+    kit.agents.pipeline.complete('live', { status: 'success', endedAt: at });
+    expect(kit.toasts.at(-1)).toMatchObject({ type: 'agent_complete', message: '1 messages · ≈$2.00 (estimated)' });
+    expect(kit.bus.hostEvents.find((e) => e.name === 'session.complete')!.payload).toMatchObject({ costUsd: 2, costSource: 'estimated' });
+    expect(kit.metrics.history(null)).toMatchObject([{ sessionId: 'live', costUsd: 2, costSource: 'estimated' }]);
+  });
+});
+
 describe('metrics over a period', () => {
   it('offers today, 7 and 30 days, each with its usage per model', () => {
     const kit = kitWithUsageFixture();
