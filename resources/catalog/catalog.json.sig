@@ -1,1 +1,1 @@
-iObHHTpeDSofOrTYKZajJ9tTVr7skLah0Nhvmw3rvgPJvWgBm8QgUjzcGhhywS/S3dOieVdAclHQUuzeZk9/AA==
+EMhX/YAvlUL4nqHmZwliKxV+WXmZcewfZuU33brGDhJ/mR+NBPEVfPEDy6kkgrQ1s60JWIKVGeJ8eOViOn6BBw==
