@@ -27,6 +27,8 @@ export function startHost(): void {
   const runtime = new PluginHostRuntime(transport);
 
   process.on('unhandledRejection', (reason) => {
+    // A refused call a palette command left unhandled fails that command instead (main logged the refusal).
+    if (runtime.absorbRejection(reason)) return;
     runtime.log('error', `Unhandled promise rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
   });
   process.on('uncaughtException', (err) => {

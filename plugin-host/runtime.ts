@@ -18,6 +18,33 @@ interface Meta {
 }
 
 const MAX_TIMERS = 10_000;
+
+/** Tool arguments agor's own runtime also put on `tool_call` itself; plugins written for it read them there. */
+const TOOL_ARGUMENT_ALIASES = ['file_path', 'path', 'command', 'content', 'new_string', 'old_string', 'pattern', 'url'] as const;
+
+/**
+ * Offers the common tool arguments both as `tool_call.input.<field>` and as
+ * `tool_call.<field>`; a field the tool call has already (its id and name
+ * among them) is never replaced.
+ */
+function withToolArgumentAliases(message: unknown): unknown {
+  const call = (message as { tool_call?: unknown } | null)?.tool_call as Record<string, unknown> | undefined;
+  const input = call?.input;
+  if (!call || typeof call !== 'object' || !input || typeof input !== 'object' || Array.isArray(input)) return message;
+  for (const field of TOOL_ARGUMENT_ALIASES) {
+    const value = (input as Record<string, unknown>)[field];
+    if (value !== undefined && !Object.hasOwn(call, field)) call[field] = value;
+  }
+  return message;
+}
+
+/** The API calls one palette command made while it ran, and the first refusal it left unhandled. */
+interface CommandRun {
+  /** Its calls main has not answered yet, counted rather than awaited: a handler attached here would hide an unhandled rejection. */
+  open: number;
+  answered: (() => void) | null;
+  refused: string | null;
+}
 const MAX_LOG_TEXT = 16_000;
 
 /** Turns anything a plugin hands to the API into plain JSON data, once, so a getter or Proxy cannot change it afterwards. */
@@ -90,7 +117,11 @@ export class PluginHostRuntime {
   readonly #transport: HostTransport;
   #nextCallId = 1;
   #nextHandlerKey = 1;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; runs: CommandRun[] }>();
+  /** Commands running now; each API call made meanwhile is counted as theirs. */
+  readonly #commandRuns = new Set<CommandRun>();
+  /** Refusals of calls made by running commands, by the error the plugin received. */
+  readonly #refusals = new WeakMap<Error, CommandRun[]>();
   readonly #commands = new Map<number, { label: string; handler: Handler; takesArgument: boolean }>();
   readonly #hooks = new Map<number, Handler>();
   readonly #events = new Map<string, Handler[]>();
@@ -118,7 +149,8 @@ export class PluginHostRuntime {
     this.#meta = harden({ ...meta });
     const compartment = new Compartment({ __options__: true, name: `plugin:${meta.id}`, globals: this.#globals() as never });
     try {
-      compartment.evaluate(`${source}\n//# sourceURL=${filename.replace(/[\r\n]/g, '')}\n`);
+      // Main has refused a real direct eval already (app/direct-eval.ts); SES's own check would refuse the text `eval(` in a string too.
+      compartment.evaluate(`${source}\n//# sourceURL=${filename.replace(/[\r\n]/g, '')}\n`, { __rejectSomeDirectEvalExpressions__: false } as never);
     } catch (err) {
       this.#fail(err);
       return;
@@ -139,8 +171,13 @@ export class PluginHostRuntime {
         const pending = this.#pending.get(message.id);
         if (!pending) return;
         this.#pending.delete(message.id);
+        for (const run of pending.runs) if (--run.open === 0) run.answered?.();
         if (message.ok) pending.resolve(harden(message.value));
-        else pending.reject(new Error(message.error));
+        else {
+          const err = new Error(message.error);
+          if (pending.runs.length) this.#refusals.set(err, pending.runs);
+          pending.reject(err);
+        }
         return;
       }
       case 'ping': {
@@ -149,7 +186,7 @@ export class PluginHostRuntime {
         return;
       }
       case 'message':
-        this.#dispatch(this.#messageHandlers, [freezeData(message.message)], 'message handler', 0);
+        this.#dispatch(this.#messageHandlers, [freezeData(withToolArgumentAliases(message.message))], 'message handler', 0);
         return;
       case 'event':
         this.#dispatch(this.#events.get(message.name) ?? [], [freezeData(message.payload), Object.freeze({ name: message.name, from: message.from })], `handler of event '${message.name}'`, message.depth);
@@ -191,7 +228,7 @@ export class PluginHostRuntime {
       if (message.target === 'command') {
         const command = this.#commands.get(message.key);
         if (!command) throw new Error('This command is no longer registered');
-        value = toPlainData(await command.handler(...(command.takesArgument ? [message.argument ?? ''] : [])), 'A command result');
+        value = toPlainData(await this.#runCommand(command, message.argument), 'A command result');
       } else if (message.target === 'hook') {
         const handler = this.#hooks.get(message.key);
         if (!handler) throw new Error('This hook is no longer registered');
@@ -212,6 +249,36 @@ export class PluginHostRuntime {
     } catch (err) {
       this.#send({ t: 'reply', id: message.id, ok: false, error: errorText(err) });
     }
+  }
+
+  /**
+   * Runs a command handler. An API call it made and left unhandled (agor
+   * plugins rarely await `agor.notifications.send`) that main refused fails
+   * the command with that refusal, so the palette shows it as an error; main
+   * has logged the refusal already, so it is not logged again here.
+   */
+  async #runCommand(command: { handler: Handler; takesArgument: boolean }, argument?: string | null): Promise<unknown> {
+    const run: CommandRun = { open: 0, answered: null, refused: null };
+    this.#commandRuns.add(run);
+    let value: unknown;
+    try {
+      value = await command.handler(...(command.takesArgument ? [argument ?? ''] : []));
+    } finally {
+      this.#commandRuns.delete(run);
+    }
+    if (run.open > 0) await new Promise<void>((resolve) => (run.answered = resolve));
+    // Node reports unhandled rejections once the microtasks have run.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (run.refused !== null) throw new Error(run.refused);
+    return value;
+  }
+
+  /** An unhandled rejection of an API call a command made: counted against the command (true), or not one of those (false). */
+  absorbRejection(reason: unknown): boolean {
+    const runs = reason instanceof Error ? this.#refusals.get(reason) : undefined;
+    if (!runs) return false;
+    for (const run of runs) run.refused ??= reason instanceof Error ? reason.message : String(reason);
+    return true;
   }
 
   /** A hook may return nothing (passthrough), a new body string (modify) or `{action, ...}`. */
@@ -249,10 +316,13 @@ export class PluginHostRuntime {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(errorText(err)));
     }
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+    const runs = [...this.#commandRuns];
+    const result = new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, runs });
       this.#transport.send(envelope);
     });
+    for (const run of runs) run.open += 1;
+    return result;
   }
 
   /** For registrations a plain-style plugin does not await: main logs a denial itself, so the rejection is marked handled here. */
@@ -356,7 +426,11 @@ export class PluginHostRuntime {
     };
     const projectCall = (method: 'git.log' | 'git.status' | 'git.branch' | 'git.diff') => (request: unknown) => this.#call(method, { ...defined(options(request)) });
     const git = { log: projectCall('git.log'), status: projectCall('git.status'), branch: projectCall('git.branch'), diff: projectCall('git.diff') };
-    const projects = { list: () => this.#call('projects.list', {}) };
+    const projects = {
+      list: () => this.#call('projects.list', {}),
+      scratchCopy: (projectId: unknown) => this.#call('projects.scratchCopy', { projectId }),
+      scratchDiff: (projectId: unknown) => this.#call('projects.scratchDiff', { projectId }),
+    };
     const sessions = {
       list: (filter?: unknown) => this.#call('sessions.list', { ...defined(options(filter)) }),
       get: (id: unknown) => this.#call('sessions.get', { id }),

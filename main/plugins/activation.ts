@@ -5,13 +5,14 @@ import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts
 import type { Permission } from '../../app/permissions.ts';
 import { seconds } from './connection.ts';
 import { manifestOf, nameOf, type Entry, type StartResult } from './entry.ts';
+import { readPluginScript } from './manifest.ts';
 import { WAKE_QUEUE_LIMIT } from './supervisor-options.ts';
 
 /** What waking and idling plugins reaches in the supervisor. */
 export interface ActivationHost {
   entries(): Iterable<Entry>;
   granted(entry: Entry, permission: Permission): boolean;
-  /** Starts the sleeping plugin's process; resolves once it is ready or failed. */
+  /** Starts a process running `entry.code`; resolves once it is ready or failed. */
   wake(entry: Entry): Promise<StartResult>;
   /** Graceful stop (its unload handler runs); it then sleeps. */
   sleep(entry: Entry, reason: string): Promise<void>;
@@ -186,6 +187,8 @@ export class PluginActivation {
     if (entry.state === 'running') return Promise.resolve({ ok: true });
     if (entry.state === 'starting') return new Promise((resolve) => entry.readyWaiters.push(resolve));
     if (entry.state !== 'sleeping') return Promise.resolve({ ok: false, reason: `it is ${entry.state}` });
+    if (!entry.discovered.ok) return Promise.resolve({ ok: false, reason: entry.discovered.errors.join('; ') });
+    entry.code ??= { manifest: entry.discovered.manifest, source: readPluginScript(entry.discovered) };
     if (!this.#waking.has(entry.id)) this.#waking.set(entry.id, { held: [], dropped: 0 });
     this.#h.log(entry, 'info', `Starting because ${why}`);
     return this.#h.wake(entry);

@@ -21,6 +21,9 @@ export interface CommandsHost {
   used(entry: Entry): void;
 }
 
+/** The words of permissionDeniedMessage, as the plugin process passes them back. */
+const REFUSAL = /^Permission '[a-z_]+' not granted to /;
+
 /** The palette id of the `index`th command a manifest contributes, before the plugin has registered any. */
 const CONTRIBUTED = 'contributes.';
 
@@ -70,8 +73,10 @@ export class PluginCommands {
     try {
       return await invoke(entry, { t: 'invoke', id: 0, target: 'command', key, argument: argument ?? null }, this.#h.requestTimeoutMs, true);
     } catch (err) {
-      this.#h.log(entry, 'error', `Command "${command.label}" failed: ${errorMessage(err)}`);
-      throw new AppError('internal', `"${command.label}" (${nameOf(entry)}) failed: ${errorMessage(err)}`);
+      // A call main refused fails the command with the refusal, which main has logged already.
+      const refused = REFUSAL.test(errorMessage(err));
+      if (!refused) this.#h.log(entry, 'error', `Command "${command.label}" failed: ${errorMessage(err)}`);
+      throw new AppError(refused ? 'permission_denied' : 'internal', `"${command.label}" (${nameOf(entry)}) failed: ${errorMessage(err)}`);
     }
   }
 

@@ -65,11 +65,12 @@ export class PluginIncidents {
     this.#record(entry, 'disabled', why);
     this.#h.log(entry, 'error', why);
     this.#h.setState(entry, 'disabled', why);
+    // The app says this, in its own words: the plugin's name (text the plugin chose) is only in the message.
     this.#h.notifications.notify({
       type: 'error',
-      title: `${nameOf(entry)} was disabled`,
-      message: `It crashed ${crashes} times within ${within} (last: ${reason}). Enable it again on its page once it is fixed.`,
-      source: `plugin:${entry.id}`,
+      title: 'Plugin disabled',
+      message: `${nameOf(entry)} (${entry.id}) was disabled: it crashed ${crashes} times within ${within} (last: ${reason}). Enable it again on its page once it is fixed.`,
+      source: 'app',
     });
   }
 

@@ -55,7 +55,7 @@ describe('crash and restart', () => {
     expect(summary.enabled).toBe(false);
     expect(summary.stateReason).toMatch(/^Disabled after crashing 3 times within 5 minutes/);
     expect(t.core.plugins.get('fragile')!.enabled).toBe(false);
-    expect(t.core.notifications.list().items[0]).toMatchObject({ type: 'error', title: 'fragile plugin was disabled', source: 'plugin:fragile' });
+    expect(t.core.notifications.list().items[0]).toMatchObject({ type: 'error', title: 'Plugin disabled', message: expect.stringMatching(/^fragile plugin \(fragile\) was disabled: it crashed 3 times/), source: 'app' });
     expect(t.audit('plugin_disabled')[0]).toMatchObject({ actor: 'app', subject: 'fragile' });
     expect(t.audit('plugin_crashed')).toHaveLength(3);
   });

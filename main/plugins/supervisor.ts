@@ -1,4 +1,5 @@
 import { AppError } from '../../app/contract/envelope.ts';
+import { findDirectEval } from '../../app/direct-eval.ts';
 import {
   PLUGIN_LOG_LIMIT,
   type PaletteEntryValue,
@@ -86,7 +87,7 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     });
     this.#activation = new PluginActivation({
       ...shared,
-      wake: (entry) => this.#wake(entry),
+      wake: (entry) => this.#spawn(entry),
       sleep: (entry, reason) => this.stop(entry.id, reason),
       now: this.#now,
       idleMs: options.idleMs ?? (() => this.#timing.idleMs),
@@ -362,12 +363,6 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     this.#activation.event(name, payload, depth, from);
   }
 
-  #wake(entry: Entry): Promise<StartResult> {
-    if (!entry.discovered.ok) return Promise.resolve({ ok: false, reason: entry.discovered.errors.join('; ') });
-    entry.code ??= { manifest: entry.discovered.manifest, source: readPluginScript(entry.discovered) };
-    return this.#spawn(entry);
-  }
-
   // ---- Processes ----
 
   #spawn(entry: Entry): Promise<StartResult> {
@@ -378,6 +373,11 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     this.#setState(entry, 'starting', null);
     this.#log(entry, 'info', 'system', `Starting ${code.manifest.name} ${code.manifest.version} (${this.#o.launcher.kind})`);
     const result = new Promise<StartResult>((resolve) => entry.readyWaiters.push(resolve));
+    const evalLine = findDirectEval(code.source);
+    if (evalLine !== null) {
+      this.#incidents.startFailed(entry, `Possible direct eval expression rejected at ${code.manifest.entry}:${evalLine}: a direct eval cannot run in the sandbox; use (0, eval)(…) or no eval`);
+      return result;
+    }
     const current = () => entry.connection === connection;
     let connection: PluginConnection;
     try {
