@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testCertificates } from '../../main/marketplace/testing/https-server.ts';
 import { startTestHub, type TestHub } from '../testing/hub.ts';
 import { gitIn, link, newRepo, privateGitServer, write, writeMarketplace } from '../testing/repos.ts';
 import { msUntilNext } from './schedule.ts';
@@ -166,6 +167,16 @@ describe('Hub sources: Claude Code marketplaces in git', () => {
     expect(audit.filter((a) => a.action === 'source_synced').map((a) => a.actor)).toEqual(['scheduler']);
     // Without the schedule's secret, the endpoint wants an admin.
     expect((await fetch(`${h.url}/api/admin/sources/sync`, { method: 'POST', headers: { 'X-Hub-Scheduler': 'guess' } })).status).toBe(401);
+  });
+
+  it('reaches its own endpoint over TLS by pinning its own certificate', async () => {
+    const h = await start({ syncAt: '03:00', tls: testCertificates() });
+    const repo = newRepo();
+    writeMarketplace(repo, [{ name: 'nightly' }]);
+    await addGit(h, 'Nightly', `file://${repo}`);
+    expect(await h.hub.schedule!.fire()).toBe(200);
+    const audit = (await h.api<{ actor: string; action: string }[]>(h.adminToken, 'GET', '/api/admin/audit')).body;
+    expect(audit.find((a) => a.action === 'source_synced')?.actor).toBe('scheduler');
   });
 
   it('computes the next daily run in local time', () => {
