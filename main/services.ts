@@ -51,6 +51,8 @@ export interface ServiceOptions {
   pluginLauncher?: PluginLauncher;
   /** Shorter supervision deadlines for tests. */
   pluginTiming?: Partial<SupervisorTiming>;
+  /** Resident memory of a plugin process by pid, for the memory cap (Electron: app.getAppMetrics); /proc by default. */
+  pluginMemory?: (pid: number) => number | null;
   /** The marketplace's HTTP client (Electron: net.fetch). Defaults to Node HTTPS trusting the usual roots plus `extraCa`. */
   httpFetch?: HttpFetch;
   /** Extra CA certificates (PEM) for the default HTTP client: the harness's test CA. */
@@ -60,7 +62,7 @@ export interface ServiceOptions {
   /** Opens an https link in the system browser (Electron: shell.openExternal). */
   openExternal?: (url: string) => Promise<void> | void;
   /** Marketplace limits, timeouts and fault injection, for tests. */
-  marketplace?: Pick<MarketplaceDeps, 'limits' | 'timeoutMs' | 'afterStep'>;
+  marketplace?: Pick<MarketplaceDeps, 'limits' | 'timeoutMs' | 'afterStep' | 'licensePublicKey'>;
   /** The search index worker's entry: Electron's bundled file; by default the source file (index-worker.ts). */
   searchWorkerEntry?: string;
   /** The home folder whose ~/.claude and ~/.codex are followed by default (the harness uses one in its data folder). */
@@ -154,6 +156,9 @@ export function startServices(options: ServiceOptions): AppServices {
         appVersion: options.appVersion,
         launcher: options.pluginLauncher ?? childProcessLauncher(),
         ...(options.pluginTiming ? { timing: options.pluginTiming } : {}),
+        // Tests shorten the idle time through pluginTiming; otherwise the setting holds, read at every check.
+        idleMs: () => options.pluginTiming?.idleMs ?? settings.get().pluginIdleMinutes * 60_000,
+        ...(options.pluginMemory ? { readRss: options.pluginMemory } : {}),
         appCommands: appCommands({ notifications, tasks, supervisor: () => supervisor }),
         capabilities: pluginCapabilities({
           dataDir: options.dataDir,
@@ -177,6 +182,7 @@ export function startServices(options: ServiceOptions): AppServices {
       });
       // Before any plugin starts: put back whatever a crash interrupted.
       marketplace.recover();
+      marketplace.enforceLicenses();
       const metrics = new MetricsService(db);
       const search = new SearchService(db, { log, ...(options.searchWorkerEntry ? { workerEntry: options.searchWorkerEntry } : {}) });
       search.attachTasks(tasks);
@@ -267,7 +273,8 @@ export function startServices(options: ServiceOptions): AppServices {
     'marketplace.addSource': (input) => ready().marketplace.addSource(input),
     'marketplace.editSource': ({ id, ...input }) => ready().marketplace.editSource(id, input),
     'marketplace.removeSource': ({ id }) => ({ removed: ready().marketplace.removeSource(id) }),
-    'marketplace.setLicenseKey': ({ pluginId, sourceId, key }) => ({ licensed: ready().marketplace.setLicenseKey(sourceId, pluginId, key) }),
+    'marketplace.setLicenseKey': async ({ pluginId, sourceId, key }) => ({ licensed: await ready().marketplace.setLicenseKey(sourceId, pluginId, key) }),
+    'marketplace.licenseStatus': ({ pluginId }) => ({ license: ready().marketplace.licenseStatus(pluginId) }),
     'app.openExternal': async ({ url }) => ({ opened: await openHttpsLink(url, options.openExternal) }),
     'tasks.list': () => ({ tasks: ready().tasks.list() }),
     'tasks.create': ({ title, description, status, assignee }) => ready().tasks.create(title, description, 'user', { status, assignee }),
@@ -277,7 +284,10 @@ export function startServices(options: ServiceOptions): AppServices {
     'tasks.restore': ({ id }) => ready().tasks.restore(id, 'user'),
     'plugins.list': () => ({ plugins: ready().supervisor.list() }),
     'plugins.get': ({ id }) => ready().supervisor.get(id),
-    'plugins.setEnabled': ({ id, enabled }) => ready().supervisor.setEnabled(id, enabled),
+    'plugins.setEnabled': ({ id, enabled }) => {
+      if (enabled) ready().marketplace.requireLicense(id);
+      return ready().supervisor.setEnabled(id, enabled);
+    },
     'plugins.restart': ({ id }) => ready().supervisor.restart(id),
     'plugins.reload': ({ id }) => ready().supervisor.reload(id),
     'plugins.updateSettings': ({ id, values }) => ready().supervisor.updateSettings(id, values),

@@ -139,6 +139,16 @@ export const marketplaceChannels = {
     args: Args({ pluginId: PluginId, sourceId: SourceId, key: Type.Union([Type.String({ minLength: 1, maxLength: 4096 }), Type.Null()]) }),
     result: Type.Object({ licensed: Type.Boolean() }),
   },
+  /** The Pro licence of an installed built-in Pro plugin (who it is for, until when, whether it is valid now); null for others. */
+  'marketplace.licenseStatus': {
+    args: Args({ pluginId: PluginId }),
+    result: Type.Object({
+      license: Type.Union([
+        Type.Object({ licensee: Nullable(Type.String()), expires: Nullable(Type.String()), valid: Type.Boolean(), message: Nullable(Type.String()) }),
+        Type.Null(),
+      ]),
+    }),
+  },
   /** Opens an https:// link (homepage, changelog) in the system browser; anything else is refused. */
   'app.openExternal': { args: Args({ url: Type.String({ minLength: 1, maxLength: 2048 }) }), result: Type.Object({ opened: Type.Boolean() }) },
 } as const;

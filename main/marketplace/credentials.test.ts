@@ -33,7 +33,7 @@ describe('credentials stay with the server they were given for', () => {
     const path = `${unique()}/catalog.json`;
     home.put(path, catalogV1([]));
     const source = m.service.addSource({ name: 'Private', url: home.url(path), token: 'home-token' });
-    m.service.setLicenseKey(source.id, 'paid-plugin', 'home-license');
+    await m.service.setLicenseKey(source.id, 'paid-plugin', 'home-license');
     await m.service.fetchCatalog();
     expect(home.requestsFor(path)[0]!.authorization).toBe('Bearer home-token');
 
@@ -59,7 +59,7 @@ describe('credentials stay with the server they were given for', () => {
     const path = `${unique()}/catalog.json`;
     home.put(path, catalogV1([]));
     const source = m.service.addSource({ name: 'Private', url: home.url(path), token: 'home-token' });
-    m.service.setLicenseKey(source.id, 'kept', 'kept-license');
+    await m.service.setLicenseKey(source.id, 'kept', 'kept-license');
     const samePlace = `${unique()}/catalog.json`;
     home.put(samePlace, catalogV1([]));
     expect(m.service.editSource(source.id, { url: home.url(samePlace) }).hasToken).toBe(true);

@@ -254,11 +254,11 @@ describe('paid plugins', () => {
     const before = treeDigest(m.dataDir);
     await expect(m.service.install('pro-tool', sourceId)).rejects.toThrow('"pro-tool" requires a license. Enter your license key in its details, then install it.');
 
-    m.service.setLicenseKey(sourceId, 'pro-tool', 'WRONG');
+    await m.service.setLicenseKey(sourceId, 'pro-tool', 'WRONG');
     await expect(m.service.install('pro-tool', sourceId)).rejects.toThrow(/did not accept the license key for "pro-tool"/);
     expect(treeDigest(m.dataDir)).toBe(before);
 
-    m.service.setLicenseKey(sourceId, 'pro-tool', 'LIC-123');
+    await m.service.setLicenseKey(sourceId, 'pro-tool', 'LIC-123');
     expect((await m.service.fetchCatalog()).licensed).toEqual([`${sourceId}/pro-tool`]);
     await m.service.install('pro-tool', sourceId);
     expect(m.registry.get('pro-tool')!.version).toBe('1.0.0');

@@ -173,6 +173,11 @@ export class CatalogSources {
     return this.#d.store.source(id)?.url ?? null;
   }
 
+  /** The built-in catalog, read and verified now (it ships with the app, so nothing is fetched); null when the app has none. */
+  builtin(): LoadedSource | null {
+    return this.#d.builtinDir ? this.#loadBuiltin(this.#d.builtinDir) : null;
+  }
+
   async load(refresh: boolean): Promise<LoadedSource[]> {
     const tasks: Promise<LoadedSource>[] = [];
     if (this.#d.builtinDir) tasks.push(Promise.resolve(this.#loadBuiltin(this.#d.builtinDir)));

@@ -52,7 +52,7 @@ export interface MarketplaceFixture {
 }
 
 export type FixtureOptions = Partial<
-  Pick<MarketplaceDeps, 'limits' | 'timeoutMs' | 'downloadIdleTimeoutMs' | 'downloadDeadlineMs' | 'afterStep' | 'builtinDir' | 'appVersion' | 'now'>
+  Pick<MarketplaceDeps, 'limits' | 'timeoutMs' | 'downloadIdleTimeoutMs' | 'downloadDeadlineMs' | 'afterStep' | 'builtinDir' | 'appVersion' | 'now' | 'licensePublicKey'>
 > & {
   ca?: string;
   dataDir?: string;
@@ -92,8 +92,10 @@ export function marketplaceFixture(options: FixtureOptions = {}): MarketplaceFix
     downloadDeadlineMs: options.downloadDeadlineMs,
     afterStep: options.afterStep,
     now: options.now,
+    licensePublicKey: options.licensePublicKey,
   });
   service.recover();
+  service.enforceLicenses();
   const fixture: MarketplaceFixture = {
     dataDir,
     db,
