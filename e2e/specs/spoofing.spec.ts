@@ -30,6 +30,8 @@ test('text from strangers cannot spoof any surface, and long names do not squeez
 
   // Marketplace: the card, the long source name, the failing source's banner and the detail.
   await nav(app, 'Marketplace').click();
+  // The built-in catalog comes first; the stranger's entry is found by searching for it.
+  await app.getByRole('searchbox', { name: 'Search plugins' }).fill('does things');
   const card = app.getByRole('list', { name: 'Plugins' }).getByRole('listitem', { name: /Tools/ });
   await expectShownNotObeyed(card.locator('.market-card-title'));
   await expectShownNotObeyed(card.locator('.market-card-meta'));
@@ -55,6 +57,8 @@ test('text from strangers cannot spoof any surface, and long names do not squeez
   await row.locator('.plugin-row-main').click();
   await expectShownNotObeyed(app.getByRole('heading', { level: 1 }));
   await expectShownNotObeyed(app.getByRole('region', { name: 'Overview' }).locator('p').first());
+  // The plugin's log says its name too, when it starts.
+  await expectShownNotObeyed(app.getByRole('log', { name: 'Plugin log' }).locator('.plugin-log-line').filter({ hasText: 'Starting' }).first());
 
   // The palette: a plugin's commands carry its name.
   await app.keyboard.press('Control+Shift+P');

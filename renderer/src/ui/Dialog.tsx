@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { CloseIcon } from './icons.tsx';
 import { IconButton } from './Button.tsx';
@@ -54,9 +54,27 @@ export interface DialogProps {
   width?: 'sm' | 'md' | 'lg';
 }
 
+/** Whether the element's content is taller than the element, kept current as either changes. */
+function useScrolls(element: RefObject<HTMLElement | null>): boolean {
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = element.current;
+    if (!el) return;
+    const measure = () => setScrolls(el.scrollHeight > el.clientHeight + 1);
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    for (const child of el.children) observer.observe(child);
+    measure();
+    return () => observer.disconnect();
+  }, [element]);
+  return scrolls;
+}
+
 /** A modal dialog: focus trapped inside, Escape and a click on the backdrop close it. */
 export function Dialog({ title, onClose, children, footer, description, role = 'dialog', width = 'md' }: DialogProps) {
   const panel = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const scrolls = useScrolls(body);
   const titleId = useId();
   const descriptionId = useId();
   useFocusTrap(panel);
@@ -87,7 +105,8 @@ export function Dialog({ title, onClose, children, footer, description, role = '
           </h2>
           <IconButton icon={CloseIcon} label="Close" size="sm" onClick={onClose} />
         </header>
-        <div className="dialog-body">
+        {/* A body taller than the dialog scrolls: it takes focus then, so the keyboard can scroll it too. */}
+        <div ref={body} className="dialog-body" tabIndex={scrolls ? 0 : undefined} role={scrolls ? 'region' : undefined} aria-labelledby={scrolls ? titleId : undefined}>
           {description ? (
             <p id={descriptionId} className="dialog-description">
               {typeof description === 'string' ? <SafeText text={description} /> : description}

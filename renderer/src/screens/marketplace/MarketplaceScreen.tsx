@@ -334,7 +334,8 @@ function EntryCard({
         )}{' '}
         · <span className="market-card-size">{formatBytes(entry.size)}</span>
       </p>
-      <p className="market-card-description">{entry.description ? <SafeText text={entry.description} /> : 'No description.'}</p>
+      {/* The text is the paragraph's own (not inside an inline element), so the line clamp cuts it cleanly. */}
+      <SafeText as="p" className="market-card-description" text={entry.description || 'No description.'} />
       <footer className="market-card-foot">
         <PermissionIcons permissions={entry.permissions} />
         <span className="market-card-state">

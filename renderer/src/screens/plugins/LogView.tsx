@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef } from 'react';
 import type { PluginLogLineValue } from '../../../../app/contract/plugins.ts';
-import { formatTime } from '../../ui/index.ts';
+import { SafeText, Time } from '../../ui/index.ts';
 
 /** How close to the bottom still counts as "following" the log. */
 const STICK_PX = 24;
@@ -34,9 +34,9 @@ export function LogView({ lines }: { lines: PluginLogLineValue[] }) {
       {lines.length === 0 ? <p className="plugin-log-empty">Nothing logged yet.</p> : null}
       {lines.map((line, i) => (
         <div key={i} className={`plugin-log-line plugin-log-${line.level} plugin-log-from-${line.source}`}>
-          <time dateTime={line.at}>{formatTime(line.at)}</time>
+          <Time iso={line.at} />
           <span className="plugin-log-source">{line.source === 'system' ? 'app' : 'plugin'}</span>
-          <span className="plugin-log-text">{line.text}</span>
+          <SafeText className="plugin-log-text" text={line.text} />
         </div>
       ))}
     </div>

@@ -89,7 +89,7 @@ export function SessionsScreen({ params }: ScreenProps) {
           <p>Claude Code and Codex sessions from your transcripts and the runs you start here, live as they happen.</p>
         </div>
         <div className="screen-actions">
-          <Button icon={FolderIcon} onClick={() => setDialog('sources')}>
+          <Button onClick={() => setDialog('sources')}>
             Sources
           </Button>
           <Button variant="primary" icon={FolderIcon} onClick={() => setDialog('add')}>
