@@ -119,6 +119,13 @@ export const API_METHODS = {
   'git.diff': { permission: 'git', args: Type.Object({ projectId: ProjectId, path: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })) }, { additionalProperties: false }) },
   /** Names and ids only: enough to pick a project; what is in it needs its own permission. */
   'projects.list': { permission: null, args: Type.Object({}, { additionalProperties: false }) },
+  /**
+   * A copy of a project's folder in main's own data folder, registered as a
+   * project of its own, for comparing agent runs: the user's folder is never
+   * touched. Its diff is everything a run changed there.
+   */
+  'projects.scratchCopy': { permission: 'agents', args: Type.Object({ projectId: ProjectId }, { additionalProperties: false }) },
+  'projects.scratchDiff': { permission: 'agents', args: Type.Object({ projectId: ProjectId }, { additionalProperties: false }) },
   'sessions.list': {
     permission: 'sessions',
     args: Type.Object({ projectId: Type.Optional(ProjectId), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),

@@ -4,6 +4,7 @@ import type { AgentService } from './agents/service.ts';
 import type { AuditLog } from './audit/audit.ts';
 import { PluginDataFolders, type SaveDialog } from './files/plugin-files.ts';
 import { ReadOnlyGit } from './git/read-only-git.ts';
+import { ScratchCopies } from './git/scratch-copies.ts';
 import type { HttpFetch } from './marketplace/http.ts';
 import { PluginNetwork, type ResolveHost } from './net/plugin-fetch.ts';
 import type { PluginCapabilities } from './plugins/api/capabilities.ts';
@@ -11,6 +12,9 @@ import type { ConsentBroker } from './plugins/api/consent.ts';
 
 /** `<data>/plugin-data/<id>/`: each plugin's own files (agor.files), kept across updates and removed on uninstall. */
 export const pluginDataRoot = (dataDir: string) => join(dataDir, 'plugin-data');
+
+/** `<data>/plugin-scratch/<id>/`: scratch copies of project folders a plugin compares runs on. */
+export const pluginScratchRoot = (dataDir: string) => join(dataDir, 'plugin-scratch');
 
 export interface CapabilityDeps {
   dataDir: string;
@@ -30,6 +34,7 @@ export interface CapabilityDeps {
 export function pluginCapabilities(d: CapabilityDeps): PluginCapabilities {
   const network = new PluginNetwork({ fetch: d.fetch, ...(d.resolveHost ? { resolve: d.resolveHost } : {}) });
   const projects = () => d.agents().store.listProjects().map(({ id, name, path }) => ({ id, name, path }));
+  const scratch = new ScratchCopies(pluginScratchRoot(d.dataDir));
   return {
     fetch: (hosts, request) => network.fetch(hosts, request),
     files: new PluginDataFolders(pluginDataRoot(d.dataDir)),
@@ -49,6 +54,17 @@ export function pluginCapabilities(d: CapabilityDeps): PluginCapabilities {
         if (outcome.status === 'blocked') throw new AppError('refused', `The run was blocked by a pre_flight hook: ${outcome.message}`);
         return { sessionId: outcome.sessionId };
       },
+    },
+    scratch: {
+      copy: async (pluginId, projectId) => {
+        const project = projects().find((p) => p.id === projectId);
+        if (!project) throw new AppError('not_found', `There is no project ${projectId.slice(0, 100)}`);
+        const path = await scratch.create(pluginId, project.path);
+        const copy = d.agents().addProject(path, `${project.name} (scratch)`);
+        scratch.register(copy.id, { path, pluginId });
+        return { projectId: copy.id, name: copy.name };
+      },
+      diff: (pluginId, projectId) => scratch.diff(pluginId, projectId),
     },
     consent: (request) => d.consent.ask(request),
   };

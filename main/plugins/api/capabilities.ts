@@ -42,6 +42,11 @@ export interface PluginCapabilities {
   };
   audit: { query(filter: AuditFilter): AuditRow[] };
   agents: { run(request: { projectId: string; prompt: string; provider: 'claude' | 'codex'; model?: string }): Promise<{ sessionId: string }> };
+  /** Copies of project folders for comparing runs, with the diff of what a run changed (main/git/scratch-copies.ts). */
+  scratch: {
+    copy(pluginId: string, projectId: string): Promise<{ projectId: string; name: string }>;
+    diff(pluginId: string, projectId: string): Promise<string>;
+  };
   /** Asks the user; resolves with their answer (false when nobody answers in time). */
   consent(request: ConsentRequest): Promise<boolean>;
 }
@@ -60,5 +65,6 @@ export const NO_CAPABILITIES: PluginCapabilities = {
   sessions: { list: () => [], get: () => undefined, messages: () => [], current: () => ({ sessionId: null, projectId: null }) },
   audit: { query: () => [] },
   agents: { run: unavailable('Running agents') },
+  scratch: { copy: unavailable('Scratch copies'), diff: unavailable('Scratch copies') },
   consent: async () => false,
 };
