@@ -66,7 +66,8 @@ test('an admin manages sources, people, tokens and grants, and reads usage and t
   await page.getByRole('button', { name: 'Add user' }).click();
   const erin = page.getByRole('list', { name: 'Users' }).getByRole('listitem', { name: 'erin' });
   await erin.getByLabel('Add erin to a group').selectOption('ops');
-  await expect(erin.getByText('ops', { exact: true })).toBeVisible();
+  await expect(erin.getByRole('button', { name: 'Remove erin from ops' })).toBeVisible();
+  await page.getByLabel('New tokens expire after').selectOption('30');
   await erin.getByRole('button', { name: 'New token' }).click();
   const created = page.getByRole('status').filter({ hasText: 'shown only now' });
   const token = (await created.locator('code').textContent())!;
@@ -77,6 +78,12 @@ test('an admin manages sources, people, tokens and grants, and reads usage and t
   await page.getByRole('button', { name: 'Revoke personal access token of erin' }).click();
   await expect(page.getByRole('table', { name: 'Tokens' }).getByText(/revoked/)).toBeVisible();
   expect((await hub.api(token, 'GET', '/api/me')).status).toBe(401);
+  const erinTokens = (await hub.api<{ userId: string; expiresAt: string }[]>(hub.adminToken, 'GET', '/api/admin/tokens')).body.filter((t) => t.expiresAt);
+  expect(erinTokens).toHaveLength(1);
+  expect(Date.parse(erinTokens[0]!.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+  await erin.getByRole('button', { name: 'Remove erin from ops' }).click();
+  await expect(erin.getByRole('button', { name: 'Remove erin from ops' })).toHaveCount(0);
+  expect((await hub.api<{ name: string; groups: string[] }[]>(hub.adminToken, 'GET', '/api/admin/users')).body.find((u) => u.name === 'erin')!.groups).toEqual([]);
 
   await page.getByRole('button', { name: 'Grants' }).click();
   const box = page.getByLabel('team-tools/deploy for dev');

@@ -15,6 +15,7 @@ export function People() {
   const [userName, setUserName] = useState('');
   const [groupName, setGroupName] = useState('');
   const [created, setCreated] = useState<{ user: string; token: string } | null>(null);
+  const [expiryDays, setExpiryDays] = useState('90');
   const names = new Map((users.data ?? []).map((u) => [u.id, u.name]));
 
   const addUser = (e: FormEvent) => {
@@ -33,7 +34,8 @@ export function People() {
   };
   const newToken = (u: User) =>
     void action.run(async () => {
-      const t = await api<{ token: string }>('POST', `/api/admin/users/${u.id}/tokens`, { name: 'personal access token' });
+      const expiresAt = expiryDays ? new Date(Date.now() + Number(expiryDays) * 86_400_000).toISOString() : null;
+      const t = await api<{ token: string }>('POST', `/api/admin/users/${u.id}/tokens`, { name: 'personal access token', expiresAt });
       setCreated({ user: u.name, token: t.token });
     });
 
@@ -54,7 +56,19 @@ export function People() {
             <li key={u.id} className="row" aria-label={u.name}>
               <div className="row-main">
                 <div>
-                  <strong>{u.name}</strong> {u.groups.map((g) => <span key={g} className="badge">{g}</span>)}
+                  <strong>{u.name}</strong>{' '}
+                  {u.groups.map((g) => (
+                    <span key={g} className="badge">
+                      {g}
+                      <button
+                        className="badge-remove"
+                        aria-label={`Remove ${u.name} from ${g}`}
+                        onClick={() => void action.run(() => api('DELETE', `/api/admin/users/${u.id}/groups/${encodeURIComponent(g)}`))}
+                      >
+                        ×
+                      </button>
+                    </span>
+                  ))}
                 </div>
               </div>
               <div className="row-actions">
@@ -70,10 +84,22 @@ export function People() {
                 <button className="btn" onClick={() => newToken(u)}>
                   New token
                 </button>
+                <button className="btn btn-danger" aria-label={`Delete ${u.name}`} onClick={() => void action.run(() => api('DELETE', `/api/admin/users/${u.id}`))}>
+                  Delete
+                </button>
               </div>
             </li>
           ))}
         </ul>
+        <label className="form-inline muted">
+          New tokens expire after
+          <select className="input" aria-label="New tokens expire after" value={expiryDays} onChange={(e) => setExpiryDays(e.target.value)}>
+            <option value="30">30 days</option>
+            <option value="90">90 days</option>
+            <option value="365">a year</option>
+            <option value="">never</option>
+          </select>
+        </label>
         <form className="form-inline" onSubmit={addUser}>
           <input className="input" aria-label="New user name" placeholder="new user name" value={userName} onChange={(e) => setUserName(e.target.value)} />
           <button className="btn btn-primary" type="submit">
@@ -90,6 +116,13 @@ export function People() {
                   <strong>{g.name}</strong> <span className="muted">{g.members.length ? g.members.join(', ') : 'no members'}</span>
                 </div>
               </div>
+              {g.name === 'admin' ? null : (
+                <div className="row-actions">
+                  <button className="btn btn-danger" aria-label={`Delete group ${g.name}`} onClick={() => void action.run(() => api('DELETE', `/api/admin/groups/${g.id}`))}>
+                    Delete
+                  </button>
+                </div>
+              )}
             </li>
           ))}
         </ul>
