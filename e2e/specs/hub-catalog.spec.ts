@@ -56,9 +56,11 @@ test('a desktop adds the Hub with a token and its key, sees only what its group 
 
   await app.getByRole('button', { name: 'Marketplace' }).first().click();
   const list = app.getByRole('list', { name: 'Plugins' });
+  await app.getByLabel('Filter by source').selectOption({ label: 'Team Hub' });
   const item = list.getByRole('listitem', { name: 'Hello Hub from Team Hub' });
   await expect(item).toBeVisible();
-  // Granted to another group only: not in dana's catalog.
+  // Granted to another group only: not in dana's catalog, which holds exactly her two grants.
+  await expect(list.getByRole('listitem')).toHaveCount(2);
   await expect(list.getByRole('listitem', { name: 'Quick Notes from Team Hub' })).toHaveCount(0);
   // A Claude Code plugin is listed as such, not installable here.
   await expect(list.getByRole('listitem', { name: 'code-review from Team Hub' })).toBeVisible();
