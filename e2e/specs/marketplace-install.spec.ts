@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { DEFAULT_BUILTIN_CATALOG_DIR } from '../../main/marketplace/builtin.ts';
 import { pluginManifest, tarGz } from '../../main/marketplace/testing/archives.ts';
 import { catalogV1, publish, type PublishedPlugin } from '../../main/marketplace/testing/fixture.ts';
 import { TestHttpsServer } from '../../main/marketplace/testing/https-server.ts';
@@ -21,6 +22,9 @@ const test = base.extend<{ server: TestHttpsServer }>({
     await use([server.certificates.ca]);
   },
 });
+
+/** How many plugins the signed built-in catalog lists beside a test's own sources. */
+const builtinEntries = () => (JSON.parse(readFileSync(join(DEFAULT_BUILTIN_CATALOG_DIR, 'catalog.json'), 'utf8')) as { plugins: unknown[] }).plugins.length;
 
 const shot = (page: Page, name: string) => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -92,9 +96,11 @@ test('add a source, browse, filter, consent, install with progress, update, roll
   await app.getByRole('button', { name: 'Marketplace' }).first().click();
   const list = app.getByRole('list', { name: 'Plugins' });
   const hello = list.getByRole('listitem', { name: 'Hello Palette from Test catalog' });
-  await expect(hello).toBeVisible();
   await expect(list.getByRole('listitem', { name: 'Quick Notes from Switchboard' })).toBeVisible();
   await expect(app.getByText('1 catalog entry was skipped because it is invalid')).toBeVisible();
+  // The built-in catalog's plugins fill the first screen of the (virtualized) list; show the test catalog's.
+  await app.getByLabel('Filter by source').selectOption({ label: 'Test catalog' });
+  await expect(hello).toBeVisible();
   await expect(hello.getByRole('button', { name: 'Install' })).toBeVisible();
   await shot(app, 'browse');
 
@@ -107,7 +113,7 @@ test('add a source, browse, filter, consent, install with progress, update, roll
   await app.getByLabel('Search plugins').fill('');
   await app.getByLabel('Filter by source').selectOption({ label: 'Switchboard' });
   await expect(hello).toHaveCount(0);
-  await app.getByLabel('Filter by source').selectOption('');
+  await app.getByLabel('Filter by source').selectOption({ label: 'Test catalog' });
 
   await list.getByRole('listitem', { name: 'Pro Insights from Test catalog' }).getByRole('button', { name: 'Install' }).click();
   await app.getByRole('dialog', { name: 'Install Pro Insights?' }).getByRole('button', { name: 'Allow and install' }).click();
@@ -171,6 +177,7 @@ test('an update that asks for more waits for approval while the old version runs
 
   await app.getByRole('button', { name: 'Marketplace' }).first().click();
   await app.getByRole('button', { name: 'Refresh' }).click();
+  await app.getByLabel('Filter by source').selectOption({ label: 'Approvals' });
   const card = app.getByRole('listitem', { name: 'Hello Palette from Approvals' });
   await card.getByRole('button', { name: 'Update to 2.0.0' }).click();
   const approve = app.getByRole('dialog', { name: 'Hello Palette 2.0.0 asks for more' });
@@ -208,6 +215,7 @@ test('opens homepage links in the system browser, https only', async ({ app, ser
   server.put('/links/catalog.json', catalogV1([entry]));
   await harness.services.core().marketplace.addSource({ name: 'Links', url: server.url('/links/catalog.json') });
   await app.getByRole('button', { name: 'Marketplace' }).first().click();
+  await app.getByLabel('Filter by source').selectOption({ label: 'Links' });
   await app.getByRole('button', { name: 'Hello Palette' }).click();
   await app.getByRole('dialog', { name: 'Hello Palette' }).getByRole('button', { name: 'Homepage' }).click();
   await expect.poll(() => readLog(join(harness.dataDir, 'opened-links.log'))).toBe('https://example.invalid/hello\n');
@@ -236,7 +244,8 @@ test('stays usable with 2,000 entries: the list is virtualized', async ({ app, s
   server.put('/bulk/catalog.json', catalogV1(plugins));
   await harness.services.core().marketplace.addSource({ name: 'Bulk', url: server.url('/bulk/catalog.json') });
   await app.getByRole('button', { name: 'Marketplace' }).first().click();
-  await expect(app.getByText('2003 of 2003', { exact: true })).toBeVisible();
+  const total = 2000 + builtinEntries();
+  await expect(app.getByText(`${total} of ${total}`, { exact: true })).toBeVisible();
   const cards = app.getByRole('list', { name: 'Plugins' }).getByRole('listitem');
   await expect(cards.first()).toBeVisible();
   expect(await cards.count()).toBeLessThan(60);
@@ -267,6 +276,7 @@ test('errors fit on their card, the detail stays open when uninstall fails, and 
   await core.marketplace.install('hello-palette', source.id, ['palette', 'notifications']);
 
   await app.getByRole('button', { name: 'Marketplace' }).first().click();
+  await app.getByLabel('Filter by source').selectOption({ label: 'Errors' });
   const list = app.getByRole('list', { name: 'Plugins' });
   const card = list.getByRole('listitem', { name: 'Tampered Tool from Errors' });
   await card.getByRole('button', { name: 'Install' }).click();
