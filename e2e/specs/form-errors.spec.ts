@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from '../fixtures/harness.ts';
+import { expect, test } from '../fixtures/seed.ts';
 
 /**
  * Every form, fed empty, too long, out of range and wrong-typed values:
@@ -144,4 +144,41 @@ test('the secrets form words an empty, too long or malformed name and an empty v
   }
   await expectNoJargon(app);
   expect(await harness.services.core().secrets.list()).toEqual([]);
+});
+
+test('a failing catalog source offers Retry, Edit and Remove on its banner', async ({ app, harness, server }) => {
+  const { marketplace } = harness.services.core();
+  marketplace.addSource({ name: 'Team catalog', url: server.url('/team/catalog.json') });
+  await nav(app, 'Marketplace').click();
+  const banner = app.getByRole('alert').filter({ hasText: 'Team catalog' });
+  await expect(banner).toContainText('HTTP 404');
+  const actions = banner.getByRole('group', { name: 'What to do about Team catalog' });
+
+  // Retry once the server has it: the banner goes.
+  server.put('/team/catalog.json', JSON.stringify({ version: 1, updatedAt: '2026-11-01T00:00:00Z', plugins: [] }));
+  await actions.getByRole('button', { name: 'Retry' }).click();
+  await expect(banner).toHaveCount(0);
+
+  // Edit fixes a wrong address in place, with field errors as anywhere else.
+  marketplace.addSource({ name: 'Typo catalog', url: server.url('/typo/catalog.json') });
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  const typo = app.getByRole('alert').filter({ hasText: 'Typo catalog' });
+  await typo.getByRole('button', { name: 'Edit' }).click();
+  const edit = app.getByRole('dialog', { name: 'Edit Typo catalog' });
+  await edit.getByLabel('Catalog address').fill('http://127.0.0.1/catalog.json');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expectOnField(edit, 'Catalog address', /does not use https:\/\//);
+  await edit.getByLabel('Catalog address').fill(server.url('/team/catalog.json'));
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit).toBeHidden();
+  await expect(typo).toHaveCount(0);
+
+  // Remove asks first.
+  marketplace.addSource({ name: 'Gone catalog', url: server.url('/gone/catalog.json') });
+  await app.getByRole('button', { name: 'Refresh' }).click();
+  const gone = app.getByRole('alert').filter({ hasText: 'Gone catalog' });
+  await gone.getByRole('button', { name: 'Remove' }).click();
+  await app.getByRole('alertdialog', { name: 'Remove Gone catalog?' }).getByRole('button', { name: 'Remove' }).click();
+  await expect(gone).toHaveCount(0);
+  await expect(app.getByRole('combobox', { name: 'Filter by source' }).getByRole('option', { name: 'Gone catalog' })).toHaveCount(0);
 });
