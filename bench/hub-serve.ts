@@ -3,9 +3,6 @@
 // answering with the same bytes and ETag. Prints one JSON line once listening.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startTestHub } from '../hub/testing/hub.ts';
 import { newRepo, writeMarketplace } from '../hub/testing/repos.ts';
 
@@ -24,7 +21,8 @@ if (mode === 'static') {
 } else {
   const plugins = Number(process.env.PLUGINS ?? 50);
   const clients = Number(process.env.CLIENTS ?? 200);
-  const hub = await startTestHub({ dataDir: mkdtempSync(join(tmpdir(), 'hub-bench-')), rateLimit: { perMinute: 1e9, burst: 1e9 } });
+  const hub = await startTestHub({ rateLimit: { perMinute: 1e9, burst: 1e9 } });
+  process.on('SIGTERM', () => void hub.close().then(() => process.exit(0)));
   const repo = newRepo();
   writeMarketplace(repo, Array.from({ length: plugins }, (_, i) => ({ name: `plugin-${i}` })));
   const source = await hub.api<{ id: string }>(hub.adminToken, 'POST', '/api/admin/sources', { name: 'Bench', kind: 'git', url: `file://${repo}` });
@@ -39,4 +37,4 @@ if (mode === 'static') {
   }
   process.stdout.write(`${JSON.stringify({ url: `${hub.url}/catalog.json`, tokens: Array.from({ length: clients }, (_, i) => tokens[i % tokens.length]) })}\n`);
 }
-process.on('SIGTERM', () => process.exit(0));
+if (mode === 'static') process.on('SIGTERM', () => process.exit(0));

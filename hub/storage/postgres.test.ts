@@ -14,7 +14,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
  * Debian's packages and runs every other Hub test file again against it
  * (HUB_TEST_POSTGRES gives each test Hub a database of its own).
  */
-describe.skipIf(!postgresBin() || process.env.HUB_TEST_POSTGRES)('Hub on PostgreSQL', () => {
+const why = postgresBin() ? '' : ' (skipped: PostgreSQL is not installed; apt-get install postgresql)';
+describe.skipIf(!postgresBin() || process.env.HUB_TEST_POSTGRES)(`Hub on PostgreSQL${why}`, () => {
   it('migrates by id once, even when two instances start together, and the whole Hub suite passes on it', { timeout: 300_000 }, async () => {
     const server = await startPostgres();
     try {
