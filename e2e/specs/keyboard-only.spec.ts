@@ -72,10 +72,36 @@ test('with the keyboard alone: skip to content, every screen, a session, a palet
   await app.keyboard.press('Home');
   const first = await focused(app);
   const card = app.getByRole('list', { name: 'Plugins' }).getByRole('listitem', { name: new RegExp(`^${first.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} from`) });
+  // The next stop is a permission icon: announced by its name, which shows as a tooltip on keyboard focus.
+  await app.keyboard.press('Tab');
+  const tip = await app.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    return { role: el.getAttribute('role'), label: el.getAttribute('aria-label'), shown: getComputedStyle(el, '::after').display, text: getComputedStyle(el, '::after').content };
+  });
+  expect(tip.role).toBe('img');
+  expect(tip.label).toBeTruthy();
+  expect(tip.shown).toBe('block');
+  expect(tip.text).toBe(`"${tip.label}"`);
   await pressUntil(app, 'Tab', (f) => f.tag === 'BUTTON' && f.name === 'Install');
   await app.keyboard.press('Enter');
   const consent = app.getByRole('dialog', { name: /^Install / });
   await expect(consent).toBeVisible();
   await app.keyboard.press('Enter');
   await expect(card.getByText(/^Installed /)).toBeVisible({ timeout: 30_000 });
+
+  // Two plugins now: the arrow keys move down the list and End/Home jump to its ends.
+  await app.getByRole('heading', { level: 1 }).focus();
+  await goTo(app, 'Plugins');
+  const rows = app.getByRole('list', { name: 'Installed plugins' }).locator('.plugin-row-main');
+  await expect(rows).toHaveCount(2);
+  await pressUntil(app, 'Tab', (f) => String(f.classes).includes('plugin-row-main'));
+  await expect(rows.first()).toBeFocused();
+  await app.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await app.keyboard.press('Home');
+  await expect(rows.first()).toBeFocused();
+  await app.keyboard.press('End');
+  await app.keyboard.press('Enter');
+  await expect(app.getByRole('heading', { level: 1 })).toBeFocused();
+  await expect(app.getByRole('button', { name: '← All plugins' })).toBeVisible();
 });
