@@ -17,6 +17,14 @@ describe('notify', () => {
     expect(t.native.shown.map((n) => n.title)).toEqual(['Session finished']);
   });
 
+  it('spells out a right-to-left override on the desktop, where the app cannot draw it visibly', () => {
+    t = startTestServices();
+    t.services.core().notifications.notify({ type: 'info', title: 'Update ev\u202Elive', message: 'run \u2066me' });
+    expect(t.native.shown.map((n) => [n.title, n.message])).toEqual([['Update ev[U+202E]live', 'run [U+2066]me']]);
+    // The app keeps the text as it came; the window shows the code itself.
+    expect(t.services.core().notifications.list().items[0]!.title).toBe('Update ev\u202Elive');
+  });
+
   it('keeps the last 100, newest first', () => {
     t = startTestServices();
     for (let i = 0; i < 130; i++) t.services.core().notifications.notify({ type: 'info', title: `n${i}` });

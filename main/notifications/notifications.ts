@@ -3,6 +3,7 @@ import { NOTIFICATION_HISTORY_LIMIT, type AppNotification, type NOTIFICATION_TYP
 import type { Db, Migration } from '../db/database.ts';
 import type { AppEvents } from '../ipc/events.ts';
 import type { Logger } from '../log/logger.ts';
+import { revealHidden } from '../../app/text.ts';
 
 export type Notification = Static<typeof AppNotification>;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -135,7 +136,8 @@ export class NotificationService {
       return;
     }
     try {
-      this.#native.show(notification);
+      // The desktop draws plain text we cannot style: a plugin's right-to-left override is spelled out instead of obeyed.
+      this.#native.show({ ...notification, title: revealHidden(notification.title), message: revealHidden(notification.message) });
     } catch (err) {
       this.#log.warn('desktop notification failed; shown in the app only', err);
     }
