@@ -14,6 +14,7 @@ import { electronNetFetch } from './electron/net.ts';
 import { chromiumResolveHost } from './electron/resolve-host.ts';
 import { electronNotifier } from './electron/notifications.ts';
 import { utilityProcessLauncher } from './electron/plugin-launcher.ts';
+import { appMetricsMemory } from './electron/process-memory.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, applyDevContentSecurityPolicy, createAppProtocolHandler } from './electron/protocol.ts';
 import { electronUpdater } from './electron/updater.ts';
 import { focusWindow, mainWindowOptions } from './electron/window.ts';
@@ -69,6 +70,8 @@ function start(): void {
       resolveHost: chromiumResolveHost((host) => session.defaultSession.resolveHost(host)),
       openExternal: (url) => shell.openExternal(url),
       pluginLauncher: utilityProcessLauncher(utilityProcess, PLUGIN_HOST),
+      // The 128 MB cap on every OS: /proc, the default, exists on Linux only.
+      pluginMemory: appMetricsMemory(() => app.getAppMetrics()),
       searchWorkerEntry: SEARCH_INDEX_WORKER,
       updater: electronUpdater({
         isPackaged: app.isPackaged,
