@@ -135,7 +135,7 @@ export function hostImage(): HostImage {
 }
 
 /**
- * Node's permission model (DESIGN.md §4, layer 4): read access to the
+ * Node's permission model (docs/architecture.md §4, layer 4): read access to the
  * plugin's folder and the host's own code only; no writes, no child
  * processes, no worker threads, no native addons, no WASI.
  */
