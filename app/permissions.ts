@@ -26,7 +26,7 @@ export const PERMISSION_TEXT: Record<Permission, { title: string; description: s
   files: { title: 'Save files', description: 'Save files where you choose in a save dialog, and keep files in its own data folder.' },
   git: { title: 'Read your repositories', description: 'Read the commits, branch, changed files and diffs of your projects\' git repositories.' },
   sessions: { title: 'Read stored sessions', description: 'Read your stored agent sessions: their history, messages, tokens and costs.' },
-  audit: { title: 'Read the audit log', description: 'Read the audit log of what you, the app and plugins did.' },
+  audit: { title: 'Use the audit log', description: 'Read the audit log of what you, the app and plugins did, and add rows to it in its own name.' },
   agents: { title: 'Run agents', description: 'Start agent runs on your projects, as Run agent does. You confirm its first run.' },
   status: { title: 'Show a status item', description: 'Show a short item in the status bar.' },
 };

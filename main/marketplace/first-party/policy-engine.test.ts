@@ -141,6 +141,10 @@ describe('Policy Engine on imported sessions', () => {
 
     expect(await t.action(ID, 'policy', 'scan')).toEqual({ ok: true });
     expect(t.panelText(ID)).toContain('Checked 0 imported sessions: 0 violations.');
+    // New rules check the session again, but what was flagged already is not flagged twice.
+    t.core.supervisor.updateSettings(ID, { blocked_commands: ['npm test', 'npm publish'] });
+    expect(await t.action(ID, 'policy', 'scan')).toEqual({ ok: true });
+    expect(t.panelText(ID)).toContain('Checked 1 imported session: 0 violations.');
     expect(t.core.audit.list({ eventType: 'policy_violation' })).toHaveLength(2);
   });
 });

@@ -183,6 +183,8 @@ async function scanOnce() {
   // A session is checked again when it grew or when the rules changed.
   var stored = (await agor.storage.get('scanned')) || {};
   var next = stored.rules === r.fingerprint ? Object.assign({}, stored.sessions) : {};
+  // A tool call already flagged for a rule is not flagged again when its session is checked again.
+  var flagged = Object.assign({}, stored.flagged);
   var sessions = await agor.sessions.list({ limit: 500 });
   var found = 0;
   var checked = 0;
@@ -196,7 +198,8 @@ async function scanOnce() {
       for (var msg of page) {
         if (msg.type !== 'tool_call' || !msg.tool_call) continue;
         var v = judge(r, msg.tool_call.name, msg.tool_call.input, s.cwd);
-        if (v) {
+        if (v && !flagged[msg.id + ':' + v.rule]) {
+          flagged[msg.id + ':' + v.rule] = 1;
           found++;
           violation({ session: s.id, tool: msg.tool_call.name, rule: v.rule, reason: v.reason.replace('may not be changed', 'was changed') + ' (' + (s.title || s.id) + ', after the fact)', when: 'after the fact', summary: summary(msg.tool_call.name, msg.tool_call.input) });
         }
@@ -209,7 +212,9 @@ async function scanOnce() {
   // Only the most recent sessions are remembered, so the record stays small.
   var ids = Object.keys(next);
   if (ids.length > 1000) ids.slice(0, ids.length - 1000).forEach(function (id) { delete next[id]; });
-  await agor.storage.set('scanned', { rules: r.fingerprint, sessions: next });
+  var keys = Object.keys(flagged);
+  if (keys.length > 800) keys.slice(0, keys.length - 800).forEach(function (k) { delete flagged[k]; });
+  await agor.storage.set('scanned', { rules: r.fingerprint, sessions: next, flagged: flagged });
   lastScan = 'Checked ' + checked + ' imported session' + (checked === 1 ? '' : 's') + ': ' + found + ' violation' + (found === 1 ? '' : 's') + '.';
   await render();
 }
