@@ -19,6 +19,7 @@ import { defaultActorName, TaskService } from './tasks/tasks.ts';
 import { appCommands } from './plugins/app-commands.ts';
 import { childProcessLauncher, type PluginLauncher } from './plugins/launcher.ts';
 import { PluginStore } from './plugins/store.ts';
+import { UnpackedPlugins } from './plugins/unpacked.ts';
 import { PluginSupervisor, type SupervisorTiming } from './plugins/supervisor.ts';
 import { DEFAULT_BUILTIN_CATALOG_DIR } from './marketplace/builtin.ts';
 import { nodeHttpsFetch, type HttpFetch } from './marketplace/http.ts';
@@ -90,6 +91,8 @@ export interface Core {
   tasks: TaskService;
   /** The plugin runtime: processes (PluginProcessControl) and the message/event/hook bus (PluginBus). */
   supervisor: PluginSupervisor;
+  /** Plugin folders loaded with "Load unpacked…", copied into plugins/ and watched. */
+  unpacked: UnpackedPlugins;
   /** Catalogs, install, update, rollback, uninstall. */
   marketplace: MarketplaceService;
   /** Projects, agent sessions (transcripts and runs) and their sources. */
@@ -193,7 +196,14 @@ export function startServices(options: ServiceOptions): AppServices {
         home: options.agentHome ?? homedir(),
         ...(options.agentRetrySleep ? { sleep: options.agentRetrySleep } : {}),
       });
-      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, marketplace, agents, search, metrics };
+      const unpacked = new UnpackedPlugins({
+        paths,
+        registry: plugins,
+        list: () => supervisor.list(),
+        reload: (id) => supervisor.reload(id),
+        log: (id, text) => log.warn(`plugin ${id}: ${text}`),
+      });
+      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, unpacked, marketplace, agents, search, metrics };
       search.start();
       agents.start();
       supervisor.startAll().catch((err: unknown) => log.error('starting plugins failed', err));
@@ -294,6 +304,7 @@ export function startServices(options: ServiceOptions): AppServices {
     'plugins.logs': ({ id }) => ({ lines: ready().supervisor.logs(id) }),
     'plugins.setPermission': ({ id, permission, granted }) => ready().supervisor.setPermission(id, permission, granted),
     'plugins.approveSideload': ({ id, acceptedPermissions }) => ready().supervisor.approveSideload(id, acceptedPermissions),
+    'plugins.loadUnpacked': ({ folder }) => ready().unpacked.load(folder),
     'plugins.panelAction': ({ id, blockId, actionId, values }) => ready().supervisor.panelAction(id, blockId, actionId ?? null, values),
     'plugins.statusItems': () => ({ items: ready().supervisor.statusItems() }),
     'plugins.consents': () => ({ pending: consent.pending() }),
@@ -327,6 +338,7 @@ export function startServices(options: ServiceOptions): AppServices {
       consent.close();
       if (!closing) return;
       closing.agents.close();
+      closing.unpacked.close();
       await Promise.all([closing.search.close(), closing.supervisor.stopAll()]);
       closing.db.close();
     },

@@ -281,6 +281,15 @@ export const pluginChannels = {
     args: Type.Object({ id: PluginIdArg, acceptedPermissions: Type.Array(PermissionSchema, { maxItems: 50 }) }, { additionalProperties: false }),
     result: PluginSummary,
   },
+  /**
+   * "Load unpacked…": a plugin folder anywhere on disk (its full path), copied
+   * into plugins/ as a sideloaded plugin (it runs once its permissions are
+   * approved) and reloaded whenever its files change.
+   */
+  'plugins.loadUnpacked': {
+    args: Type.Object({ folder: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
+    result: PluginSummary,
+  },
   /** The user submitted a form, pressed a button or a list item's action on a plugin's panel. */
   'plugins.panelAction': {
     args: Type.Object(
