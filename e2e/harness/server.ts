@@ -27,6 +27,8 @@ export interface HarnessOptions {
   extraCa?: string[];
   /** An app updater to drive instead of "the harness does not update itself": the e2e update spec's loopback feed. */
   updater?: ServiceOptions['updater'];
+  /** The public key Pro licences are checked against (base64): a spec's own, so it signs its own licences. */
+  licensePublicKey?: string;
 }
 
 export interface Harness {
@@ -90,6 +92,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     openExternal: (url) => appendFileSync(join(options.dataDir, 'opened-links.log'), `${url}\n`),
     saveDialog: saveDialog.dialog,
     ...(options.updater ? { updater: options.updater } : {}),
+    ...(options.licensePublicKey ? { marketplace: { licensePublicKey: options.licensePublicKey } } : {}),
   });
   const bridge = ts.transpileModule(readFileSync(BRIDGE_SOURCE, 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
 
