@@ -128,6 +128,7 @@ export function DetailDialog({
   const key = entryKey(entry);
   const error = useMarketplace((s) => s.errors[key]);
   const licensed = useMarketplace((s) => s.view?.licensed.includes(key) ?? false);
+  const builtinSource = useMarketplace((s) => s.view?.sources.find((source) => source.id === entry.sourceId)?.builtin ?? false);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const licenseInput = useRef<HTMLInputElement>(null);
@@ -213,7 +214,14 @@ export function DetailDialog({
               </div>
             ) : (
               <form className="market-license-form" onSubmit={(e) => void submitLicense(e)}>
-                <Field label="License key" hint="Kept in your system keyring and sent only with this plugin’s download.">
+                <Field
+                  label="License key"
+                  hint={
+                    builtinSource
+                      ? 'Your Switchboard Pro licence (it starts with SBL1.). Checked on this computer and never sent anywhere; kept in your system keyring.'
+                      : 'Kept in your system keyring and sent only with this plugin’s download.'
+                  }
+                >
                   <input ref={licenseInput} className="input" type="password" autoComplete="off" />
                 </Field>
                 <Button type="submit" busy={busy === 'license'}>
