@@ -13,6 +13,7 @@ import { closeServicesBeforeQuit } from './electron/lifecycle.ts';
 import { electronNetFetch } from './electron/net.ts';
 import { chromiumResolveHost } from './electron/resolve-host.ts';
 import { electronNotifier } from './electron/notifications.ts';
+import { electronSaveDialog } from './electron/save-dialog.ts';
 import { utilityProcessLauncher } from './electron/plugin-launcher.ts';
 import { appMetricsMemory } from './electron/process-memory.ts';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, applyDevContentSecurityPolicy, createAppProtocolHandler } from './electron/protocol.ts';
@@ -69,6 +70,7 @@ function start(): void {
       httpFetch: electronNetFetch((options) => net.request(options)),
       resolveHost: chromiumResolveHost((host) => session.defaultSession.resolveHost(host)),
       openExternal: (url) => shell.openExternal(url),
+      saveDialog: electronSaveDialog(dialog, () => mainWindow),
       pluginLauncher: utilityProcessLauncher(utilityProcess, PLUGIN_HOST),
       // The 128 MB cap on every OS: /proc, the default, exists on Linux only.
       pluginMemory: appMetricsMemory(() => app.getAppMetrics()),
