@@ -91,8 +91,17 @@ async function raise(alert) {
   return true;
 }
 
+/** Checks run one after another: two at once could both find a limit not yet alerted. */
+var checking = Promise.resolve();
+
+function check(sessionId) {
+  var next = checking.then(function () { return checkOnce(sessionId); });
+  checking = next.catch(function () {});
+  return next;
+}
+
 /** Sums the stored sessions and raises every limit crossed. */
-async function check(sessionId) {
+async function checkOnce(sessionId) {
   var l = await limits();
   var now = new Date();
   var today = dayKey(now);
@@ -109,13 +118,17 @@ async function check(sessionId) {
       p.cost += cost;
     }
   }
-  if (sessionId && l.session) {
-    var one = await agor.sessions.get(sessionId);
-    if (one && (one.costUsd || 0) > l.session) {
+  if (l.session) {
+    // The session that just ended, and every session active today (a long run crosses its limit before it ends).
+    var candidates = sessions.filter(function (s) { return dayKey(new Date(s.lastActivityAt)) === today && s.id !== sessionId; });
+    var ended = sessionId ? await agor.sessions.get(sessionId) : null;
+    if (ended) candidates.unshift(ended);
+    for (var one of candidates) {
+      if ((one.costUsd || 0) <= l.session) continue;
       await raise({
         scope: 'session', subject: one.id, period: 'all', threshold: l.session, cost: one.costUsd, sessionId: one.id,
         title: 'Session over ' + money(l.session),
-        message: '"' + (one.title || one.id) + '"' + (one.projectName ? ' in ' + one.projectName : '') + ' cost ' + money(one.costUsd) + '.',
+        message: '"' + (one.title || one.id) + '"' + (one.projectName ? ' in ' + one.projectName : '') + ' cost ' + money(one.costUsd) + (one.status === 'running' ? ' so far.' : '.'),
       });
     }
   }
@@ -170,4 +183,9 @@ agor.events.on('session.complete', function (payload) {
   return check(payload.sessionId);
 });
 
-check(null).catch(function (e) { console.error('Cost check failed: ' + e.message); });
+var CHECK_EVERY_MS = 60000;
+function periodic() {
+  check(null).catch(function (e) { console.error('Cost check failed: ' + e.message); });
+}
+periodic();
+setInterval(periodic, CHECK_EVERY_MS);
