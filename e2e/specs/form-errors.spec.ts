@@ -182,3 +182,24 @@ test('a failing catalog source offers Retry, Edit and Remove on its banner', asy
   await expect(gone).toHaveCount(0);
   await expect(app.getByRole('combobox', { name: 'Filter by source' }).getByRole('option', { name: 'Gone catalog' })).toHaveCount(0);
 });
+
+test('the Add project dialog words a relative or missing folder and a too long name on their fields', async ({ app, harness }) => {
+  await nav(app, 'Sessions').click();
+  await app.getByRole('button', { name: 'Add project' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Add project' });
+  const add = dialog.getByRole('button', { name: 'Add project' });
+  await expect(add).toBeDisabled();
+  await dialog.getByLabel('Folder').fill('relative/path');
+  await add.click();
+  await expectOnField(dialog, 'Folder', /is not a full path/);
+  await dialog.getByLabel('Folder').fill(join(harness.dataDir, 'no-such-folder'));
+  await add.click();
+  await expectOnField(dialog, 'Folder', /does not exist/);
+  await dialog.getByLabel('Folder').fill(harness.dataDir);
+  await dialog.getByLabel('Name').fill('n'.repeat(121));
+  await add.click();
+  await expectOnField(dialog, 'Name', 'At most 120 characters');
+  await expect(dialog.getByLabel('Folder')).not.toHaveAttribute('aria-invalid', 'true');
+  await expectNoJargon(app);
+  expect(harness.services.core().agents.listProjects()).toEqual([]);
+});

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { PROJECT_NAME_MAX, type ProjectInfo, type SourceConfig, type ToolPermissionSettings } from '../../app/contract/agents.ts';
-import { AppError } from '../../app/contract/envelope.ts';
+import { AppError, fieldError } from '../../app/contract/envelope.ts';
+import { tooLongWords } from '../../app/contract/fields.ts';
 import type { Static } from '@sinclair/typebox';
 import type { SourceStatus } from '../../app/contract/agents.ts';
 import type { Db } from '../db/database.ts';
@@ -61,6 +62,7 @@ export class AgentService {
   /** Where Claude Code runs ask the plugins' pre_tool hooks about each tool call. */
   readonly preTool: PreToolGate;
   readonly #d: AgentServiceDeps;
+  #config: SourceConfig | undefined;
 
   constructor(deps: AgentServiceDeps) {
     this.#d = deps;
@@ -125,11 +127,14 @@ export class AgentService {
   }
 
   config(): SourceConfig {
+    // Read for every file a scan looks at: kept until the settings change.
+    if (this.#config) return this.#config;
     const stored: Record<string, unknown> = {};
     for (const row of this.#d.db.prepare('SELECT key, value FROM agent_source_settings').all() as { key: string; value: string }[]) {
       stored[row.key] = JSON.parse(row.value);
     }
-    return { ...defaultSourceConfig(this.#d.home), ...stored } as SourceConfig;
+    this.#config = { ...defaultSourceConfig(this.#d.home), ...stored } as SourceConfig;
+    return this.#config;
   }
 
   status(): Static<typeof SourceStatus> {
@@ -154,6 +159,7 @@ export class AgentService {
     this.#d.db.transaction(() => {
       for (const [key, value] of Object.entries(patch)) put.run(key, JSON.stringify(typeof value === 'string' ? value.trim() : value));
     })();
+    this.#config = undefined;
     this.sources.stop();
     this.start();
     return this.status();
@@ -165,10 +171,10 @@ export class AgentService {
 
   addProject(path: string, name?: string): ProjectInfo {
     const folder = path.trim();
-    if (!folder) throw new AppError('invalid_argument', 'Choose the folder of the project.');
-    if (!isAbsolute(folder)) throw new AppError('invalid_argument', `"${folder.slice(0, 200)}" is not a full path. Use the folder's full path, like /home/you/code/shop.`);
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new AppError('invalid_argument', `The folder ${folder} does not exist.`);
-    if (name !== undefined && name.trim().length > PROJECT_NAME_MAX) throw new AppError('invalid_argument', `A project name can be at most ${PROJECT_NAME_MAX} characters.`);
+    if (!folder) throw fieldError('path', 'Choose the folder of the project.');
+    if (!isAbsolute(folder)) throw fieldError('path', `"${folder.slice(0, 200)}" is not a full path. Use the folder's full path, like /home/you/code/shop.`);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw fieldError('path', `The folder ${folder} does not exist.`);
+    if (name !== undefined && name.trim().length > PROJECT_NAME_MAX) throw fieldError('name', tooLongWords(PROJECT_NAME_MAX));
     if (this.store.projectPathTaken(folder)) throw new AppError('conflict', `${canonicalPath(folder)} is already a project.`);
     const project = this.store.addProject(folder, name);
     this.#projectsChanged();

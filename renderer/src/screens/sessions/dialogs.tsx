@@ -1,20 +1,22 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ProjectInfo, SourceConfig } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
-import { Banner, Button, Dialog, Field, RefreshIcon, Spinner, errorMessage } from '../../ui/index.ts';
+import { Banner, Button, Dialog, Field, RefreshIcon, Spinner, errorMessage, useFormErrors } from '../../ui/index.ts';
+
+const PROJECT_FIELDS = ['path', 'name'];
 
 export function AddProjectDialog({ onClose, onAdded }: { onClose(): void; onAdded(project: ProjectInfo): void }) {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const errors = useFormErrors(PROJECT_FIELDS);
   const submit = async () => {
     setBusy(true);
-    setError(null);
+    errors.clear();
     try {
       onAdded(await api.invoke('projects.add', { path, ...(name.trim() ? { name } : {}) }));
     } catch (e) {
-      setError(errorMessage(e));
+      errors.fail(e);
       setBusy(false);
     }
   };
@@ -39,11 +41,12 @@ export function AddProjectDialog({ onClose, onAdded }: { onClose(): void; onAdde
           void submit();
         }}
       >
-        <Field label="Folder" hint="The full path, like /home/you/code/shop" error={error}>
+        {errors.form ? <Banner tone="danger">{errors.form}</Banner> : null}
+        <Field label="Folder" hint="The full path, like /home/you/code/shop" error={errors.field('path')}>
           <input className="input mono" value={path} onChange={(e) => setPath(e.target.value)} autoFocus spellCheck={false} />
         </Field>
-        <Field label="Name" hint="Optional; the folder's name otherwise">
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />
+        <Field label="Name" hint="Optional; the folder's name otherwise" error={errors.field('name')}>
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
         <button type="submit" hidden />
       </form>
