@@ -70,7 +70,7 @@ export class CatalogFeed {
   readonly #bodies = new Map<string, SignedCatalog>();
   /** Entries by generation, group set and origin; the per-caller version rows by caller, generation and content. */
   #entries = new Map<string, { plugins: string; hash: string }>();
-  #rows = new Map<string, { version: number; signed_at: string; expires_at: string }>();
+  #rows = new Map<string, { version: number; signed_at: string; expires_at: string; resignAt: number }>();
   #generation = '';
 
   constructor(db: HubDb, grants: Grants, key: HubKey, now: () => Date) {
@@ -97,8 +97,9 @@ export class CatalogFeed {
     // Within one generation a caller's version changes only when its expiry comes close, and that goes through the database.
     const rowKey = `${caller.userId}|${hash}`;
     let row = this.#rows.get(rowKey);
-    if (!row || Date.parse(row.expires_at) - this.#now().getTime() < RESIGN_BEFORE_MS) {
-      row = await this.#row(caller.userId, hash);
+    if (!row || this.#now().getTime() > row.resignAt) {
+      const fresh = await this.#row(caller.userId, hash);
+      row = { ...fresh, resignAt: Date.parse(fresh.expires_at) - RESIGN_BEFORE_MS };
       if (this.#rows.size > 50_000) this.#rows.clear();
       this.#rows.set(rowKey, row);
     }

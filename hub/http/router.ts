@@ -37,6 +37,8 @@ export const MAX_JSON_BODY = 4 * 1024 * 1024;
 
 export class Router {
   readonly #routes: Route[] = [];
+  /** Routes without parameters by method and path: the polled ones are found without a scan. */
+  readonly #exact = new Map<string, Route>();
 
   /** `path` may hold `:name` segments and end in `*` for "anything below". */
   add(method: string, path: string, access: Access, handle: Handler): void {
@@ -55,11 +57,15 @@ export class Router {
         return part.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
       })
       .join('/');
-    this.#routes.push({ method, pattern: new RegExp(`^${source}$`), keys, access, handle });
+    const route = { method, pattern: new RegExp(`^${source}$`), keys, access, handle };
+    this.#routes.push(route);
+    if (keys.length === 0 && !this.#exact.has(`${method} ${path}`)) this.#exact.set(`${method} ${path}`, route);
   }
 
   /** The route for a request, or the status that says why there is none (404, 405). */
   match(method: string, pathname: string): { route: Route; params: Record<string, string> } | number {
+    const exact = this.#exact.get(`${method === 'HEAD' ? 'GET' : method} ${pathname}`);
+    if (exact) return { route: exact, params: {} };
     let wrongMethod = false;
     for (const route of this.#routes) {
       const m = route.pattern.exec(pathname);
