@@ -53,6 +53,8 @@ export const API_METHODS = {
   },
   'settings.get': { permission: 'settings', args: Type.Object({ key: Key }, { additionalProperties: false }) },
   'settings.set': { permission: 'settings', args: Type.Object({ key: Key, value: Json }, { additionalProperties: false }) },
+  /** Asks to hear when the user saves the plugin's settings form (agor.settings.onChange). */
+  'settings.subscribe': { permission: 'settings', args: Type.Object({}, { additionalProperties: false }) },
   'storage.get': { permission: null, args: Type.Object({ key: Key }, { additionalProperties: false }) },
   'storage.set': { permission: null, args: Type.Object({ key: Key, value: Json }, { additionalProperties: false }) },
   'storage.delete': { permission: null, args: Type.Object({ key: Key }, { additionalProperties: false }) },
@@ -293,6 +295,8 @@ export type MainMessage =
   /** The user submitted a form or pressed a button of the plugin's panel. */
   | { t: 'invoke'; id: number; target: 'panel'; blockId: string; actionId: string | null; values: Record<string, unknown> }
   | { t: 'message'; message: AgentMessage }
+  /** The user saved the plugin's settings form: every ui_schema key with its value now. */
+  | { t: 'settings'; values: Record<string, unknown> }
   | { t: 'event'; name: string; payload: unknown; depth: number; from: string | null }
   | { t: 'ping'; id: number };
 

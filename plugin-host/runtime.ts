@@ -126,6 +126,7 @@ export class PluginHostRuntime {
   readonly #hooks = new Map<number, Handler>();
   readonly #events = new Map<string, Handler[]>();
   readonly #messageHandlers: Handler[] = [];
+  readonly #settingsHandlers: Handler[] = [];
   readonly #unloadHandlers: Handler[] = [];
   /** Panel block id → what runs when the user submits that form or presses its buttons. */
   readonly #panelHandlers = new Map<string, Handler>();
@@ -187,6 +188,9 @@ export class PluginHostRuntime {
       }
       case 'message':
         this.#dispatch(this.#messageHandlers, [freezeData(withToolArgumentAliases(message.message))], 'message handler', 0);
+        return;
+      case 'settings':
+        this.#dispatch(this.#settingsHandlers, [freezeData(message.values)], 'settings handler', 0);
         return;
       case 'event':
         this.#dispatch(this.#events.get(message.name) ?? [], [freezeData(message.payload), Object.freeze({ name: message.name, from: message.from })], `handler of event '${message.name}'`, message.depth);
@@ -376,6 +380,11 @@ export class PluginHostRuntime {
     };
     const getSetting = (key: unknown) => this.#call('settings.get', { key: requireString(key, 'A setting key') });
     const setSetting = (key: unknown, value: unknown) => this.#call('settings.set', { key: requireString(key, 'A setting key'), value }).then(() => undefined);
+    const onSettingsChange = (handler: unknown) => {
+      this.#settingsHandlers.push(requireFunction(handler, 'A settings handler'));
+      use('settings');
+      return this.#register('settings.subscribe', {}).then(() => undefined);
+    };
     const storage = {
       get: (key: unknown) => this.#call('storage.get', { key: requireString(key, 'A storage key') }),
       set: (key: unknown, value: unknown) => this.#call('storage.set', { key: requireString(key, 'A storage key'), value }).then(() => undefined),
@@ -451,7 +460,7 @@ export class PluginHostRuntime {
       notifications: { send },
       messages: { onMessage },
       tasks,
-      settings: { get: getSetting, set: setSetting },
+      settings: { get: getSetting, set: setSetting, onChange: onSettingsChange },
       storage,
       ui,
       hooks: { register: registerHook },

@@ -73,6 +73,7 @@ interface AgorApi {
     get(key: string): Promise<unknown>;
     /** Needs the 'settings' permission. */
     set(key: string, value: unknown): Promise<unknown>;
+    onChange(handler: (values: Readonly<Record<string, unknown>>) => unknown): Promise<void>;
   };
   storage: {
     /** Needs no permission. */

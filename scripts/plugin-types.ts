@@ -80,6 +80,7 @@ const HANDWRITTEN: Partial<Record<ApiMethod, string>> = {
   'palette.registerCommand': 'registerCommand(label: string, handler: (argument: string) => unknown): Promise<void>;',
   'events.on': "on(name: 'unload' | (string & {}), handler: (payload: unknown, event: { name: string; from: string | null }) => unknown): Promise<void>;",
   'messages.subscribe': 'onMessage(handler: (message: AgentMessage) => unknown): Promise<void>;',
+  'settings.subscribe': 'onChange(handler: (values: Readonly<Record<string, unknown>>) => unknown): Promise<void>;',
   'hooks.register': 'register(stage: HookStage, handler: (call: HookCall) => HookAnswer | Promise<HookAnswer>, options?: { priority?: number; timeoutMs?: number }): Promise<void>;',
   'ui.setStatus': 'setStatus(text: string | null, options?: { tooltip?: string }): Promise<void>;',
   'net.fetch': 'fetch(url: string, init?: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number }): Promise<{ status: number; headers: Record<string, string>; body: string }>;',

@@ -21,6 +21,7 @@ const MATRIX: { method: string; permission: Permission | null; call: string; rea
   { method: 'settings.get', permission: 'settings', call: 'agor.settings.get("mode")' },
   { method: 'settings.set', permission: 'settings', call: 'agor.settings.set("mode", "fast")' },
   { method: 'bt.getSetting', permission: 'settings', call: 'bt.getSetting("mode")' },
+  { method: 'settings.onChange', permission: 'settings', call: 'agor.settings.onChange(() => 1)' },
   { method: 'ui.setPanel', permission: 'panels', call: 'agor.ui.setPanel({ type: "markdown", markdown: "# Hi" })' },
   { method: 'hooks.register', permission: 'hooks', call: 'agor.hooks.register("pre_flight", () => undefined)' },
   { method: 'storage.set', permission: null, call: 'agor.storage.set("k", 1)' },

@@ -324,7 +324,10 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     this.#o.store.setSettings(id, manifest, values);
     this.#o.audit.append('plugin_settings_changed', 'user', id, { keys: Object.keys(values) });
     this.#log(entry, 'info', 'system', `Settings changed: ${Object.keys(values).join(', ')}`);
-    return { saved: true, values: this.#o.store.settings(id, manifest) };
+    const saved = this.#o.store.settings(id, manifest);
+    // A running plugin that asked (agor.settings.onChange) redraws with them now; a sleeping one reads them when it starts.
+    if (entry.state === 'running' && entry.registered.settings && this.#grants.granted(entry, 'settings')) entry.connection?.send({ t: 'settings', values: saved });
+    return { saved: true, values: saved };
   }
 
   logs(id: string): PluginLogLineValue[] {

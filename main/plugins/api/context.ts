@@ -20,10 +20,12 @@ export interface Registrations {
   events: Set<string>;
   /** It asked for agent messages. */
   messages: boolean;
+  /** It asked to hear when the user changes its settings. */
+  settings: boolean;
 }
 
 export function emptyRegistrations(): Registrations {
-  return { commands: new Map(), hooks: new Map(), events: new Set(), messages: false };
+  return { commands: new Map(), hooks: new Map(), events: new Set(), messages: false, settings: false };
 }
 
 export function clearRegistrations(registered: Registrations): void {
@@ -31,6 +33,7 @@ export function clearRegistrations(registered: Registrations): void {
   registered.hooks.clear();
   registered.events.clear();
   registered.messages = false;
+  registered.settings = false;
 }
 
 /** The counters main keeps on a plugin's calls. */

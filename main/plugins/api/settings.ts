@@ -7,4 +7,8 @@ export const settingsApi = {
     ctx.services.store.setSetting(ctx.pluginId, ctx.manifest(), key, value);
     return null;
   },
+  'settings.subscribe': async (ctx) => {
+    ctx.registered.settings = true;
+    return null;
+  },
 } satisfies Partial<ApiTable>;
