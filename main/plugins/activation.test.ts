@@ -16,8 +16,16 @@ function begin(timing: Partial<SupervisorTiming> = {}): PluginTest {
 
 const summary = (t: PluginTest, id: string) => t.core.supervisor.list().find((p) => p.id === id)!;
 
-const message = (text: string): AgentMessage =>
-  ({ id: 'm1', sessionId: 's1', seq: 1, role: 'assistant', kind: 'text', text, at: new Date().toISOString() }) as unknown as AgentMessage;
+const message = (content: string): AgentMessage => ({
+  id: 'm1',
+  sessionId: 's1',
+  projectId: null,
+  provider: 'claude',
+  timestamp: new Date().toISOString(),
+  type: 'text',
+  role: 'assistant',
+  content,
+});
 
 describe('a plugin with activation events', () => {
   it('sleeps after start-up and says why; its contributed command is in the palette before it runs', async () => {
@@ -58,7 +66,7 @@ describe('a plugin with activation events', () => {
     const t = begin();
     await t.install({
       id: 'logger',
-      source: `agor.messages.onMessage((m) => console.log('GOT ' + m.text));`,
+      source: `agor.messages.onMessage((m) => console.log('GOT ' + m.content));`,
       permissions: ['messages'],
       manifest: { activationEvents: ['onMessage'] },
     });
@@ -68,6 +76,20 @@ describe('a plugin with activation events', () => {
     await eventually(() => /GOT second/.test(t.logText('logger')), 'both messages delivered');
     expect(t.logText('logger')).toMatch(/GOT first[\s\S]*GOT second/);
     expect(summary(t, 'logger').state).toBe('running');
+  });
+
+  it('the held messages are bounded: past 200 the oldest are dropped, and its log says how many', async () => {
+    const t = begin();
+    await t.install({
+      id: 'flooded',
+      source: `var n = 0; agor.messages.onMessage((m) => { n++; if (m.content === 'last') console.log('COUNT ' + n); });`,
+      permissions: ['messages'],
+      manifest: { activationEvents: ['onMessage'] },
+    });
+    for (let i = 0; i < 249; i++) t.core.supervisor.deliverMessage(message(`m${i}`));
+    t.core.supervisor.deliverMessage(message('last'));
+    await eventually(() => /COUNT \d+/.test(t.logText('flooded')), 'the last message');
+    expect(t.logText('flooded')).toMatch(/50 messages and events arrived while it was starting and were dropped \(at most 200 are held\)[\s\S]*COUNT 200/);
   });
 
   it('an event for a sleeping plugin is held and delivered after it starts', async () => {
