@@ -82,7 +82,7 @@ export interface ValidationReport {
 }
 
 /** Where a script uses part of the API, and the permission that part needs. */
-const API_USES: [RegExp, Permission][] = [
+export const API_USES: [RegExp, Permission][] = [
   [/\b(agor\.palette\.registerCommand|bt\.registerCommand)\b/, 'palette'],
   [/\b(agor\.messages\.onMessage|bt\.onMessage)\b/, 'messages'],
   [/\b(agor|bt)\.tasks\./, 'tasks'],

@@ -1,1 +1,1 @@
-VTwXwHkkfubz7Ld0no+kSiXRlKK9JOjuqlF8OWcEiF5UgoFjc50BIZ5LGG1BVnGbZukq2v0vygiH/TWg0hqyCQ==
+Azho0cy6mK+yXknE4lFGJhIPDsdVaoMXstKiMCGjAgM2tl3X2yEkhSxMfomqxwCdMJMyyW5F1j7SqVyX6pFtAw==

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeManifest, type RawPluginManifest } from '../../../app/manifest.ts';
-import type { Permission } from '../../../app/permissions.ts';
 import { folderArchive } from '../../../scripts/folder-archive.ts';
+import { API_USES, runtimeRules } from '../../../scripts/plugin-kit.ts';
 import { DEFAULT_BUILTIN_CATALOG_DIR } from '../builtin.ts';
 import { sha256 } from '../testing/archives.ts';
 
@@ -11,26 +11,6 @@ const SOURCE = join(DEFAULT_BUILTIN_CATALOG_DIR, '..', 'catalog-src');
 const listing = JSON.parse(readFileSync(join(SOURCE, 'catalog.json'), 'utf8')) as { plugins: { id: string; tags: string[] }[] };
 const built = JSON.parse(readFileSync(join(DEFAULT_BUILTIN_CATALOG_DIR, 'catalog.json'), 'utf8')) as { plugins: { id: string; version: string; checksum: string; permissions: string[] }[] };
 const folders = readdirSync(SOURCE).filter((name) => statSync(join(SOURCE, name)).isDirectory()).sort();
-
-/** What in a script needs which permission (the `agor` API and its `bt` aliases). */
-const USES: Record<Permission, RegExp> = {
-  palette: /\b(agor\.palette\.registerCommand|bt\.registerCommand)\(/,
-  messages: /\b(agor\.messages\.onMessage|bt\.onMessage)\(/,
-  tasks: /\b(agor|bt)\.tasks\./,
-  // `on('unload', …)` stays inside the plugin process and needs nothing.
-  events: /\b(agor\.events\.(on|emit)|bt\.(on|emit))\(\s*(?!['"]unload['"])/,
-  notifications: /\b(agor\.notifications\.send|bt\.notify)\(/,
-  settings: /\b(agor\.settings\.|bt\.(get|set)Setting\()/,
-  panels: /\b(agor\.ui\.setPanel|bt\.setPanel)\(/,
-  hooks: /\b(agor\.hooks\.register|bt\.registerHook)\(/,
-  network: /\bagor\.net\.fetch\(/,
-  files: /\bagor\.files\./,
-  git: /\bagor\.git\./,
-  sessions: /\bagor\.sessions\./,
-  audit: /\bagor\.audit\./,
-  agents: /\bagor\.agents\./,
-  status: /\bagor\.ui\.setStatus\(/,
-};
 
 function manifestOf(id: string) {
   const raw = JSON.parse(readFileSync(join(SOURCE, id, 'plugin.json'), 'utf8')) as RawPluginManifest;
@@ -54,12 +34,13 @@ describe('the first-party plugins in resources/catalog-src', () => {
     }
   });
 
-  it('ask for exactly the permissions their scripts use', () => {
+  it('ask for exactly the permissions their scripts use, and pass the author kit\'s runtime rules', () => {
     for (const id of folders) {
       const manifest = manifestOf(id);
       const script = readFileSync(join(SOURCE, id, manifest.entry), 'utf8');
-      const used = (Object.keys(USES) as Permission[]).filter((p) => USES[p].test(script)).sort();
+      const used = [...new Set(API_USES.filter(([pattern]) => pattern.test(script)).map(([, permission]) => permission))].sort();
       expect({ id, permissions: [...manifest.permissions, ...manifest.optionalPermissions].sort() }).toEqual({ id, permissions: used });
+      expect({ id, ...runtimeRules(manifest, script) }).toEqual({ id, errors: [], warnings: [] });
     }
   });
 

@@ -56,8 +56,8 @@ describe('Git Log Viewer, installed from the built-in catalog', () => {
 
     // Settings: fewer commits, with e-mail addresses.
     expect((await kit.call<{ saved: boolean; errors?: Record<string, string> }>('plugins.updateSettings', { id: 'git-log-viewer', values: { limit: 0 } })).errors!.limit).toMatch(/1.*200/);
+    // Saving the settings redraws the page at once.
     await kit.call('plugins.updateSettings', { id: 'git-log-viewer', values: { limit: 1, showEmail: true } });
-    await kit.call('palette.run', { commandId: command.id });
     const limited = await kit.panelWhere('git-log-viewer', (p) => tableOf(p, 'Recent commits')?.length === 2, 'one commit');
     expect(tableOf(limited, 'Recent commits')![1]![1]).toBe('Ada Lovelace <ada@example.com>');
   });

@@ -70,6 +70,9 @@ describe('Session Stats, installed from the built-in catalog', () => {
     kit.importTranscripts('claude', { live: true });
     const session = kit.core.agents.store.getSession(SESSION)!;
     await eventually(() => kit.status('session-stats')?.text === cost(session.costUsd, 4) || undefined, 'the cost-only readout');
+    // Saving the form redraws at once, without waiting for the session's next message.
+    await kit.call('plugins.updateSettings', { id: 'session-stats', values: { statusFormat: 'tokens' } });
+    await eventually(() => kit.status('session-stats')?.text === '35k in · 1.1k out' || undefined, 'the tokens-only readout');
   });
 
   it('shows the session open in the window rather than the latest one', async () => {

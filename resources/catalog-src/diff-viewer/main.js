@@ -192,4 +192,7 @@ agor.ui.onAction('all', function () {
   return render().then(function () { return null; });
 });
 
+agor.settings.onChange(function () {
+  return render();
+});
 render().catch(function (err) { console.error('Diff Viewer could not draw its page: ' + err.message); });

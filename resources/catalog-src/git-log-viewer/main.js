@@ -92,4 +92,7 @@ agor.ui.onAction('project', async function (values) {
   await show();
 });
 agor.palette.registerCommand('Git: show log', show);
+agor.settings.onChange(function () {
+  return show();
+});
 show().catch(function (err) { console.error('Git Log Viewer could not show the log: ' + err.message); });

@@ -111,4 +111,7 @@ agor.ui.onAction('notes', handler(function (values) {
   selected = id;
 }));
 
+agor.settings.onChange(function () {
+  return render();
+});
 render().catch(function (err) { console.error('Session Notes could not draw its page: ' + err.message); });

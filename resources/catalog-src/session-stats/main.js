@@ -72,5 +72,6 @@ agor.messages.onMessage(function (message) {
   if (followingLatest || message.sessionId === shownId) refreshSoon();
 });
 agor.events.on('session.start', refreshSoon);
+agor.settings.onChange(refreshSoon);
 agor.events.on('session.complete', refreshSoon);
 refreshSoon();

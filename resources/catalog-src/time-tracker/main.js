@@ -116,4 +116,5 @@ function refreshSoon() {
 
 agor.ui.onAction('refresh', function () { return render().then(function () { return null; }); });
 agor.events.on('session.complete', refreshSoon);
+agor.settings.onChange(refreshSoon);
 refreshSoon();
