@@ -1,6 +1,7 @@
 // Child process of bench/hub-catalog.bench.ts: either the Hub with a granted
 // marketplace of PLUGINS plugins and CLIENTS tokens, or a plain static file server
 // answering with the same bytes and ETag. Prints one JSON line once listening.
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestHub } from '../hub/testing/hub.ts';
@@ -22,8 +23,8 @@ if (mode === 'static') {
   const plugins = Number(process.env.PLUGINS ?? 50);
   const clients = Number(process.env.CLIENTS ?? 200);
   const hub = await startTestHub({ rateLimit: { perMinute: 1e9, burst: 1e9 } });
-  process.on('SIGTERM', () => void hub.close().then(() => process.exit(0)));
   const repo = newRepo();
+  process.on('SIGTERM', () => void hub.close().then(() => (rmSync(repo, { recursive: true, force: true }), process.exit(0))));
   writeMarketplace(repo, Array.from({ length: plugins }, (_, i) => ({ name: `plugin-${i}` })));
   const source = await hub.api<{ id: string }>(hub.adminToken, 'POST', '/api/admin/sources', { name: 'Bench', kind: 'git', url: `file://${repo}` });
   await hub.api(hub.adminToken, 'POST', `/api/admin/sources/${source.body.id}/sync`);

@@ -55,6 +55,7 @@ const bench: Benchmark = {
     } finally {
       await hub.close();
       rmSync(scratch, { recursive: true, force: true });
+      rmSync(repo, { recursive: true, force: true });
     }
   },
 };

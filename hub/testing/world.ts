@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { testCertificates } from '../../main/marketplace/testing/https-server.ts';
 import { catalogV1, publish, type PublishedPlugin } from '../../main/marketplace/testing/fixture.ts';
 import { TestHttpsServer } from '../../main/marketplace/testing/https-server.ts';
@@ -54,6 +55,7 @@ export async function startWorld(config: Partial<HubConfig> = {}): Promise<TestW
     close: async () => {
       await hub.close();
       await upstream.close();
+      rmSync(repo, { recursive: true, force: true });
     },
   };
 }
