@@ -120,10 +120,11 @@ export class AgentService {
     if (this.config().watch) this.sources.start(this.#d.pollMs);
   }
 
-  close(): void {
+  /** Stops following and every run; resolves once the runs have recorded their end, so the database can close. */
+  async close(): Promise<void> {
     this.sources.stop();
-    this.runner.stopAll();
-    void this.preTool.close();
+    await this.runner.stopAll();
+    await this.preTool.close();
   }
 
   config(): SourceConfig {

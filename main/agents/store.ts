@@ -179,6 +179,14 @@ export const agentMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Writing a second index for every API call cost the import more than the period queries it
+    // served; they find their calls through the sessions active in the period instead.
+    id: 'agents/usage-calls-without-time-index',
+    up(db) {
+      db.exec('DROP INDEX IF EXISTS usage_calls_time');
+    },
+  },
 ];
 
 /** Whether a stored user record was one a person wrote (not meta, a subagent's prompt or a summary). */

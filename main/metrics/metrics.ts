@@ -248,7 +248,13 @@ export class MetricsService {
   /** Usage of the API calls made since `since`, per model, and the sessions active in that time. */
   usageSince(since: Date): Omit<LiveMetricsView['period'], 'name'> {
     const from = since.toISOString();
-    const groups = this.#db.prepare(`SELECT NULL AS session_id, ${USAGE_GROUP_COLUMNS} FROM usage_calls WHERE timestamp >= ? GROUP BY model, cost_usd IS NULL`).all(from) as Parameters<typeof priceGroups>[0];
+    // A call in the period belongs to a session active since then: its calls are found by their key.
+    const groups = this.#db
+      .prepare(
+        `SELECT NULL AS session_id, ${USAGE_GROUP_COLUMNS} FROM usage_calls
+         WHERE session_id IN (SELECT id FROM sessions WHERE last_activity_at >= @from) AND timestamp >= @from GROUP BY model, cost_usd IS NULL`,
+      )
+      .all({ from }) as Parameters<typeof priceGroups>[0];
     const models = priceGroups(groups, (model, tokens) => this.estimate(model, tokens));
     const cost = totalCost(models);
     const tokens = models.reduce((sum, m) => sum + m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWrite5mTokens + m.cacheWrite1hTokens, 0);
