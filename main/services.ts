@@ -337,9 +337,9 @@ export function startServices(options: ServiceOptions): AppServices {
       core = undefined;
       consent.close();
       if (!closing) return;
-      closing.agents.close();
       closing.unpacked.close();
-      await Promise.all([closing.search.close(), closing.supervisor.stopAll()]);
+      // Runs being stopped still write how they ended: the database closes after them.
+      await Promise.all([closing.agents.close(), closing.search.close(), closing.supervisor.stopAll()]);
       closing.db.close();
     },
   };

@@ -219,9 +219,11 @@ export class AgentRunner {
     return true;
   }
 
-  /** Stops every run (app shutdown). */
-  stopAll(): void {
-    for (const id of [...this.#active.keys()]) this.stop(id);
+  /** Stops every run (app shutdown) and resolves once each has written how it ended. */
+  async stopAll(): Promise<void> {
+    const runs = [...this.#active.entries()];
+    for (const [id] of runs) this.stop(id);
+    await Promise.allSettled(runs.map(([, run]) => run.done));
   }
 
   async #attempts(sessionId: string, provider: AgentProvider, args: string[], prompt: string, cwd: string, env: NodeJS.ProcessEnv, run: ActiveRun): Promise<SessionInfo | undefined> {
