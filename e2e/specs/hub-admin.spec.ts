@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test as base, type Page } from '@playwright/test';
@@ -16,6 +16,7 @@ const test = base.extend<{ world: TestWorld }>({
     const world = await startWorld({ uiDir });
     await use(world);
     await world.close();
+    rmSync(uiDir, { recursive: true, force: true });
   },
 });
 test.use({ ignoreHTTPSErrors: true });
