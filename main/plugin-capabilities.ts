@@ -49,8 +49,8 @@ export function pluginCapabilities(d: CapabilityDeps): PluginCapabilities {
     },
     audit: { query: (filter) => d.audit().query(filter) },
     agents: {
-      run: async ({ projectId, prompt, provider }) => {
-        const outcome = await d.agents().runner.run(projectId, provider, prompt);
+      run: async ({ projectId, prompt, provider, model }) => {
+        const outcome = await d.agents().runner.run(projectId, provider, prompt, undefined, model ? { model } : {});
         if (outcome.status === 'blocked') throw new AppError('refused', `The run was blocked by a pre_flight hook: ${outcome.message}`);
         return { sessionId: outcome.sessionId };
       },

@@ -96,13 +96,25 @@ function permissionArgs(p: ToolPermissionSettings): string[] {
   return args;
 }
 
+/** A model name as both CLIs take it (claude-sonnet-4-5, sonnet, gpt-5-codex, o3): never something that starts like an option. */
+export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/[\]-]{0,99}$/;
+
+/** Refuses a model name that is not one, in words; changes nothing. */
+export function checkModel(model: string): void {
+  if (!MODEL_PATTERN.test(model)) {
+    throw new AppError('invalid_argument', `"${model.slice(0, 60)}" is not a model name: letters, digits and . _ : / [ ] - only, starting with a letter or digit.`);
+  }
+}
+
 /**
  * The command line of one attempt. The prompt always follows `--`: "--version" or "- add a README" is text.
- * `settings`: Claude Code settings JSON the app adds (its pre_tool hook).
+ * `settings`: Claude Code settings JSON the app adds (its pre_tool hook). `model`, already checked, travels
+ * as one `--model=<name>` argument, so it can never become an option of its own.
  */
-export function agentArgs(provider: AgentProvider, prompt: string, permissions: ToolPermissionSettings, settings?: string): string[] {
-  if (provider === CLAUDE) return ['-p', '--output-format', 'stream-json', '--verbose', ...permissionArgs(permissions), ...(settings ? ['--settings', settings] : []), '--', prompt];
-  return ['exec', '--json', '--skip-git-repo-check', '--', prompt];
+export function agentArgs(provider: AgentProvider, prompt: string, permissions: ToolPermissionSettings, settings?: string, model?: string): string[] {
+  const chosen = model ? [`--model=${model}`] : [];
+  if (provider === CLAUDE) return ['-p', '--output-format', 'stream-json', '--verbose', ...permissionArgs(permissions), ...(settings ? ['--settings', settings] : []), ...chosen, '--', prompt];
+  return ['exec', '--json', '--skip-git-repo-check', ...chosen, '--', prompt];
 }
 
 const realSleep = (ms: number, signal: AbortSignal) =>
@@ -138,7 +150,7 @@ export class AgentRunner {
     return this.#active.get(sessionId)?.done ?? Promise.resolve(this.#d.store.getSession(sessionId));
   }
 
-  async run(projectId: string, providerName: string, rawPrompt: string, runPermissions?: ToolPermissionSettings): Promise<RunOutcome> {
+  async run(projectId: string, providerName: string, rawPrompt: string, runPermissions?: ToolPermissionSettings, options: { model?: string } = {}): Promise<RunOutcome> {
     const project = this.#d.store.getProject(projectId);
     if (!project) throw new AppError('not_found', 'That project no longer exists. Pick another one or add it again.');
     if (!(AGENT_PROVIDERS as readonly string[]).includes(providerName)) {
@@ -152,6 +164,7 @@ export class AgentRunner {
       throw new AppError('invalid_argument', `The project folder ${project.path} does not exist any more.`);
     }
     const permissions = effectivePermissions(project.permissions, runPermissions);
+    if (options.model !== undefined) checkModel(options.model);
 
     const hooks = this.#d.bus();
     const outcome = hooks ? await hooks.runHooks('pre_flight', prompt) : PASSTHROUGH(prompt);
@@ -185,7 +198,7 @@ export class AgentRunner {
 
     const run: ActiveRun = { child: undefined, stopped: false, abort: new AbortController(), done: Promise.resolve(undefined) };
     this.#active.set(sessionId, run);
-    const args = agentArgs(provider, finalPrompt, permissions, preTool?.settings);
+    const args = agentArgs(provider, finalPrompt, permissions, preTool?.settings, options.model);
     run.done = this.#attempts(sessionId, provider, args, finalPrompt, project.path, env, run).finally(() => {
       this.#active.delete(sessionId);
       preTool?.close();
