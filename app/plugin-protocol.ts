@@ -300,6 +300,15 @@ export type MainMessage =
   | { t: 'event'; name: string; payload: unknown; depth: number; from: string | null }
   | { t: 'ping'; id: number };
 
+/**
+ * What a plugin must hold to receive an event: `events`, and for a host event
+ * that tells what the user is looking at (`session.viewed`) also `sessions`,
+ * the permission `agor.sessions.current()` needs for the same facts.
+ */
+export function eventPermissions(name: string, from: string | null): Permission[] {
+  return from === null && name === 'session.viewed' ? ['events', 'sessions'] : ['events'];
+}
+
 /** The text of a denied call; tests and the plugin log both rely on this wording. */
 export function permissionDeniedMessage(permission: Permission, pluginId: string): string {
   return `Permission '${permission}' not granted to ${pluginId}`;

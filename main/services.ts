@@ -310,7 +310,10 @@ export function startServices(options: ServiceOptions): AppServices {
     'plugins.consents': () => ({ pending: consent.pending() }),
     'plugins.answerConsent': ({ requestId, allow }) => ({ answered: consent.answer(requestId, allow) }),
     'plugins.setViewContext': (context) => {
+      const changed = context.sessionId !== viewContext.sessionId || context.projectId !== viewContext.projectId;
       viewContext = context;
+      // Plugins that show "the session you are looking at" follow it (to those holding sessions as well as events).
+      if (changed) core?.supervisor.emitHostEvent('session.viewed', { sessionId: context.sessionId, projectId: context.projectId });
       return { ok: true as const };
     },
     'palette.list': () => ({ commands: ready().supervisor.palette() }),

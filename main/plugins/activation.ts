@@ -3,6 +3,7 @@ import type { PluginLogLineValue } from '../../app/contract/plugins.ts';
 import type { PluginManifest } from '../../app/manifest.ts';
 import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
 import type { Permission } from '../../app/permissions.ts';
+import { eventPermissions } from '../../app/plugin-protocol.ts';
 import { seconds } from './connection.ts';
 import { manifestOf, nameOf, type Entry, type StartResult } from './entry.ts';
 import { readPluginScript } from './manifest.ts';
@@ -96,7 +97,7 @@ export class PluginActivation {
     for (const entry of this.#h.entries()) {
       if (entry.id === from) continue;
       if (entry.state === 'running' && entry.registered.events.has(name)) this.touch(entry);
-      else if (this.#holds(entry) && planOf(entry)?.events.has(name) && this.#h.granted(entry, 'events')) {
+      else if (this.#holds(entry) && planOf(entry)?.events.has(name) && eventPermissions(name, from).every((p) => this.#h.granted(entry, p))) {
         this.#hold(entry, { kind: 'event', name, payload, depth, from }, `the event ${name} happened`);
       }
     }
@@ -142,7 +143,7 @@ export class PluginActivation {
     for (const held of waking.held) {
       if (held.kind === 'message') {
         if (entry.registered.messages && this.#h.granted(entry, 'messages')) entry.connection?.send({ t: 'message', message: held.message });
-      } else if (entry.registered.events.has(held.name) && this.#h.granted(entry, 'events')) {
+      } else if (entry.registered.events.has(held.name) && eventPermissions(held.name, held.from).every((p) => this.#h.granted(entry, p))) {
         entry.connection?.send({ t: 'event', name: held.name, payload: held.payload, depth: held.depth, from: held.from });
       }
     }

@@ -1,5 +1,5 @@
 import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
-import type { HookReply } from '../../app/plugin-protocol.ts';
+import { eventPermissions, type HookReply } from '../../app/plugin-protocol.ts';
 import type { ApiContext } from './api/context.ts';
 import type { PluginConnection } from './connection.ts';
 import type { PluginBus as PluginBusContract } from './control.ts';
@@ -42,7 +42,7 @@ export class PluginBus implements PluginBusContract {
   fanOut(name: string, payload: unknown, depth: number, from: string | null): void {
     for (const { api, connection } of this.#members()) {
       if (api.pluginId === from || !api.running() || !api.registered.events.has(name)) continue;
-      if (!api.granted('events')) continue;
+      if (!eventPermissions(name, from).every((p) => api.granted(p))) continue;
       connection?.send({ t: 'event', name, payload, depth, from });
     }
   }
