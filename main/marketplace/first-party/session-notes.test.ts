@@ -22,7 +22,7 @@ describe('Session Notes, installed from the built-in catalog', () => {
     const codexTitle = kit.core.agents.store.getSession(CODEX)!.title;
     await kit.call('plugins.setViewContext', { sessionId: CLAUDE, projectId: null });
     const { permissions } = await kit.install('session-notes');
-    expect(permissions.sort()).toEqual(['panels', 'sessions', 'settings', 'status']);
+    expect(permissions.sort()).toEqual(['events', 'panels', 'sessions', 'settings', 'status']);
 
     await kit.panelWhere('session-notes', (p) => blocksOf(p).some((b) => b.type === 'form' && b.id === 'note'), 'the note form');
     expect(form(kit, 'pick').fields[0]).toMatchObject({ value: CLAUDE, options: expect.arrayContaining([{ value: CLAUDE, label: `${claudeTitle} (open)` }, { value: CODEX, label: codexTitle }]) });
@@ -52,9 +52,16 @@ describe('Session Notes, installed from the built-in catalog', () => {
     await kit.act('session-notes', 'notes', { item: notes(kit).items[0]!.id }, 'open');
     expect(form(kit, 'note').fields[0]!.value).toBe('Coupon bug fixed by the patch.');
 
+    // The window opens the Codex session: the status item and the form follow it.
+    await kit.act('session-notes', 'pick', { session: CLAUDE });
+    await kit.call('plugins.setViewContext', { sessionId: CODEX, projectId: null });
+    await eventually(() => kit.status('session-notes')?.text === 'Note: Coupon bug fixed by the patch.' || undefined, 'the Codex note in the status bar');
+    await kit.panelWhere('session-notes', (p) => blocksOf(p).some((b) => b.type === 'form' && b.id === 'note' && b.title === `Note on ${codexTitle}`), 'the Codex note on the page');
+
     expect(await kit.act('session-notes', 'note-actions', {}, 'delete')).toEqual({ ok: true });
     expect(markdownOf(kit.panel('session-notes'))).toBe('Note deleted.');
     expect(notes(kit).items.map((i) => i.title)).toEqual([claudeTitle]);
+    expect(kit.status('session-notes')).toBeNull();
   });
 
   it('refuses a note over its length setting, changing nothing, and hides the status item when told to', async () => {

@@ -84,5 +84,9 @@ describe('Session Stats, installed from the built-in catalog', () => {
     kit.importTranscripts('claude', { live: true });
     await kit.panelWhere('session-stats', (p) => p.title === codex.title, 'the open Codex session');
     expect(kit.status('session-stats')!.tooltip).toContain(codex.title);
+    // Opening another session in the window switches the readout at once.
+    await kit.call('plugins.setViewContext', { sessionId: SESSION, projectId: null });
+    await kit.panelWhere('session-stats', (p) => p.title === 'Add input validation to the checkout form', 'the newly opened session');
+    expect(kit.status('session-stats')!.text).toMatch(/^35k in · 1\.1k out · ≈\$/);
   });
 });

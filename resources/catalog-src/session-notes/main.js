@@ -1,5 +1,7 @@
 // Session Notes: one note per session in the plugin's own storage (key "note:<session id>").
 var selected = null;
+/** The session open in the window when the page was last drawn; the form follows it unless the user picked another. */
+var lastOpen = null;
 var message = null;
 /** The sessions behind the list's item ids (n0, n1, …) as last drawn. */
 var listed = [];
@@ -38,7 +40,8 @@ async function updateStatus(sessionId) {
 async function render() {
   var recent = await agor.sessions.list({ limit: await agor.settings.get('recentSessions') });
   var openId = await openSessionId(recent);
-  if (!selected) selected = openId;
+  if (!selected || selected === lastOpen) selected = openId;
+  lastOpen = openId;
   await updateStatus(openId);
   if (!selected) {
     await agor.ui.setPanel({ type: 'markdown', title: 'Session notes', markdown: 'No sessions yet. Once an agent session is imported or run, you can keep notes on it here.' });
@@ -112,6 +115,9 @@ agor.ui.onAction('notes', handler(function (values) {
 }));
 
 agor.settings.onChange(function () {
+  return render();
+});
+agor.events.on('session.viewed', function () {
   return render();
 });
 render().catch(function (err) { console.error('Session Notes could not draw its page: ' + err.message); });

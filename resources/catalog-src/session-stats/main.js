@@ -72,6 +72,7 @@ agor.messages.onMessage(function (message) {
   if (followingLatest || message.sessionId === shownId) refreshSoon();
 });
 agor.events.on('session.start', refreshSoon);
+agor.events.on('session.viewed', refreshSoon);
 agor.settings.onChange(refreshSoon);
 agor.events.on('session.complete', refreshSoon);
 refreshSoon();
