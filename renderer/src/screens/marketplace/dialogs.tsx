@@ -57,6 +57,7 @@ export function ConsentDialog({ entry, onConfirm, onClose }: { entry: CatalogEnt
       title={`Install ${entry.name}?`}
       description={`${entry.name} ${entry.version} by ${entry.author}, from ${entry.sourceName}${entry.verified ? ' (verified)' : ' (unverified source)'}.`}
       permissions={entry.permissions}
+      networkHosts={entry.networkHosts}
       confirmLabel={entry.permissions.length ? 'Allow and install' : 'Install'}
       onConfirm={onConfirm}
       onClose={onClose}
@@ -106,7 +107,7 @@ export function ApproveUpdateDialog({
       }
     >
       <p className="market-dialog-lead">After the update it will be able to:</p>
-      <PermissionList permissions={entry.permissions} highlight={newPermissions} />
+      <PermissionList permissions={entry.permissions} highlight={newPermissions} networkHosts={entry.networkHosts} />
     </Dialog>
   );
 }
@@ -200,7 +201,7 @@ export function DetailDialog({
         </div>
         <section>
           <h3 className="market-section-title">Permissions</h3>
-          <PermissionList permissions={entry.permissions} />
+          <PermissionList permissions={entry.permissions} networkHosts={entry.networkHosts} />
         </section>
         {entry.tier === 'paid' ? (
           <section>
