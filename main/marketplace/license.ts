@@ -32,7 +32,7 @@ export interface ProLicense {
 
 export type LicenseCheck =
   | { ok: true; license: ProLicense }
-  | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'wrong_plugin'; message: string; license: ProLicense | null };
+  | { ok: false; reason: 'missing' | 'malformed' | 'signature' | 'expired' | 'wrong_plugin'; message: string; license: ProLicense | null };
 
 export function signLicense(license: ProLicense, privateKey: KeyObject): string {
   const payload = Buffer.from(JSON.stringify(license), 'utf8');

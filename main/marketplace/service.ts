@@ -233,7 +233,7 @@ export class MarketplaceService {
   #checkStored(pluginId: string, pluginName: string): LicenseCheck {
     const token = this.#d.secrets.get(licenseSecretName(BUILTIN_SOURCE_ID, pluginId));
     if (!token) {
-      return { ok: false, reason: 'malformed', message: `${pluginName} is a Pro plugin and no licence for it is saved. Enter your licence key in its Marketplace details.`, license: null };
+      return { ok: false, reason: 'missing', message: `${pluginName} is a Pro plugin and no licence for it is saved. Enter your licence key in its Marketplace details.`, license: null };
     }
     return checkLicense(token, pluginId, pluginName, this.#now(), this.#licenseKey);
   }
@@ -249,7 +249,7 @@ export class MarketplaceService {
     const row = this.#d.registry.get(pluginId);
     if (!row || !this.#isBuiltinPro(row)) return null;
     const check = this.#checkStored(row.id, row.name);
-    const license = check.ok ? check.license : check.license;
+    const license = check.license;
     return { licensee: license?.licensee ?? null, expires: license?.expires ?? null, valid: check.ok, message: check.ok ? null : check.message };
   }
 
