@@ -111,6 +111,14 @@ export const API_METHODS = {
       { additionalProperties: false },
     ),
   },
+  /** Its own data files, joined in the order named, saved where the user chooses: for more than one envelope carries. */
+  'files.saveCopy': {
+    permission: 'files',
+    args: Type.Object(
+      { names: Type.Array(FileName, { minItems: 1, maxItems: 1000 }), suggestedName: Type.String({ minLength: 1, maxLength: 200 }), mimeType: Type.Optional(Type.String({ maxLength: 100 })) },
+      { additionalProperties: false },
+    ),
+  },
   'files.append': { permission: 'files', args: Type.Object({ name: FileName, text: Type.String({ maxLength: ENVELOPE_LIMITS.maxStringLength }) }, { additionalProperties: false }) },
   'files.read': { permission: 'files', args: Type.Object({ name: FileName }, { additionalProperties: false }) },
   'files.list': { permission: 'files', args: Type.Object({}, { additionalProperties: false }) },

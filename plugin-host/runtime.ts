@@ -428,6 +428,10 @@ export class PluginHostRuntime {
         const { suggestedName, content, mimeType } = options(request);
         return this.#call('files.save', { suggestedName, content, ...defined({ mimeType }) });
       },
+      saveCopy: (request: unknown) => {
+        const { names, suggestedName, mimeType } = options(request);
+        return this.#call('files.saveCopy', { names, suggestedName, ...defined({ mimeType }) });
+      },
       append: (name: unknown, text: unknown) => this.#call('files.append', { name, text }),
       read: (name: unknown) => this.#call('files.read', { name }),
       list: () => this.#call('files.list', {}),

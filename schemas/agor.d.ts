@@ -103,6 +103,8 @@ interface AgorApi {
     /** Needs the 'files' permission. */
     save(request: { suggestedName: string; content: string; mimeType?: string }): Promise<unknown>;
     /** Needs the 'files' permission. */
+    saveCopy(request: { names: string[]; suggestedName: string; mimeType?: string }): Promise<unknown>;
+    /** Needs the 'files' permission. */
     append(name: string, text: string): Promise<unknown>;
     /** Needs the 'files' permission. */
     read(name: string): Promise<unknown>;

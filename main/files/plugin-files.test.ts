@@ -49,6 +49,18 @@ describe("a plugin's data folder", () => {
   });
 });
 
+describe("joining a plugin's own files for files.saveCopy", () => {
+  it('joins them in the order named, and refuses a missing one, a path or too many bytes before reading anything', async () => {
+    const folders = new PluginDataFolders(mkdtempSync(join(tmpdir(), 'sb-concat-')));
+    await folders.append('logger', 'b.jsonl', '{"n":2}\n');
+    await folders.append('logger', 'a.jsonl', '{"n":1}\n');
+    expect((await folders.concat('logger', ['a.jsonl', 'b.jsonl'], 1000)).toString('utf8')).toBe('{"n":1}\n{"n":2}\n');
+    await expect(folders.concat('logger', ['a.jsonl', 'c.jsonl'], 1000)).rejects.toThrow('There is no file "c.jsonl" in the plugin\'s data folder');
+    await expect(folders.concat('logger', ['../other/a.jsonl'], 1000)).rejects.toThrow(/names a folder/);
+    await expect(folders.concat('logger', ['a.jsonl', 'b.jsonl'], 15)).rejects.toThrow('Those files hold 16 bytes; plugins may save at most 15 at once');
+  });
+});
+
 describe('saving through the dialog', () => {
   it('writes exactly the content where the user chose and tells the plugin only the name', async () => {
     const dir = fresh();

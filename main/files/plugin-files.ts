@@ -115,6 +115,20 @@ export class PluginDataFolders {
     }
   }
 
+  /** Several of its files, in the order named, as one buffer of at most `maxBytes` (what `files.saveCopy` saves). */
+  async concat(pluginId: string, names: readonly string[], maxBytes: number): Promise<Buffer> {
+    const sizes = new Map((await this.list(pluginId)).map((f) => [f.name, f.size]));
+    let total = 0;
+    for (const name of names) {
+      this.#file(pluginId, name);
+      const size = sizes.get(name);
+      if (size === undefined) throw new PluginFileError(`There is no file "${name.slice(0, 100)}" in the plugin's data folder`);
+      total += size;
+    }
+    if (total > maxBytes) throw new PluginFileError(`Those files hold ${total} bytes; plugins may save at most ${maxBytes} at once`);
+    return Buffer.concat(await Promise.all(names.map((name) => readFile(this.#file(pluginId, name)))));
+  }
+
   /** On uninstall: everything the plugin kept goes with it. */
   async purge(pluginId: string): Promise<void> {
     await rm(this.folderOf(pluginId), { recursive: true, force: true });
@@ -139,7 +153,7 @@ export const SAVE_LIMITS = { maxBytes: 10 * 1024 * 1024 } as const;
  */
 export async function saveThroughDialog(
   dialog: SaveDialog,
-  request: { pluginName: string; suggestedName: string; content: string; mimeType?: string },
+  request: { pluginName: string; suggestedName: string; content: string | Buffer; mimeType?: string },
 ): Promise<string | null> {
   const bytes = Buffer.byteLength(request.content);
   if (bytes > SAVE_LIMITS.maxBytes) throw new PluginFileError(`The file would be ${bytes} bytes; plugins may save at most ${SAVE_LIMITS.maxBytes}`);

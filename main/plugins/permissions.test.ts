@@ -34,6 +34,7 @@ const MATRIX: { method: string; permission: Permission | null; call: string; rea
   { method: 'files.read', permission: 'files', call: 'agor.files.read("matrix.txt")' },
   { method: 'files.list', permission: 'files', call: 'agor.files.list()' },
   { method: 'files.remove', permission: 'files', call: 'agor.files.remove("matrix.txt")' },
+  { method: 'files.saveCopy', permission: 'files', call: 'agor.files.saveCopy({ names: ["matrix.txt"], suggestedName: "m.txt" })', reached: 'There is no file "matrix.txt" in the plugin\'s data folder' },
   { method: 'files.save', permission: 'files', call: 'agor.files.save({ suggestedName: "m.txt", content: "x" })', reached: 'Saving files is not available in this window' },
   { method: 'git.log', permission: 'git', call: 'agor.git.log({ projectId: "nope" })', reached: 'There is no project nope; plugins read only the projects added in Switchboard' },
   { method: 'git.status', permission: 'git', call: 'agor.git.status({ projectId: "nope" })', reached: 'There is no project nope; plugins read only the projects added in Switchboard' },

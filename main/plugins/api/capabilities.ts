@@ -29,7 +29,7 @@ export interface AuditFilter {
 
 export interface PluginCapabilities {
   fetch(hosts: readonly string[], request: PluginRequest): Promise<PluginResponse>;
-  files: Pick<PluginDataFolders, 'append' | 'read' | 'list' | 'remove'>;
+  files: Pick<PluginDataFolders, 'append' | 'read' | 'list' | 'remove' | 'concat'>;
   saveDialog: SaveDialog;
   git: Pick<ReadOnlyGit, 'log' | 'status' | 'branch' | 'diff'>;
   projects: { list(): ProjectRef[]; get(id: string): ProjectRef | undefined };
@@ -58,7 +58,7 @@ const unavailable = (what: string) => () => {
 /** For a supervisor started without the app around it (unit tests of the runtime): every capability says it is missing. */
 export const NO_CAPABILITIES: PluginCapabilities = {
   fetch: unavailable('The network'),
-  files: { append: unavailable('Files'), read: unavailable('Files'), list: unavailable('Files'), remove: unavailable('Files') },
+  files: { append: unavailable('Files'), read: unavailable('Files'), list: unavailable('Files'), remove: unavailable('Files'), concat: unavailable('Files') },
   saveDialog: unavailable('The save dialog'),
   git: { log: unavailable('git'), status: unavailable('git'), branch: unavailable('git'), diff: unavailable('git') },
   projects: { list: () => [], get: () => undefined },
