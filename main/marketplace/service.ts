@@ -20,10 +20,9 @@ import { BUILTIN_SOURCE_ID } from './builtin.ts';
 import { cancelled, downloadArchive, downloadDeadlineMs } from './download.ts';
 import { DEFAULT_EXTRACT_LIMITS, extractArchive, type ExtractLimits } from './extract.ts';
 import type { HttpFetch } from './http.ts';
-import { checkLicense, covers, PRO_LICENSE_PUBLIC_KEY, type LicenseCheck } from './license.ts';
 import { checkManifest, findPluginRoot, MANIFEST_FILE, type CheckedManifest } from './manifest.ts';
 import { PluginPlacement, type StepHook } from './placement.ts';
-import { parsePublicKey } from './signing.ts';
+import { licenseSecretName, ProLicenses, type LicenseStatus } from './pro-licenses.ts';
 import { CatalogSources, errorText, type LoadedSource, type SourceInfo, type SourceInput } from './sources.ts';
 import { MarketplaceStore } from './store.ts';
 
@@ -62,16 +61,7 @@ export interface MarketplaceDeps {
   licensePublicKey?: string;
 }
 
-export const licenseSecretName = (sourceId: string, pluginId: string) => `marketplace:license:${sourceId}:${pluginId}`;
-
-/** What the plugin page shows about an installed Pro plugin's licence. */
-export interface LicenseStatus {
-  licensee: string | null;
-  expires: string | null;
-  valid: boolean;
-  /** Why it is not valid, in the user's words; null when it is. */
-  message: string | null;
-}
+export { licenseSecretName } from './pro-licenses.ts';
 
 const PROGRESS_STEP_BYTES = 256 * 1024;
 
@@ -91,8 +81,7 @@ export class MarketplaceService {
   readonly #timeoutMs: number;
   readonly #downloadIdleTimeoutMs: number;
   readonly #downloadDeadlineMs: (size: number) => number;
-  readonly #licenseKey: ReturnType<typeof parsePublicKey>;
-  readonly #now: () => Date;
+  readonly #licenses: ProLicenses;
   /** Plugins with an operation under way; the controller is null where the operation cannot be cancelled. */
   readonly #busy = new Map<string, AbortController | null>();
   #loaded: LoadedSource[] | null = null;
@@ -106,8 +95,7 @@ export class MarketplaceService {
     this.#timeoutMs = deps.timeoutMs ?? 30_000;
     this.#downloadIdleTimeoutMs = deps.downloadIdleTimeoutMs ?? 30_000;
     this.#downloadDeadlineMs = deps.downloadDeadlineMs ?? downloadDeadlineMs;
-    this.#licenseKey = parsePublicKey(deps.licensePublicKey ?? PRO_LICENSE_PUBLIC_KEY);
-    this.#now = deps.now ?? (() => new Date());
+    const now = deps.now ?? (() => new Date());
     this.sources = new CatalogSources({
       store: this.#store,
       secrets: deps.secrets,
@@ -117,8 +105,17 @@ export class MarketplaceService {
       appVersion: deps.appVersion,
       builtinDir: deps.builtinDir,
       refreshMinutes: deps.refreshMinutes,
-      now: this.#now,
+      now,
       timeoutMs: this.#timeoutMs,
+    });
+    this.#licenses = new ProLicenses({
+      secrets: deps.secrets,
+      registry: deps.registry,
+      audit: deps.audit,
+      notifications: deps.notifications,
+      builtinEntries: () => this.sources.builtin()?.entries ?? [],
+      now,
+      ...(deps.licensePublicKey ? { publicKey: deps.licensePublicKey } : {}),
     });
   }
 
@@ -145,7 +142,7 @@ export class MarketplaceService {
     const entries = loaded.flatMap((s) => s.entries);
     const licensed = new Set(this.#d.secrets.list().map((s) => s.name));
     const isLicensed = (e: MarketplaceEntry) =>
-      licensed.has(licenseSecretName(e.sourceId, e.id)) && (e.sourceId !== BUILTIN_SOURCE_ID || this.#checkStored(e.id, e.name).ok);
+      licensed.has(licenseSecretName(e.sourceId, e.id)) && (e.sourceId !== BUILTIN_SOURCE_ID || this.#licenses.check(e.id, e.name).ok);
     return {
       entries: entries.map(publicEntry),
       sources: loaded.map((s) => s.status),
@@ -217,80 +214,30 @@ export class MarketplaceService {
       this.#d.secrets.store(name, key.trim(), 'user');
       return true;
     }
-    const entry = await this.#entry(sourceId, pluginId);
-    if (entry.tier !== 'paid') throw new AppError('invalid_argument', `"${entry.name}" is free; it needs no licence.`);
-    const check = checkLicense(key, pluginId, entry.name, this.#now(), this.#licenseKey);
-    if (!check.ok) throw new AppError('invalid_argument', check.message);
-    const covered = (await this.#entries()).filter((e) => e.sourceId === BUILTIN_SOURCE_ID && e.tier === 'paid' && covers(check.license, e.id));
-    for (const e of covered) this.#d.secrets.store(licenseSecretName(BUILTIN_SOURCE_ID, e.id), key.trim(), 'user');
-    this.#d.audit.append('pro_license_added', 'user', pluginId, { licensee: check.license.licensee, expires: check.license.expires, plugins: covered.map((e) => e.id) });
-    for (const e of covered) await this.#resumeLicensed(e.id);
+    const { covered } = this.#licenses.store(await this.#entry(sourceId, pluginId), key);
+    // A Pro plugin disabled for want of a licence runs again.
+    for (const id of covered) {
+      if (!this.#licenses.disabledForLicense(id)) continue;
+      this.#d.registry.setEnabled(id, true);
+      await this.#start(id);
+    }
     this.#changed(pluginId);
     return true;
   }
 
-  /** The stored licence of a built-in Pro plugin, checked now. */
-  #checkStored(pluginId: string, pluginName: string): LicenseCheck {
-    const token = this.#d.secrets.get(licenseSecretName(BUILTIN_SOURCE_ID, pluginId));
-    if (!token) {
-      return { ok: false, reason: 'missing', message: `${pluginName} is a Pro plugin and no licence for it is saved. Enter your licence key in its Marketplace details.`, license: null };
-    }
-    return checkLicense(token, pluginId, pluginName, this.#now(), this.#licenseKey);
-  }
-
-  /** Whether an installed plugin is a built-in Pro plugin: the built-in catalog, read from the app's own files. */
-  #isBuiltinPro(row: RegistryRow): boolean {
-    if (row.sourceId !== BUILTIN_SOURCE_ID) return false;
-    return this.sources.builtin()?.entries.some((e) => e.id === row.id && e.tier === 'paid') ?? false;
-  }
-
   /** The licence of an installed built-in Pro plugin, for its page; null for every other plugin. */
   licenseStatus(pluginId: string): LicenseStatus | null {
-    const row = this.#d.registry.get(pluginId);
-    if (!row || !this.#isBuiltinPro(row)) return null;
-    const check = this.#checkStored(row.id, row.name);
-    const license = check.license;
-    return { licensee: license?.licensee ?? null, expires: license?.expires ?? null, valid: check.ok, message: check.ok ? null : check.message };
+    return this.#licenses.status(pluginId);
   }
 
-  /**
-   * Throws the licence's own words when a built-in Pro plugin may not run
-   * now. Checked at every start of the app and whenever the user enables one.
-   */
+  /** Throws the licence's own words when a built-in Pro plugin may not run now (the enable switch). */
   requireLicense(pluginId: string): void {
-    const row = this.#d.registry.get(pluginId);
-    if (!row || !this.#isBuiltinPro(row)) return;
-    const check = this.#checkStored(row.id, row.name);
-    if (!check.ok) throw new AppError('permission_denied', check.message);
+    this.#licenses.require(pluginId);
   }
 
-  /**
-   * Start-up, before any plugin starts: every built-in Pro plugin whose
-   * licence is missing, expired or no longer valid is disabled, with a
-   * notification that says why. Its settings, storage and files are kept.
-   */
+  /** Start-up, before any plugin starts: built-in Pro plugins without a valid licence are disabled, their data kept. */
   enforceLicenses(): string[] {
-    const disabled: string[] = [];
-    for (const row of this.#d.registry.list()) {
-      if (!row.enabled || !this.#isBuiltinPro(row)) continue;
-      const check = this.#checkStored(row.id, row.name);
-      if (check.ok) continue;
-      this.#d.registry.setEnabled(row.id, false);
-      this.#d.audit.append('plugin_license_invalid', 'app', row.id, { reason: check.reason, ...(check.license ? { licensee: check.license.licensee, expires: check.license.expires } : {}) });
-      this.#d.notifications.notify({ type: 'warning', title: `${row.name} is disabled`, message: check.message, source: 'app' });
-      disabled.push(row.id);
-    }
-    return disabled;
-  }
-
-  /** A Pro plugin disabled for want of a licence runs again once a valid one is entered. */
-  async #resumeLicensed(pluginId: string): Promise<void> {
-    const row = this.#d.registry.get(pluginId);
-    if (!row || row.enabled) return;
-    const last = this.#d.audit.list({ eventType: 'plugin_license_invalid' }).find((a) => a.subject === pluginId);
-    if (!last) return;
-    this.#d.registry.setEnabled(pluginId, true);
-    await this.#start(pluginId);
+    return this.#licenses.enforce();
   }
 
   // ── installed plugins ─────────────────────────────────────────────────
@@ -445,7 +392,7 @@ export class MarketplaceService {
 
   #authorization(entry: MarketplaceEntry): string | undefined {
     if (entry.tier === 'paid' && entry.sourceId === BUILTIN_SOURCE_ID) {
-      const check = this.#checkStored(entry.id, entry.name);
+      const check = this.#licenses.check(entry.id, entry.name);
       if (!check.ok) throw new AppError('permission_denied', check.message);
       return undefined;
     }
