@@ -49,6 +49,14 @@ describe('a plugin with activation events', () => {
     expect(t.core.supervisor.palette().filter((c) => c.label === 'Export tasks')).toHaveLength(1);
   });
 
+  it('Restart on its page starts a sleeping plugin', async () => {
+    const t = begin();
+    await t.install({ id: 'restartable', source: `console.log('awake');`, manifest: { activationEvents: ['onPanel'] } });
+    expect(summary(t, 'restartable').state).toBe('sleeping');
+    await t.services.dispatch('plugins.restart', { id: 'restartable' });
+    expect(summary(t, 'restartable').state).toBe('running');
+  });
+
   it('a plugin that declares no activation events starts at start-up, as before', async () => {
     const t = begin();
     await t.install({ id: 'eager', source: `bt.registerCommand('Hello', () => 'hi');`, permissions: ['palette'] });

@@ -27,7 +27,7 @@ const REFUSAL = /^Permission '[a-z_]+' not granted to /;
 /** The palette id of the `index`th command a manifest contributes, before the plugin has registered any. */
 const CONTRIBUTED = 'contributes.';
 
-function errorMessage(err: unknown): string {
+export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 

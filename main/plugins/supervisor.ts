@@ -22,7 +22,7 @@ import type { PluginBus as PluginBusContract, PluginProcessControl } from './con
 import { CrashTracker } from './crash-tracker.ts';
 import { checkTransition, detailOf, manifestOf, nameOf, newEntry, summaryOf, type Code, type Entry, type EntryHost, type StartResult } from './entry.ts';
 import { planOf, PluginActivation, startsOnDemand } from './activation.ts';
-import { PluginCommands } from './commands.ts';
+import { errorMessage, PluginCommands } from './commands.ts';
 import { cannotRun, restingState } from './resting.ts';
 import { PluginIncidents } from './incidents.ts';
 import { PluginGrants, type StatusBarItem } from './grants.ts';
@@ -30,10 +30,6 @@ import { discoverPlugins, readPluginFolder, readPluginScript, type DiscoveredPlu
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMING, type SupervisorOptions, type SupervisorTiming } from './supervisor-options.ts';
 
 export type { SupervisorTiming } from './supervisor-options.ts';
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * The plugin runtime in main: one process per enabled plugin, its lifecycle
@@ -267,7 +263,8 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
     if (!this.#o.registry.get(id)?.enabled) throw new AppError('conflict', `${nameOf(entry)} is disabled. Enable it to start it.`);
     if (!entry.code) {
       await this.start(id);
-      return this.#summary(entry);
+      // One that sleeps is started by Restart too: the user asked for it.
+      if (entry.state !== 'sleeping') return this.#summary(entry);
     }
     if (entry.connection) await this.stop(id, 'Restarting');
     entry.crashes.reset();
