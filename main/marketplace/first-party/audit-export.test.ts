@@ -48,6 +48,20 @@ describe('Audit Export, installed from the built-in catalog', () => {
     expect(rows.find((r) => r.subject === TRICKY.subject)).toMatchObject({ detail: TRICKY.detail });
   });
 
+  it('exports a log larger than one message can carry, every row in one file', async () => {
+    const padding = 'x'.repeat(400);
+    t.core.db.transaction(() => {
+      for (let i = 0; i < 3000; i++) t.core.audit.append('bulk_row', 'user', `row ${i} ${padding}`);
+    })();
+    t.saveTo = join(t.dataDir, 'big.jsonl');
+    expect(await t.action(ID, 'export', null, { format: 'jsonl', since: '' })).toEqual({ ok: true });
+    const text = readFileSync(t.saveTo, 'utf8');
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const bulk = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { eventType: string; subject: string }).filter((r) => r.eventType === 'bulk_row');
+    expect(bulk.map((r) => r.subject.split(' ')[1])).toEqual(Array.from({ length: 3000 }, (_, i) => String(i)));
+    expect(t.panelText(ID)).toMatch(/Saved \d+ rows to big\.jsonl\./);
+  });
+
   it('says so when the user cancels the save dialog, and writes nothing', async () => {
     t.saveTo = null;
     expect(await t.action(ID, 'export', null, { format: 'jsonl', since: '' })).toEqual({ ok: true });

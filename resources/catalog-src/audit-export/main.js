@@ -4,7 +4,10 @@
 // in storage, and only moves it after a 2xx answer, so a failure is retried
 // from the same row and a restart neither skips nor repeats rows.
 
-var MAX_FILE_CHARS = 500000;
+/** What files.saveCopy saves at most; the export is staged in the plugin's data folder up to there. */
+var MAX_FILE_CHARS = 10 * 1024 * 1024 - 1024;
+var STAGED = 'export.staging';
+var CHUNK_CHARS = 400000;
 var MAX_BACKOFF_S = 300;
 
 // ── formats ───────────────────────────────────────────────────────────────
@@ -54,26 +57,40 @@ async function exportFile(values) {
   var format = values.format === 'cef' ? 'cef' : 'jsonl';
   var since = String(values.since || '').trim();
   if (since && !/^\d{4}-\d{2}-\d{2}$/.test(since)) throw new Error('Write the start date as YYYY-MM-DD, or leave it empty for the whole log.');
-  var text = '';
+  // Staged in the plugin's own data folder, then saved as one file where the user chooses.
+  if ((await agor.files.list()).some(function (f) { return f.name === STAGED; })) await agor.files.remove(STAGED);
+  var size = 0;
   var count = 0;
   var truncated = false;
   var after = 0;
+  var pending = '';
   for (;;) {
     var page = await agor.audit.query({ afterId: after, limit: 1000 });
     if (page.length === 0) break;
     after = page[page.length - 1].id;
     var rows = since ? page.filter(function (r) { return r.at.slice(0, 10) >= since; }) : page;
     var chunk = formatRows(rows, format);
-    if (text.length + chunk.length > MAX_FILE_CHARS) {
+    if (size + chunk.length > MAX_FILE_CHARS) {
       truncated = true;
       break;
     }
-    text += chunk;
+    size += chunk.length;
     count += rows.length;
+    pending += chunk;
+    while (pending.length >= CHUNK_CHARS) {
+      await agor.files.append(STAGED, pending.slice(0, CHUNK_CHARS));
+      pending = pending.slice(CHUNK_CHARS);
+    }
   }
+  await agor.files.append(STAGED, pending);
   var today = new Date().toISOString().slice(0, 10);
-  var name = await agor.files.save({ suggestedName: 'switchboard-audit-' + today + (format === 'cef' ? '.cef' : '.jsonl'), content: text, mimeType: format === 'cef' ? 'text/plain' : 'application/x-ndjson' });
-  lastExport = name === null ? 'Export cancelled.' : 'Saved ' + count + ' rows to ' + name + (truncated ? ' (stopped at about 500 KB: choose a later start date for the rest).' : '.');
+  var name;
+  try {
+    name = await agor.files.saveCopy({ names: [STAGED], suggestedName: 'switchboard-audit-' + today + (format === 'cef' ? '.cef' : '.jsonl'), mimeType: format === 'cef' ? 'text/plain' : 'application/x-ndjson' });
+  } finally {
+    await agor.files.remove(STAGED);
+  }
+  lastExport = name === null ? 'Export cancelled.' : 'Saved ' + count + ' rows to ' + name + (truncated ? ' (stopped at 10 MB: choose a later start date for the rest).' : '.');
   await render();
 }
 
