@@ -56,17 +56,26 @@ test('a sleeping plugin says so and why; the palette lists its command and runni
   expect(harness.services.core().supervisor.isRunning(ID)).toBe(true);
 });
 
-test('a plugin loaded unpacked is listed as sideloaded and waits for approval', async ({ app, harness }) => {
+test('Load unpacked: a wrong folder is refused on the field; a plugin folder is sideloaded and waits for approval', async ({ app, harness }) => {
   const work = mkdtempSync(join(tmpdir(), 'sb-e2e-unpacked-'));
   const folder = join(work, 'greeter');
   mkdirSync(folder);
   writeFileSync(join(folder, 'plugin.json'), JSON.stringify({ id: 'greeter', name: 'Greeter', version: '0.1.0', main: 'index.js', permissions: ['palette'] }));
   writeFileSync(join(folder, 'index.js'), `agor.palette.registerCommand('Greet', () => 'hi');`);
-  const loaded = await harness.services.dispatch('plugins.loadUnpacked', { folder });
-  expect(loaded.ok).toBe(true);
+  await openPlugins(app);
+  await app.getByRole('button', { name: 'Load unpacked…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Load unpacked plugin' });
+  await dialog.getByLabel('Plugin folder').fill(work);
+  await dialog.getByRole('button', { name: 'Load' }).click();
+  await expect(dialog.getByText('That folder has no plugin.json.')).toBeVisible();
+  await bothThemes(app, harness, 'load-unpacked-error');
+
+  await dialog.getByLabel('Plugin folder').fill(folder);
+  await dialog.getByRole('button', { name: 'Load' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(app.getByRole('heading', { level: 1, name: 'Greeter' })).toBeVisible();
   await openPlugins(app);
   const row = app.getByRole('listitem', { name: 'Greeter' });
-  await expect(row).toBeVisible();
   await expect(row.getByText('Sideloaded')).toBeVisible();
   await bothThemes(app, harness, 'plugin-unpacked');
   expect(harness.services.core().supervisor.isRunning('greeter')).toBe(false);

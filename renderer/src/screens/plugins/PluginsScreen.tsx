@@ -10,6 +10,7 @@ import { PluginPage } from './PluginPage.tsx';
 import { needsApproval, SideloadDialog } from './SideloadDialog.tsx';
 import { useMissingGrants } from './useMissingGrants.ts';
 import { followPluginList, usePluginList } from './usePlugins.ts';
+import { LoadUnpackedDialog } from './LoadUnpackedDialog.tsx';
 import './plugins.css';
 
 /** Installed plugins, or one plugin's page when opened with `{ pluginId }`. */
@@ -19,6 +20,7 @@ export function PluginsScreen({ params }: ScreenProps) {
 
 function InstalledList() {
   const { plugins, updates, loaded, loadError } = usePluginList();
+  const [loadingUnpacked, setLoadingUnpacked] = useState(false);
   useEffect(() => followPluginList(), []);
 
   return (
@@ -28,7 +30,9 @@ function InstalledList() {
           <h1>Plugins</h1>
           <p>Every installed plugin runs in its own sandboxed process and can do only what you granted it.</p>
         </div>
+        <Button onClick={() => setLoadingUnpacked(true)}>Load unpacked…</Button>
       </header>
+      {loadingUnpacked ? <LoadUnpackedDialog onClose={() => setLoadingUnpacked(false)} /> : null}
       {loadError ? (
         <Banner tone="danger" title="The plugin list could not be loaded." action={<Button size="sm" onClick={() => void usePluginList.getState().load()}>Try again</Button>}>
           {loadError}
