@@ -1,13 +1,15 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { PluginDetailValue } from '../../../../app/contract/plugins.ts';
-import { PERMISSION_TEXT } from '../../../../app/permissions.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, ChevronRightIcon, Dialog, EmptyState, errorMessage, PuzzleIcon, RefreshIcon, SafeText, Spinner, Time, TrashIcon } from '../../ui/index.ts';
+import { Badge, Banner, Button, Dialog, EmptyState, errorMessage, PuzzleIcon, RefreshIcon, SafeText, Spinner, Time, TrashIcon } from '../../ui/index.ts';
 import { formatMemory, formatUptime, STATE_LABEL, STATE_TONE } from './format.ts';
+import { LicenseFacts } from './LicenseFacts.tsx';
 import { LogView } from './LogView.tsx';
+import { missingGrants, missingGrantsText, PermissionsSection } from './PermissionsSection.tsx';
 import { PluginPanel } from './PluginPanel.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
+import { needsApproval, SideloadDialog } from './SideloadDialog.tsx';
 import { usePluginList, usePluginPage } from './usePlugins.ts';
 
 type Action = 'restart' | 'reload' | 'rollback' | 'uninstall' | 'enable' | 'disable';
@@ -54,6 +56,7 @@ export function PluginPage({ id }: { id: string }) {
   const [busy, setBusy] = useState<Action | null>(null);
   const [outcome, setOutcome] = useState<{ tone: 'info' | 'danger'; text: string } | null>(null);
   const [confirmUninstall, setConfirmUninstall] = useState(false);
+  const [approving, setApproving] = useState(false);
   const uptime = useLiveUptime(detail);
   const latestVersion = usePluginList((s) => s.updates[id]) ?? null;
   useEffect(() => {
@@ -95,7 +98,8 @@ export function PluginPage({ id }: { id: string }) {
     );
   }
 
-  const notGranted = detail.requestedPermissions.filter((p) => !detail.grants.includes(p));
+  const unapproved = needsApproval(detail);
+  const missing = detail.state === 'running' ? missingGrants(detail) : [];
 
   return (
     <div className="screen plugin-page">
@@ -109,6 +113,8 @@ export function PluginPage({ id }: { id: string }) {
             <span>v{detail.version}</span>
             <span className="mono">{detail.id}</span>
             <Badge tone={STATE_TONE[detail.state]} label={`State: ${STATE_LABEL[detail.state]}`}>{STATE_LABEL[detail.state]}</Badge>
+            {detail.sideloaded ? <Badge tone="warning">Sideloaded</Badge> : null}
+            {missing.length ? <Badge tone="warning" label={missingGrantsText(missing)}>Missing permissions</Badge> : null}
             {latestVersion ? <Badge tone="warning">Update to v{latestVersion} available</Badge> : null}
           </p>
         </div>
@@ -122,6 +128,10 @@ export function PluginPage({ id }: { id: string }) {
               disabled={busy !== null}
               onChange={(e) => {
                 const enabled = e.target.checked;
+                if (enabled && unapproved) {
+                  setApproving(true);
+                  return;
+                }
                 void act(enabled ? 'enable' : 'disable', () => api.invoke('plugins.setEnabled', { id, enabled }));
               }}
             />
@@ -162,6 +172,7 @@ export function PluginPage({ id }: { id: string }) {
             <dt>Commands</dt>
             <dd>{detail.commands.length ? detail.commands.map((c) => c.label).join(', ') : 'None'}</dd>
           </dl>
+          <LicenseFacts id={id} revision={detail.enabled} />
         </Section>
         <Section title="Health">
           <dl className="plugin-facts plugin-health">
@@ -190,7 +201,7 @@ export function PluginPage({ id }: { id: string }) {
       </div>
 
       <Section title="Panel" description="What the plugin shows here, drawn by Switchboard from its data.">
-        {detail.panel ? <PluginPanel panel={detail.panel} /> : <p className="plugin-muted">This plugin has not shown a panel.</p>}
+        {detail.panel ? <PluginPanel pluginId={id} panel={detail.panel} /> : <p className="plugin-muted">This plugin has not shown a panel.</p>}
       </Section>
 
       <Section title="Settings">
@@ -201,30 +212,25 @@ export function PluginPage({ id }: { id: string }) {
         )}
       </Section>
 
-      <Section title="Permissions" description="What you granted when you installed it. Main refuses everything else.">
-        {detail.grants.length ? (
-          <ul className="plugin-permissions">
-            {detail.grants.map((p) => (
-              <li key={p}>
-                <ChevronRightIcon size={14} />
-                <div>
-                  <strong>{PERMISSION_TEXT[p].title}</strong>
-                  <p>{PERMISSION_TEXT[p].description}</p>
-                </div>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="plugin-muted">Nothing granted: it can keep its own storage and nothing else.</p>
-        )}
-        {notGranted.length ? (
-          <p className="plugin-muted">Asked for but not granted: {notGranted.map((p) => PERMISSION_TEXT[p].title).join(', ')}.</p>
-        ) : null}
+      <Section title="Permissions" description="Allow or revoke each one; a change holds from the plugin's next request. Main refuses everything not allowed.">
+        <PermissionsSection detail={detail} approved={!unapproved} onChanged={reload} />
       </Section>
 
       <Section title="Log" description="Its console output and what Switchboard did to it; the last 1,000 lines.">
         <LogView lines={logs} />
       </Section>
+
+      {approving ? (
+        <SideloadDialog
+          detail={detail}
+          onClose={() => setApproving(false)}
+          onApproved={() => {
+            setApproving(false);
+            setOutcome({ tone: 'info', text: ACTION_DONE.enable });
+            void reload();
+          }}
+        />
+      ) : null}
 
       {confirmUninstall ? (
         <Dialog
