@@ -53,6 +53,8 @@ test('Pro plugins: badges in the Marketplace, a licence entered and refused, Cos
   await app.getByRole('dialog', { name: 'Install Cost Alerts?' }).getByRole('button', { name: 'Allow and install' }).click();
   await expect(card.getByText('Installed 1.0.0')).toBeVisible({ timeout: 30_000 });
   await openPage(app, 'Cost Alerts');
+  await expect(app.getByLabel('Pro licence')).toContainText('Example Team');
+  await expect(app.getByLabel('Pro licence')).toContainText('2030-06-30');
   const panel = app.getByRole('region', { name: 'Panel' });
   await expect(panel).toContainText('Projects this month');
   await shoot(app, 'pro-cost-alerts', { screen: true });
