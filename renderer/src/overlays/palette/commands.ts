@@ -22,7 +22,8 @@ function appCommand(id: string, label: string, run: () => Promise<unknown> | voi
 }
 
 /**
- * Commands the window itself runs: one per screen, the theme, and checking
+ * Commands the window itself runs: one per screen, opening a session by a
+ * search, the theme, and checking
  * for app updates (its progress shows under Settings → Updates). Commands
  * that act on main's services (create a task, test notification) come from
  * main through palette.list, like plugin commands.
@@ -30,6 +31,12 @@ function appCommand(id: string, label: string, run: () => Promise<unknown> | voi
 export function appCommands(): PaletteCommand[] {
   return [
     ...screens.map((screen) => appCommand(`go.${screen.id}`, `Go to ${screen.title}`, () => navigate(screen.id))),
+    {
+      ...appCommand('sessions.open', 'Open session…', () => undefined),
+      takesArgument: true,
+      argumentPrompt: 'Words from the session’s title, project or model',
+      run: async (query?: string) => navigate('sessions', { q: query?.trim() ?? '' }),
+    },
     appCommand('theme.toggle', 'Toggle light / dark theme', async () => {
       const { settings, update } = useSettings.getState();
       const current = resolveTheme(settings?.theme ?? 'system');

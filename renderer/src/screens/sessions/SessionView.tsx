@@ -3,7 +3,9 @@ import { PROVIDER_LABELS, type MessageInfo, type SessionInfo } from '../../../..
 import { api } from '../../api.ts';
 import { Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, SafeText, safeString, Spinner, Tip, errorMessage, formatTime } from '../../ui/index.ts';
 import { toolDiff } from './diff.ts';
-import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
+import { MarkdownText } from './Markdown.tsx';
+import { toolInputFields } from './toolInput.ts';
+import { COST_SOURCE_HINT, formatCost, isEmptyBubble, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 
 /** One session's conversation, growing live; tool calls fold, edits read as diffs, errors stand out. */
 export function SessionView({ sessionId, focusMessageId }: { sessionId: string; focusMessageId: string | null }) {
@@ -95,6 +97,7 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
       ) : null}
       <ol className="conversation" ref={list} aria-label="Conversation">
         {messages.map((m) => {
+          if (isEmptyBubble(m)) return null;
           if (m.tool_result && shownResults.has(m.tool_result.tool_call_id)) return null;
           const result = m.tool_call ? results.get(m.tool_call.id) : undefined;
           if (result?.tool_result) shownResults.add(result.tool_result.tool_call_id);
@@ -135,7 +138,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
                 ))}
               </pre>
             ) : (
-              <pre className="tool-input mono">{JSON.stringify(m.tool_call.input, null, 2)}</pre>
+              <ToolInput tool={m.tool_call.name} input={m.tool_call.input} />
             )}
             {result ? (
               <pre className={`tool-result mono${failed ? ' is-error' : ''}`} aria-label="Result" data-message-id={result.id}>
@@ -180,7 +183,23 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
         <span className="message-role">{m.type === 'error' ? 'Error' : m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role}</span>
         {time}
       </div>
-      <SafeText as="p" className="message-text" text={m.content} />
+      {m.role === 'assistant' && m.type === 'text' ? <MarkdownText text={m.content} openLink={openLink} /> : <SafeText as="p" className="message-text" text={m.content} />}
     </li>
+  );
+}
+
+const openLink = (url: string) => void api.invoke('app.openExternal', { url });
+
+/** A tool call's input as its fields: a Bash command or a Task prompt with its real line breaks. */
+function ToolInput({ tool, input }: { tool: string; input: unknown }) {
+  return (
+    <dl className="tool-input" aria-label="Input">
+      {toolInputFields(tool, input).map((f) => (
+        <div key={f.label} className="tool-input-field">
+          <dt>{f.label}</dt>
+          <SafeText as="dd" className={f.mono ? 'mono tool-input-code' : 'tool-input-prose'} text={f.text} />
+        </div>
+      ))}
+    </dl>
   );
 }

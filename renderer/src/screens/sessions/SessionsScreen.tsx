@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { PROVIDER_LABELS, type ProjectInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
@@ -8,12 +8,16 @@ import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, sessionDura
 import { AddProjectDialog, SourcesDialog } from './dialogs.tsx';
 import { RunAgentForm } from './RunAgentForm.tsx';
 import { SessionView } from './SessionView.tsx';
+import { SessionFilters } from './SessionFilters.tsx';
+import { filterSessions, NO_FILTER, type SessionFilter } from './sessionFilter.ts';
 import { usePluginViewContext } from './usePluginViewContext.ts';
 import './sessions.css';
 
 const ALL = '';
 /** How long the project list waits after a session change before it reloads its counts. */
 const PROJECT_REFRESH_MS = 300;
+/** The list loads this many of the latest sessions; search and filters work on them. */
+const LIST_LIMIT = 1000;
 
 /**
  * Projects on the left, their sessions in the middle, one session's
@@ -26,6 +30,7 @@ export function SessionsScreen({ params }: ScreenProps) {
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'add' | 'sources' | null>(null);
   const [removing, setRemoving] = useState<ProjectInfo | null>(null);
+  const [filter, setFilter] = useState<SessionFilter>({ ...NO_FILTER, query: params.q ?? '' });
   const selected = params.sessionId ?? null;
 
   const loadProjects = useCallback(async () => {
@@ -38,7 +43,7 @@ export function SessionsScreen({ params }: ScreenProps) {
 
   const loadSessions = useCallback(async () => {
     try {
-      const { sessions: list } = await api.invoke('sessions.list', projectId ? { projectId } : {});
+      const { sessions: list } = await api.invoke('sessions.list', projectId ? { projectId, limit: LIST_LIMIT } : { limit: LIST_LIMIT });
       setSessions(list);
       setError(null);
     } catch (e) {
@@ -77,9 +82,18 @@ export function SessionsScreen({ params }: ScreenProps) {
     return off;
   }, [loadSessions, projectId]);
 
+  // "Open session…" from the palette arrives as a search; a query only one session matches opens it.
+  useEffect(() => {
+    if (params.q !== undefined) setFilter((f) => ({ ...f, query: params.q ?? '' }));
+  }, [params.q]);
+  const shown = useMemo(() => (sessions ? filterSessions(sessions, filter) : null), [sessions, filter]);
+  useEffect(() => {
+    if (params.q && !params.sessionId && shown?.length === 1) navigate('sessions', { ...(projectId ? { projectId } : {}), q: params.q, sessionId: shown[0]!.id });
+  }, [params.q, params.sessionId, shown, projectId]);
+
   const project = projects.find((p) => p.id === projectId);
   usePluginViewContext(selected, sessions?.find((s) => s.id === selected)?.projectId ?? (projectId || null));
-  const open = (sessionId: string) => navigate('sessions', { ...(projectId ? { projectId } : {}), sessionId });
+  const open = (sessionId: string) => navigate('sessions', { ...(projectId ? { projectId } : {}), ...(filter.query ? { q: filter.query } : {}), sessionId });
 
   return (
     <div className="screen sessions-screen">
@@ -121,7 +135,8 @@ export function SessionsScreen({ params }: ScreenProps) {
 
         <section className="sessions-list-pane" aria-label="Session list">
           {project ? <RunAgentForm project={project} onStarted={open} /> : null}
-          {sessions === null ? (
+          {sessions && sessions.length > 0 ? <SessionFilters sessions={sessions} filter={filter} onChange={setFilter} shown={shown?.length ?? 0} /> : null}
+          {sessions === null || shown === null ? (
             <div className="loading-row"><Spinner label="Loading sessions" /> Loading sessions…</div>
           ) : sessions.length === 0 ? (
             <div className="panel">
@@ -129,9 +144,15 @@ export function SessionsScreen({ params }: ScreenProps) {
                 {project ? 'Run an agent above, or work in this folder with Claude Code or Codex.' : 'Sessions appear here as soon as Claude Code or Codex writes a transcript.'}
               </EmptyState>
             </div>
+          ) : shown.length === 0 ? (
+            <div className="panel">
+              <EmptyState icon={SessionsIcon} title="No session matches">
+                Try fewer words, or clear the filters.
+              </EmptyState>
+            </div>
           ) : (
             <ul className="sessions-list" aria-label="Sessions" onKeyDown={arrowKeys({ selector: '.session-row' })}>
-              {sessions.map((s) => (
+              {shown.map((s) => (
                 <li key={s.id}>
                   <button type="button" className={`session-row${selected === s.id ? ' is-active' : ''}`} onClick={() => open(s.id)} aria-current={selected === s.id ? 'true' : undefined}>
                     <span className="session-row-top">

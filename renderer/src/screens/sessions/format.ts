@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../../../app/contract/agents.ts';
+import type { MessageInfo, SessionInfo } from '../../../../app/contract/agents.ts';
 
 export function formatCost(usd: number | null, source?: SessionInfo['costSource']): string {
   if (usd === null) return '—';
@@ -35,3 +35,8 @@ export function sessionDuration(s: Pick<SessionInfo, 'startedAt' | 'endedAt' | '
 
 export const STATUS_LABEL: Record<string, string> = { running: 'Running', success: 'Done', error: 'Failed', stopped: 'Stopped' };
 export const STATUS_TONE: Record<string, 'accent' | 'success' | 'danger' | 'warning'> = { running: 'accent', success: 'success', error: 'danger', stopped: 'warning' };
+
+/** A reply with no words (a record that only carried usage, or whitespace) is not shown as an empty bubble. */
+export function isEmptyBubble(m: Pick<MessageInfo, 'type' | 'content'>): boolean {
+  return m.type === 'text' && m.content.trim() === '';
+}
