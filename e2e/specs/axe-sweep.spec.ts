@@ -43,6 +43,10 @@ for (const theme of ['light', 'dark'] as const) {
     };
 
     await check('Settings with toasts');
+    // The unread badge sits beside the bell, not over it.
+    const bell = await app.getByRole('button', { name: /^Notifications/ }).locator('svg').boundingBox();
+    const badge = await app.getByTestId('unread-count').boundingBox();
+    expect(badge!.x).toBeGreaterThanOrEqual(bell!.x + bell!.width);
     await shoot(app, 'settings', theme);
 
     await app.getByRole('button', { name: /^Notifications/ }).click();
@@ -74,6 +78,28 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(app.getByRole('heading', { level: 1, name: 'Metrics' })).toBeVisible();
     await check('Metrics');
     await shoot(app, 'metrics', theme);
+    await app.getByRole('radiogroup', { name: 'View' }).getByText('History').click();
+    const stats = app.getByRole('group', { name: 'Stats' });
+    await expect(stats).toBeVisible();
+    await check('Metrics history');
+    await shoot(app, 'metrics-history', theme);
+    // Tiles never leave one alone beside a gap: rows are balanced, and a tile left over spans its row.
+    for (const size of SIZES) {
+      await app.setViewportSize(size);
+      for (const group of ['Stats', 'Trends']) {
+        const rows = await app.getByRole('group', { name: group }).evaluate((el) => {
+          const width = el.getBoundingClientRect().width;
+          const tiles = [...el.children].map((c) => c.getBoundingClientRect());
+          const tops = [...new Set(tiles.map((t) => Math.round(t.top)))];
+          return tops.map((top) => {
+            const row = tiles.filter((t) => Math.round(t.top) === top);
+            return { count: row.length, fills: row.reduce((w, t) => w + t.width, 0) >= width * 0.6 };
+          });
+        });
+        for (const row of rows) expect(row.count >= Math.ceil(rows[0]!.count / 2) || row.fills, `${group} rows ${JSON.stringify(rows)} at ${size.width}px`).toBe(true);
+      }
+    }
+    await app.setViewportSize(SIZES[0]!);
 
     await nav(app, 'Tasks').click();
     await expect(app.locator('.task-card').first()).toBeVisible();

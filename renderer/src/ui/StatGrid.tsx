@@ -12,7 +12,11 @@ export function balancedColumns(count: number, fit: number): number {
   return Math.ceil(count / Math.ceil(count / columns));
 }
 
-/** A grid of stat tiles, each at least `minTile` pixels wide, in balanced rows. */
+/**
+ * A grid of stat tiles, each at least `minTile` pixels wide, in balanced
+ * rows. Where balance cannot help (5 tiles, 2 fit), the one tile left over
+ * spans its row instead of sitting alone beside a gap.
+ */
 export function StatGrid({ children, minTile = 160, className, label }: { children: ReactNode; minTile?: number; className?: string; label?: string }) {
   const grid = useRef<HTMLDivElement>(null);
   const count = Children.toArray(children).filter(Boolean).length;
@@ -29,8 +33,9 @@ export function StatGrid({ children, minTile = 160, className, label }: { childr
     return () => observer.disconnect();
   }, [minTile]);
   const columns = balancedColumns(count, fit);
+  const spanLast = columns > 1 && count % columns === 1;
   return (
-    <div ref={grid} className={`stat-grid${className ? ` ${className}` : ''}`} style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }} aria-label={label} role={label ? 'group' : undefined}>
+    <div ref={grid} className={`stat-grid${spanLast ? ' stat-grid-span-last' : ''}${className ? ` ${className}` : ''}`} style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }} aria-label={label} role={label ? 'group' : undefined}>
       {children}
     </div>
   );

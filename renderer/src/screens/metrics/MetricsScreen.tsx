@@ -208,13 +208,13 @@ function HistoryView() {
             <Card label="Avg tokens" value={formatTokens(Math.round(avg((r) => r.totalTokens)))} />
             <Card label="Avg duration" value={formatDuration(avg(duration))} />
           </StatGrid>
-          <div className="sparkline-grid">
+          <StatGrid minTile={240} label="Trends">
             <Spark label="Cost" values={series.map((r) => r.costUsd ?? 0)} format={(n) => formatCost(n)} />
             <Spark label="Tokens" values={series.map((r) => r.totalTokens)} format={formatTokens} />
             <Spark label="Turns" values={series.map((r) => r.turnCount)} />
             <Spark label="Tool calls" values={series.map((r) => r.toolCallCount)} />
             <Spark label="Duration" values={series.map(duration)} format={formatDuration} />
-          </div>
+          </StatGrid>
           <div className="table-wrap">
             <table className="table" aria-label="Finished sessions">
               <thead>
