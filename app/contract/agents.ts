@@ -204,6 +204,11 @@ export const agentChannels = {
     args: Type.Object({ id: Type.String({ maxLength: 100 }), permissions: ToolPermissions }, { additionalProperties: false }),
     result: Project,
   },
+  /** Runs a failed or stopped run's prompt again, in a new session. */
+  'sessions.retry': {
+    args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+    result: RunResult,
+  },
   'sessions.stop': {
     args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
     result: Type.Object({ stopped: Type.Boolean() }),

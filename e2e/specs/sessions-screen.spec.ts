@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/harness.ts';
 import { SCREENSHOTS } from '../fixtures/harness.ts';
 
+const FAKE_AGENT = join(import.meta.dirname, '..', '..', 'main', 'agents', 'fixtures', 'fake-agent.mjs');
 const LONG = 'aaaa1111-2222-4333-8444-555566667777';
 const SHORT = 'bbbb1111-2222-4333-8444-555566667777';
 const HAIKU = 'cccc1111-2222-4333-8444-555566667777';
@@ -173,4 +174,37 @@ test('“Open session…” in the palette finds a session by its words and open
   await app.keyboard.press('Enter');
   await expect(app.getByRole('article', { name: 'Session Rename the helper' }).getByText('Renamed.')).toBeVisible();
   await expect(app.getByRole('searchbox', { name: 'Search sessions' })).toHaveValue('helper');
+});
+
+test('a run that failed can be run again from its session', async ({ app, harness }) => {
+  const folder = join(harness.dataDir, 'work', 'shop');
+  mkdirSync(folder, { recursive: true });
+  const missing = join(harness.dataDir, 'no-such-claude');
+  expect((await harness.services.dispatch('sessions.updateSources', { claudeBinary: missing, codexBinary: FAKE_AGENT })).ok).toBe(true);
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
+  await app.getByRole('button', { name: 'Add project' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Add project' });
+  await dialog.getByLabel('Folder').fill(folder);
+  await dialog.getByLabel('Name').fill('Shop');
+  await dialog.getByRole('button', { name: 'Add project' }).click();
+  await expect(dialog).toBeHidden();
+
+  const form = app.getByRole('form', { name: 'Run agent' });
+  await form.getByLabel('Prompt').fill('List the files');
+  await form.getByRole('button', { name: 'Run agent' }).click();
+  const failed = app.getByRole('article', { name: 'Session List the files' });
+  await expect(failed.getByText('Failed', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(failed).toContainText(`Claude Code was not found at "${missing}"`);
+
+  // The user fixes the path, then retries from the failed session.
+  expect((await harness.services.dispatch('sessions.updateSources', { claudeBinary: FAKE_AGENT })).ok).toBe(true);
+  await failed.getByRole('button', { name: 'Retry run' }).click();
+  const again = app.getByRole('article', { name: 'Session List the files' });
+  await expect(again.getByText('You asked: List the files (no key)')).toBeVisible({ timeout: 15_000 });
+  await expect(again.getByText('Done', { exact: true })).toBeVisible();
+  await expect(again.getByRole('button', { name: 'Retry run' })).toHaveCount(0);
+  // Both runs are in the list: the failed one is kept.
+  const rows = app.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: /List the files/ });
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'Failed' })).toHaveCount(1);
 });

@@ -187,6 +187,30 @@ describe('running an agent from the app', () => {
     expect(session?.errorMessage).toBe(`Claude Code was not found at "${join(kit.dir, 'no-such-claude')}". Install it or set its path under Sessions → Sources.`);
   });
 
+  it('retries a failed run from its session: the same prompt and agent in a new session, the failed one kept', async () => {
+    const { kit, project, folder } = setup();
+    kit.agents.updateConfig({ claudeBinary: join(kit.dir, 'no-such-claude') });
+    const failed = await kit.agents.runner.run(project.id, 'claude', '--version please');
+    if (failed.status !== 'started') throw new Error('not started');
+    expect((await kit.agents.runner.finished(failed.sessionId))?.errorCategory).toBe('missing_cli');
+
+    kit.agents.updateConfig({ claudeBinary: FAKE_AGENT });
+    const again = await kit.agents.runner.retry(failed.sessionId);
+    if (again.status !== 'started') throw new Error('not started');
+    expect(again.sessionId).not.toBe(failed.sessionId);
+    const session = await kit.agents.runner.finished(again.sessionId);
+    expect(session).toMatchObject({ status: 'success', provider: 'claude', projectId: project.id, title: '--version please' });
+    expect(readFileSync(join(folder, '.fake-agent-ran'), 'utf8')).toBe('--version please\n');
+    expect(kit.agents.store.getSession(failed.sessionId)).toMatchObject({ status: 'error', errorCategory: 'missing_cli' });
+
+    // What cannot be retried says why and starts nothing.
+    await expect(kit.agents.runner.retry(again.sessionId)).rejects.toThrow('This run succeeded; start a new run from its project instead.');
+    await expect(kit.agents.runner.retry('no-such-session')).rejects.toThrow('That session is not in the database any more.');
+    kit.agents.removeProject(project.id);
+    await expect(kit.agents.runner.retry(failed.sessionId)).rejects.toThrow('Its project was removed. Add the folder again to run there.');
+    expect(kit.agents.store.listSessions()).toHaveLength(2);
+  });
+
   it('refuses bad requests with a specific message and starts nothing', async () => {
     const { kit, project, folder } = setup();
     await expect(kit.agents.runner.run('nope', 'claude', 'x')).rejects.toThrow('That project no longer exists');

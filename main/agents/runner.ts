@@ -207,6 +207,25 @@ export class AgentRunner {
   }
 
   /**
+   * Runs a failed or stopped run again as a new session: the same agent, in
+   * the same project, with the prompt as the person wrote it (pre_flight
+   * hooks see it afresh). The failed session stays as it was.
+   */
+  async retry(sessionId: string): Promise<RunOutcome> {
+    const session = this.#d.store.getSession(sessionId);
+    if (!session) throw new AppError('not_found', 'That session is not in the database any more.');
+    if (session.origin !== 'run') throw new AppError('invalid_argument', 'Only a run started from Switchboard can be retried; this session came from a transcript.');
+    if (this.#active.has(sessionId) || session.status === 'running') throw new AppError('invalid_argument', 'This run is still going. Stop it or let it finish first.');
+    if (session.status === 'success') throw new AppError('invalid_argument', 'This run succeeded; start a new run from its project instead.');
+    if (!session.projectId) throw new AppError('not_found', 'Its project was removed. Add the folder again to run there.');
+    const raw = this.#d.store.rawRecord(`run:${sessionId}:prompt`);
+    const record = raw ? (JSON.parse(raw) as { prompt?: unknown; original?: unknown }) : {};
+    const prompt = typeof record.original === 'string' ? record.original : typeof record.prompt === 'string' ? record.prompt : undefined;
+    if (prompt === undefined) throw new AppError('not_found', 'The prompt of this run was not recorded, so it cannot be run again.');
+    return this.run(session.projectId, session.provider, prompt);
+  }
+
+  /**
    * Stops a run: SIGTERM to the agent and everything it started, its tools' own process groups
    * included (Claude Code runs each Bash command in a session of its own); SIGKILL after a grace
    * period to whatever of them is left. The tree is taken before the first signal: once the

@@ -224,6 +224,7 @@ type AgentChannels =
   | 'sessions.get'
   | 'sessions.run'
   | 'sessions.stop'
+  | 'sessions.retry'
   | 'sessions.sources'
   | 'sessions.updateSources'
   | 'sessions.rescan'
@@ -250,6 +251,7 @@ export function agentHandlers(ready: () => AgentCore): Pick<HandlerTable, AgentC
       return { session, messages: store.messages(id) };
     },
     'sessions.run': ({ projectId, provider, prompt, permissions }) => ready().agents.runner.run(projectId, provider, prompt, permissions),
+    'sessions.retry': ({ id }) => ready().agents.runner.retry(id),
     'projects.setPermissions': ({ id, permissions }) => ready().agents.setProjectPermissions(id, permissions),
     'sessions.stop': ({ id }) => {
       const stopped = ready().agents.runner.stop(id);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { PROVIDER_LABELS, type MessageInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
+import { navigate } from '../../stores/navigation.ts';
 import { Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, SafeText, safeString, Spinner, Tip, errorMessage, formatTime } from '../../ui/index.ts';
 import { toolDiff } from './diff.ts';
 import { MarkdownText } from './Markdown.tsx';
@@ -13,6 +14,8 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
   const [messages, setMessages] = useState<MessageInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [stopping, setStopping] = useState(false);
+  const [retrying, setRetrying] = useState(false);
+  const [retryError, setRetryError] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
@@ -62,6 +65,21 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
     }
   };
 
+  const retry = async () => {
+    setRetrying(true);
+    setRetryError(null);
+    try {
+      const outcome = await api.invoke('sessions.retry', { id: sessionId });
+      if (outcome.status === 'started') navigate('sessions', { ...(session.projectId ? { projectId: session.projectId } : {}), sessionId: outcome.sessionId });
+      else setRetryError(`Blocked by plugin ${outcome.pluginId}: ${safeString(outcome.message)}`);
+    } catch (e) {
+      setRetryError(errorMessage(e));
+    } finally {
+      setRetrying(false);
+    }
+  };
+  const canRetry = session.origin === 'run' && (session.status === 'error' || session.status === 'stopped') && session.projectId !== null;
+
   return (
     <article className="session-view panel" aria-label={`Session ${safeString(session.title)}`}>
       <header className="session-view-head">
@@ -88,7 +106,13 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
             Stop
           </Button>
         ) : null}
+        {canRetry ? (
+          <Button size="sm" busy={retrying} onClick={() => void retry()}>
+            Retry run
+          </Button>
+        ) : null}
       </header>
+      {retryError ? <Banner tone="danger" title="The run could not start again">{retryError}</Banner> : null}
       {session.status === 'error' && session.errorMessage ? (
         <Banner tone="danger" title={session.errorCategory ? `Failed: ${session.errorCategory.replaceAll('_', ' ')}` : 'Failed'}>{session.errorMessage}</Banner>
       ) : null}
