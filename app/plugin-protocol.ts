@@ -311,10 +311,14 @@ export type MainMessage =
 /**
  * What a plugin must hold to receive an event: `events`, and for a host event
  * that tells what the user is looking at (`session.viewed`) also `sessions`,
- * the permission `agor.sessions.current()` needs for the same facts.
+ * the permission `agor.sessions.current()` needs for the same facts; for a
+ * change on the task board (`task.changed`) also `tasks`.
  */
+const HOST_EVENT_PERMISSIONS: Record<string, Permission> = { 'session.viewed': 'sessions', 'task.changed': 'tasks' };
+
 export function eventPermissions(name: string, from: string | null): Permission[] {
-  return from === null && name === 'session.viewed' ? ['events', 'sessions'] : ['events'];
+  const extra = from === null && Object.hasOwn(HOST_EVENT_PERMISSIONS, name) ? HOST_EVENT_PERMISSIONS[name] : undefined;
+  return extra ? ['events', extra] : ['events'];
 }
 
 /** The text of a denied call; tests and the plugin log both rely on this wording. */

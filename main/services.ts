@@ -174,6 +174,8 @@ export function startServices(options: ServiceOptions): AppServices {
           viewContext: () => viewContext,
         }),
       });
+      // Plugins that show the board (holding tasks as well as events) redraw when it changes, whoever changed it.
+      tasks.onChange((task, kind) => supervisor.emitHostEvent('task.changed', { kind, taskId: task.id, status: task.status }));
       const marketplace = new MarketplaceService({
         db, registry: plugins, paths, audit, secrets, notifications, events, log,
         appVersion: options.appVersion,

@@ -28,3 +28,19 @@ describe('the session.viewed host event', () => {
     expect(t.logText('events-only')).not.toContain('VIEWED');
   });
 });
+
+describe('the task.changed host event', () => {
+  it('tells plugins holding events and tasks about every change on the board, whoever made it, and nobody else', async () => {
+    t = startPluginTest();
+    const source = `agor.events.on('task.changed', (payload) => console.log('TASK ' + JSON.stringify(payload))).then(() => console.log('LISTENING'));`;
+    await t.install({ id: 'board-watcher', source, permissions: ['events', 'tasks'] });
+    await t.install({ id: 'events-only', source, permissions: ['events'] });
+    await eventually(() => t.logText('board-watcher').includes('LISTENING') && t.logText('events-only').includes('LISTENING'), 'both listening');
+
+    const task = t.core.tasks.create('Ship it', '', 'user');
+    t.core.tasks.updateStatus(task.id, 'done', 'user');
+    await eventually(() => t.logText('board-watcher').includes(`TASK {"kind":"moved","taskId":${task.id},"status":"done"}`), 'the move');
+    expect(t.logText('board-watcher')).toContain(`TASK {"kind":"created","taskId":${task.id},"status":"todo"}`);
+    expect(t.logText('events-only')).not.toContain('TASK ');
+  });
+});
