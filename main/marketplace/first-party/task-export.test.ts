@@ -33,8 +33,13 @@ describe('Task Export, installed from the built-in catalog', () => {
     kit = startFirstPartyKit();
     const tasks = await board(kit);
     const { permissions } = await kit.install('task-export');
-    expect(permissions.sort()).toEqual(['files', 'palette', 'panels', 'settings', 'tasks']);
+    expect(permissions.sort()).toEqual(['events', 'files', 'palette', 'panels', 'settings', 'tasks']);
     await kit.panelWhere('task-export', (p) => markdownOf(p).startsWith('**4 tasks** on the board.'), 'the board summary');
+    // The board changes: the page counts again without being asked.
+    const extra = await kit.call<Task>('tasks.create', { title: 'Temporary', description: '', status: 'blocked' });
+    await kit.panelWhere('task-export', (p) => markdownOf(p).startsWith('**5 tasks** on the board.') && markdownOf(p).includes('Blocked: 1'), 'the new count');
+    await kit.call('tasks.delete', { id: extra.id });
+    await kit.panelWhere('task-export', (p) => markdownOf(p).startsWith('**4 tasks** on the board.'), 'the count after the delete');
 
     const file = kit.answerSave('board.md')!;
     expect(await kit.act('task-export', 'export', { format: 'markdown', status: 'all' })).toEqual({ ok: true });

@@ -83,4 +83,7 @@ agor.palette.registerCommand('Tasks: export one column…', async function (colu
   if (!status) throw new Error('There is no column "' + String(column).slice(0, 40) + '"; use one of: ' + STATUSES.map(function (s) { return LABELS[s]; }).join(', '));
   await exportTasks(await agor.settings.get('defaultFormat'), status);
 });
+agor.events.on('task.changed', function () {
+  return render();
+});
 render().catch(function (err) { console.error('Task Export could not draw its page: ' + err.message); });
