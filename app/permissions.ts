@@ -17,7 +17,7 @@ export const PERMISSION_TEXT: Record<Permission, { title: string; description: s
   palette: { title: 'Add commands', description: 'Add commands to the command palette and run them when you choose them.' },
   messages: { title: 'Read your agent sessions', description: 'See every message of your agent sessions as it arrives, including code and tool output.' },
   tasks: { title: 'Manage tasks', description: 'Read the task board, create tasks and change their status.' },
-  events: { title: 'Session events', description: 'Hear when sessions start and finish, and send events to other plugins.' },
+  events: { title: 'App events', description: 'Hear when sessions start and finish, which session you open and when the task board changes (each only with its own permission), and send events to other plugins.' },
   notifications: { title: 'Notify you', description: 'Show notifications in the app and on your desktop.' },
   settings: { title: 'Its own settings', description: 'Read and change its own settings.' },
   panels: { title: 'Show a panel', description: 'Show a panel of text, tables, diffs or charts on its page.' },
