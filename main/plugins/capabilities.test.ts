@@ -252,10 +252,17 @@ describe('permissions managed after install', () => {
     await expect(t.core.supervisor.setEnabled('dropped', true)).rejects.toThrow('dropped plugin was sideloaded. Review and approve its permissions to enable it.');
     await expect(t.core.supervisor.approveSideload('dropped', [])).rejects.toThrow('dropped plugin asks for status; approve exactly those to enable it.');
     expect(t.core.supervisor.isRunning('dropped')).toBe(false);
+    const shown: string[][] = [];
+    const unsubscribe = t.services.events.subscribe((name, payload) => {
+      if (name === 'plugins.status') shown.push((payload as { items: { text: string }[] }).items.map((i) => i.text));
+    });
     const approved = await t.core.supervisor.approveSideload('dropped', ['status']);
     expect(approved).toMatchObject({ state: 'running', grants: ['status'], sideloaded: true });
     await eventually(() => t.core.supervisor.statusItems().find((s) => s.pluginId === 'dropped'), 'its status item');
     expect(t.core.supervisor.statusItems().find((s) => s.pluginId === 'dropped')).toEqual({ pluginId: 'dropped', pluginName: 'dropped plugin', text: 'dropped in', tooltip: null });
+    // Set while it was still starting, the item reaches the window once the plugin runs.
+    expect(shown.at(-1)).toContain('dropped in');
+    unsubscribe();
     t.core.supervisor.setPermission('dropped', 'status', false);
     expect(t.core.supervisor.statusItems().find((s) => s.pluginId === 'dropped')).toBeUndefined();
   });

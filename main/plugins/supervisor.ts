@@ -481,9 +481,12 @@ export class PluginSupervisor implements PluginProcessControl, PluginBusContract
   #setState(entry: Entry, state: PluginState, reason: string | null): void {
     checkTransition(entry.id, entry.state, state);
     const changed = entry.state !== state || entry.stateReason !== reason;
+    const shownBefore = entry.state === 'running';
     entry.state = state;
     entry.stateReason = reason;
     if (changed) this.#changed(entry);
+    // An item set while the plugin was starting is shown from the moment it runs.
+    if (entry.status && shownBefore !== (state === 'running')) this.#o.events.emit('plugins.status', { items: this.statusItems() });
   }
 
   #changed(entry: Entry): void {

@@ -29,7 +29,7 @@ export const netApi = {
     const problem = host.includes('*') ? `"${asked}" must be one host, without a wildcard` : hostPatternProblem(host);
     if (problem) throw new AppError('invalid_argument', problem);
     if (ctx.granted('network') && ctx.services.consents.has(ctx.pluginId, hostConsent(host))) return true;
-    const allowed = await ctx.services.capabilities.consent({
+    const allowed = await ctx.askUser({
       kind: 'permission',
       pluginId: ctx.pluginId,
       pluginName: ctx.name(),
