@@ -4,13 +4,14 @@ import { expect, LONG_SOURCE_NAME, RLO, seedEverything, seedNotifications, test 
 /**
  * Text from strangers carries a right-to-left override. On every surface it
  * is drawn as a visible code, never obeyed: the element holds no U+202E and
- * reads "ev", the code, then "live", in that order.
+ * reads "ev", the code (U+202E, bracketed where it is plain text), then
+ * "live", in that order.
  */
 async function expectShownNotObeyed(where: Locator): Promise<void> {
   await expect(where).toBeVisible();
   const text = await where.innerText();
   expect(text).not.toContain(RLO);
-  expect(text).toMatch(/evU\+202Elive/);
+  expect(text).toMatch(/ev\[?U\+202E\]?live/);
 }
 
 const nav = (app: Page, name: string) => app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
@@ -75,6 +76,8 @@ test('text from strangers cannot spoof any surface, and long names do not squeez
   await session.click();
   const conversation = app.getByRole('list', { name: 'Conversation' });
   await expectShownNotObeyed(conversation.locator('.message-text').first());
+  // The agent's reply is drawn as Markdown; it is just as safe.
+  await expectShownNotObeyed(conversation.locator('.markdown').filter({ hasText: 'I will add a check' }).first());
 
   // Tasks and the audit log.
   await nav(app, 'Tasks').click();
