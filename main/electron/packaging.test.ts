@@ -109,11 +109,11 @@ describe('the packed app (electron-builder --dir over a stand-in Electron)', () 
     expect(asarFiles.filter((f) => f.startsWith('out/renderer/assets/') && f.endsWith('.js')).length).toBeGreaterThan(0);
   });
 
-  it('leaves out harness artefacts, source maps, addon sources, dev tools and what the renderer bundle already holds', () => {
+  it('leaves out harness artefacts, source maps, addon sources, dev tools, the Hub\'s dependencies and what the renderer bundle already holds', () => {
     expect(asarFiles.filter((f) => f.startsWith('out/') && !/^out\/(main|preload|renderer)(\/|$)/.test(f))).toEqual([]);
     expect(asarFiles.filter((f) => f.endsWith('.map') && f.startsWith('out/'))).toEqual([]);
     const shipped = (name: string): boolean => asarFiles.some((f) => f.startsWith(`node_modules/${name}/`));
-    for (const name of ['diff', '@tanstack/react-virtual', '@tanstack/virtual-core', 'react', 'electron', 'electron-builder', 'vitest', 'typescript', 'better-sqlite3/deps', 'better-sqlite3/src']) {
+    for (const name of ['diff', '@tanstack/react-virtual', '@tanstack/virtual-core', 'react', 'electron', 'electron-builder', 'vitest', 'typescript', 'better-sqlite3/deps', 'better-sqlite3/src', 'pg', 'pg-protocol', 'yazl']) {
       expect(shipped(name), name).toBe(false);
     }
   });
