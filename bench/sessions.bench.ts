@@ -29,7 +29,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function writeTranscripts(root: string): void {
+export function writeTranscripts(root: string): void {
   const random = rng(42);
   const sentence = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
   const start = Date.UTC(2026, 0, 1);
