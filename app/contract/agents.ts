@@ -123,6 +123,13 @@ export const WireMessage = Type.Object({
   index: Type.Integer(),
 });
 
+/** One variable of an agent's environment: the value itself, or (secret) the name of the keyring entry holding it. */
+export const AgentEnvVar = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }), value: Type.String({ maxLength: 4096 }), secret: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type AgentEnvEntry = Static<typeof AgentEnvVar>;
+
 export const SourceSettings = Type.Object(
   {
     /** Folder holding Claude Code's per-project transcript folders (`~/.claude/projects`). */
@@ -134,6 +141,12 @@ export const SourceSettings = Type.Object(
     /** Keyring entries handed to the agent as ANTHROPIC_API_KEY / OPENAI_API_KEY. */
     claudeKeySecret: Type.String({ minLength: 1, maxLength: 200 }),
     codexKeySecret: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Where the agent sends its API calls (a gateway, a proxy); empty for the agent's own default. Given as ANTHROPIC_BASE_URL / OPENAI_BASE_URL. */
+    claudeBaseUrl: Type.String({ maxLength: 2048 }),
+    codexBaseUrl: Type.String({ maxLength: 2048 }),
+    /** More environment for the agent's runs (proxies, CLAUDE_CODE_MAX_RETRIES, …); a secret one names its keyring entry. */
+    claudeEnv: Type.Array(AgentEnvVar, { maxItems: 50 }),
+    codexEnv: Type.Array(AgentEnvVar, { maxItems: 50 }),
     /** Follow transcripts as they grow. */
     watch: Type.Boolean(),
   },

@@ -208,3 +208,25 @@ test('a run that failed can be run again from its session', async ({ app, harnes
   await expect(rows).toHaveCount(2);
   await expect(rows.filter({ hasText: 'Failed' })).toHaveCount(1);
 });
+
+test('Sources takes an API address and more environment per agent, a secret one by its keyring entry', async ({ app }) => {
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
+  await app.getByRole('button', { name: 'Sources' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Sources' });
+  await dialog.getByLabel('Claude Code API address').fill('gateway.local');
+  await dialog.getByLabel('More environment for Claude Code runs').fill('HTTPS_PROXY=http://127.0.0.1:3128\njust words');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('Line 2 needs the form NAME=value')).toBeVisible();
+  await dialog.getByLabel('More environment for Claude Code runs').fill('HTTPS_PROXY=http://127.0.0.1:3128\nANTHROPIC_CUSTOM_HEADERS=keyring:gateway-headers');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('The API address must be a full http(s) address, like https://gateway.example.com; "gateway.local" is not')).toBeVisible();
+  await dialog.getByLabel('Claude Code API address').fill('https://gateway.example.test');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('Saved. The folders are read again now.')).toBeVisible();
+  await app.screenshot({ path: join(SCREENSHOTS, 'sessions-sources-env.png') });
+  await dialog.getByRole('button', { name: 'Close' }).first().click();
+
+  await app.getByRole('button', { name: 'Sources' }).click();
+  await expect(dialog.getByLabel('Claude Code API address')).toHaveValue('https://gateway.example.test');
+  await expect(dialog.getByLabel('More environment for Claude Code runs')).toHaveValue('HTTPS_PROXY=http://127.0.0.1:3128\nANTHROPIC_CUSTOM_HEADERS=keyring:gateway-headers');
+});

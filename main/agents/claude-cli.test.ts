@@ -85,6 +85,20 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('the real Claude Code CLI against a sta
     await api.close();
   });
 
+  it('sends the run to the API address and with the extra variables set under Sources, a secret one from the keyring', async () => {
+    // The address the environment names is not the one used: the provider setting wins.
+    const gateway = process.env.ANTHROPIC_BASE_URL!;
+    vi.stubEnv('ANTHROPIC_BASE_URL', 'http://127.0.0.1:9');
+    kit.secrets.set('gateway-headers', 'x-gateway-token: tok-5521');
+    kit.agents.updateConfig({ claudeBaseUrl: gateway, claudeEnv: [{ name: 'ANTHROPIC_CUSTOM_HEADERS', value: 'gateway-headers', secret: true }, { name: 'CLAUDE_CODE_MAX_RETRIES', value: '0', secret: false }] });
+    const project = kit.agents.addProject(folder, 'Notes');
+    const started = await kit.agents.runner.run(project.id, 'claude', 'Summarise my notes');
+    const run = (await kit.agents.runner.finished(started.status === 'started' ? started.sessionId : ''))!;
+    expect(run.status).toBe('success');
+    expect(api.headers.length).toBeGreaterThan(0);
+    expect(api.headers.every((h) => h['x-gateway-token'] === 'tok-5521')).toBe(true);
+  });
+
   it('stores the run with the figures of its transcript: tokens per model, cost and turns', async () => {
     const project = kit.agents.addProject(folder, 'Notes');
     const started = await kit.agents.runner.run(project.id, 'claude', 'Summarise my notes');

@@ -211,6 +211,35 @@ describe('running an agent from the app', () => {
     expect(kit.agents.store.listSessions()).toHaveLength(2);
   });
 
+  it('refuses extra environment that is not a variable, is set elsewhere or changes what the agent loads, and keeps the old settings', () => {
+    const { kit } = setup();
+    const bad = (patch: Parameters<typeof kit.agents.updateConfig>[0]) => {
+      try {
+        kit.agents.updateConfig(patch);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'saved';
+    };
+    expect(bad({ claudeBaseUrl: 'gateway.local' })).toBe('The API address must be a full http(s) address, like https://gateway.example.com; "gateway.local" is not');
+    expect(bad({ codexBaseUrl: 'file:///etc' })).toContain('must be a full http(s) address');
+    expect(bad({ claudeEnv: [{ name: '1X', value: 'a', secret: false }] })).toBe('"1X" is not a variable name: letters, digits and underscore, not starting with a digit');
+    expect(bad({ claudeEnv: [{ name: 'ANTHROPIC_API_KEY', value: 'a', secret: false }] })).toBe('ANTHROPIC_API_KEY cannot be set here: use its own field above');
+    expect(bad({ codexEnv: [{ name: 'LD_PRELOAD', value: '/tmp/x.so', secret: false }] })).toBe('LD_PRELOAD cannot be set here: it changes which programs and libraries the agent loads');
+    expect(bad({ claudeEnv: [{ name: 'HTTPS_PROXY', value: 'a', secret: false }, { name: 'HTTPS_PROXY', value: 'b', secret: false }] })).toBe('HTTPS_PROXY is given twice');
+    expect(bad({ claudeEnv: [{ name: 'TOKEN', value: 'has space', secret: true }] })).toContain('takes its value from the keyring');
+    expect(kit.agents.config()).toMatchObject({ claudeBaseUrl: '', codexBaseUrl: '', claudeEnv: [], codexEnv: [] });
+    expect(bad({ claudeBaseUrl: 'https://gateway.example.test', claudeEnv: [{ name: 'HTTPS_PROXY', value: 'http://127.0.0.1:3128', secret: false }] })).toBe('saved');
+    expect(kit.agents.config()).toMatchObject({ claudeBaseUrl: 'https://gateway.example.test', claudeEnv: [{ name: 'HTTPS_PROXY', value: 'http://127.0.0.1:3128', secret: false }] });
+  });
+
+  it('does not start a run whose secret variable has no keyring entry, and names the entry', async () => {
+    const { kit, project } = setup();
+    kit.agents.updateConfig({ claudeEnv: [{ name: 'ANTHROPIC_CUSTOM_HEADERS', value: 'gateway-headers', secret: true }] });
+    await expect(kit.agents.runner.run(project.id, 'claude', 'hello')).rejects.toThrow('ANTHROPIC_CUSTOM_HEADERS comes from the keyring entry "gateway-headers", which is not set. Add it under Settings → Secrets.');
+    expect(kit.agents.store.listSessions()).toEqual([]);
+  });
+
   it('refuses bad requests with a specific message and starts nothing', async () => {
     const { kit, project, folder } = setup();
     await expect(kit.agents.runner.run('nope', 'claude', 'x')).rejects.toThrow('That project no longer exists');

@@ -165,6 +165,7 @@ export class AgentRunner {
     }
     const permissions = effectivePermissions(project.permissions, runPermissions);
     if (options.model !== undefined) checkModel(options.model);
+    const extraEnv = this.#providerEnv(provider, this.#d.config());
 
     const hooks = this.#d.bus();
     const outcome = hooks ? await hooks.runHooks('pre_flight', prompt) : PASSTHROUGH(prompt);
@@ -183,6 +184,7 @@ export class AgentRunner {
       // Without the keyring the agent can still use its own login; say so in the log, not as a failure.
       this.#d.log.warn(`agents: no API key from the keyring for ${provider}`, err);
     }
+    Object.assign(env, extraEnv);
 
     const sessionId = randomUUID();
     // Plugins' pre_tool hooks see every tool call of a Claude Code run through the CLI's own PreToolUse hook.
@@ -204,6 +206,32 @@ export class AgentRunner {
       preTool?.close();
     });
     return { status: 'started', sessionId, prompt: finalPrompt };
+  }
+
+  /**
+   * The provider's own settings for a run: its API address and extra
+   * variables, a secret one read from the keyring. A missing entry stops the
+   * run before it starts, naming the entry.
+   */
+  #providerEnv(provider: AgentProvider, config: SourceConfig): Record<string, string> {
+    const env: Record<string, string> = {};
+    const baseUrl = provider === CLAUDE ? config.claudeBaseUrl : config.codexBaseUrl;
+    if (baseUrl) env[provider === CLAUDE ? 'ANTHROPIC_BASE_URL' : 'OPENAI_BASE_URL'] = baseUrl;
+    for (const entry of (provider === CLAUDE ? config.claudeEnv : config.codexEnv) ?? []) {
+      if (!entry.secret) {
+        env[entry.name] = entry.value;
+        continue;
+      }
+      let value: string | null | undefined;
+      try {
+        value = this.#d.secret(entry.value);
+      } catch (err) {
+        throw new AppError('keyring_unavailable', `${entry.name} comes from the keyring, which cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (!value) throw new AppError('not_found', `${entry.name} comes from the keyring entry "${entry.value}", which is not set. Add it under Settings → Secrets.`);
+      env[entry.name] = value;
+    }
+    return env;
   }
 
   /**

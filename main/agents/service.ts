@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { PROJECT_NAME_MAX, type ProjectInfo, type SourceConfig, type ToolPermissionSettings } from '../../app/contract/agents.ts';
+import { PROJECT_NAME_MAX, type AgentEnvEntry, type ProjectInfo, type SourceConfig, type ToolPermissionSettings } from '../../app/contract/agents.ts';
 import { AppError, fieldError } from '../../app/contract/envelope.ts';
 import { tooLongWords } from '../../app/contract/fields.ts';
 import type { Static } from '@sinclair/typebox';
@@ -44,11 +44,42 @@ export function defaultSourceConfig(home: string): SourceConfig {
     codexBinary: 'codex',
     claudeKeySecret: 'ANTHROPIC_API_KEY',
     codexKeySecret: 'OPENAI_API_KEY',
+    claudeBaseUrl: '',
+    codexBaseUrl: '',
+    claudeEnv: [],
+    codexEnv: [],
     watch: true,
   };
 }
 
 const SECRET_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+/** Set by Switchboard itself (the key fields, the API address), or changing what code the agent loads. */
+const RESERVED_ENV = /^(ANTHROPIC_API_KEY|OPENAI_API_KEY|ANTHROPIC_BASE_URL|OPENAI_BASE_URL|PATH|NODE_OPTIONS|LD_PRELOAD|LD_LIBRARY_PATH|DYLD_.*)$/;
+
+function isWebUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** What is wrong with an agent's extra environment, one sentence each. */
+export function envProblems(entries: readonly AgentEnvEntry[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const name = e.name.slice(0, 100);
+    if (!ENV_NAME.test(e.name)) problems.push(`"${name}" is not a variable name: letters, digits and underscore, not starting with a digit`);
+    else if (RESERVED_ENV.test(e.name.toUpperCase())) problems.push(`${name} cannot be set here${/API_KEY|BASE_URL/.test(e.name.toUpperCase()) ? ': use its own field above' : ': it changes which programs and libraries the agent loads'}`);
+    else if (seen.has(e.name)) problems.push(`${name} is given twice`);
+    else if (e.secret && !SECRET_NAME.test(e.value)) problems.push(`${name} takes its value from the keyring: name the entry with letters, digits, dot, dash and underscore`);
+    seen.add(e.name);
+  }
+  return problems;
+}
 
 /**
  * Everything about agent sessions behind one object: projects, the
@@ -154,6 +185,13 @@ export class AgentService {
     }
     for (const key of ['claudeKeySecret', 'codexKeySecret'] as const) {
       if (patch[key] !== undefined && !SECRET_NAME.test(patch[key]!)) problems.push('A key name may use letters, digits, dot, dash and underscore only');
+    }
+    for (const key of ['claudeBaseUrl', 'codexBaseUrl'] as const) {
+      const value = patch[key]?.trim();
+      if (value && !isWebUrl(value)) problems.push(`The API address must be a full http(s) address, like https://gateway.example.com; "${value.slice(0, 80)}" is not`);
+    }
+    for (const key of ['claudeEnv', 'codexEnv'] as const) {
+      if (patch[key] !== undefined) problems.push(...envProblems(patch[key]!));
     }
     if (problems.length) throw new AppError('invalid_argument', problems.join('. '));
     const put = this.#d.db.prepare('INSERT INTO agent_source_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
