@@ -23,6 +23,7 @@ import { UnpackedPlugins } from './plugins/unpacked.ts';
 import { PluginSupervisor, type SupervisorTiming } from './plugins/supervisor.ts';
 import { DEFAULT_BUILTIN_CATALOG_DIR } from './marketplace/builtin.ts';
 import { nodeHttpsFetch, type HttpFetch } from './marketplace/http.ts';
+import { HUB_TOKEN_SECRET, UsageShare } from './usage-share/share.ts';
 import { openHttpsLink } from './marketplace/links.ts';
 import { MarketplaceService, type MarketplaceDeps } from './marketplace/service.ts';
 import { homedir } from 'node:os';
@@ -99,6 +100,8 @@ export interface Core {
   agents: AgentService;
   search: SearchService;
   metrics: MetricsService;
+  /** Opt-in: finished sessions' usage figures sent to the team Hub. */
+  usageShare: UsageShare;
 }
 
 export interface AppServices {
@@ -205,7 +208,16 @@ export function startServices(options: ServiceOptions): AppServices {
         reload: (id) => supervisor.reload(id),
         log: (id, text) => log.warn(`plugin ${id}: ${text}`),
       });
-      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, unpacked, marketplace, agents, search, metrics };
+      const usageShare = new UsageShare({
+        db, store: agents.store, http, log,
+        setting: () => settings.get().teamUsage,
+        token: () => secrets.get(HUB_TOKEN_SECRET),
+      });
+      // A session that finished, or sharing just switched on: send what the Hub does not have yet.
+      events.subscribe((name, payload) => {
+        if ((name === 'sessions.changed' && (payload as { status?: string }).status !== 'running') || name === 'settings.changed') usageShare.schedule();
+      });
+      core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, unpacked, marketplace, agents, search, metrics, usageShare };
       search.start();
       agents.start();
       supervisor.startAll().catch((err: unknown) => log.error('starting plugins failed', err));
@@ -252,6 +264,7 @@ export function startServices(options: ServiceOptions): AppServices {
     },
     'settings.get': () => ready().settings.get(),
     'settings.update': (patch) => ready().settings.update(patch),
+    'settings.sendTeamUsage': async () => ({ sent: await ready().usageShare.sendNow() }),
     'notifications.list': () => ready().notifications.list(),
     'notifications.markRead': ({ ids }) => ready().notifications.markRead(ids),
     'notifications.clear': () => ready().notifications.clear(),
@@ -343,6 +356,7 @@ export function startServices(options: ServiceOptions): AppServices {
       consent.close();
       if (!closing) return;
       closing.unpacked.close();
+      closing.usageShare.close();
       // Runs being stopped still write how they ended: the database closes after them.
       await Promise.all([closing.agents.close(), closing.search.close(), closing.supervisor.stopAll()]);
       closing.db.close();

@@ -16,6 +16,8 @@ export const EditableSettings = Type.Object(
     updateChecks: UpdateCheckMode,
     /** A plugin with activation events (none of them onStartup) is stopped after this long without use. */
     pluginIdleMinutes: Type.Integer({ minimum: 1, maximum: 1440, words: { unit: 'minutes', empty: 'Enter a number of minutes' } }),
+    /** Opt-in: send per-session usage figures (never message content) to the team's Hub. The token lives in the keyring. */
+    teamUsage: Type.Object({ enabled: Type.Boolean(), hubUrl: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );
@@ -29,11 +31,14 @@ export const DEFAULT_SETTINGS = {
   auditRetentionDays: 90,
   updateChecks: 'on',
   pluginIdleMinutes: 10,
+  teamUsage: { enabled: false, hubUrl: '' },
 } as const;
 
 export const settingsChannels = {
   'settings.get': { args: NoArgs, result: Settings },
   'settings.update': { args: Type.Partial(EditableSettings, { additionalProperties: false }), result: Settings },
+  /** Sends the team Hub the usage of finished sessions it does not have yet; how many went. */
+  'settings.sendTeamUsage': { args: NoArgs, result: Type.Object({ sent: Type.Integer({ minimum: 0 }) }) },
 } as const;
 
 export const settingsEvents = {

@@ -8,6 +8,7 @@ import { marketplaceMigrations } from '../marketplace/store.ts';
 import { agentMigrations } from '../agents/store.ts';
 import { searchMigrations } from '../search/search.ts';
 import { metricsMigrations } from '../metrics/metrics.ts';
+import { usageShareMigrations } from '../usage-share/share.ts';
 import type { Migration } from './database.ts';
 
 /**
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...agentMigrations,
   ...searchMigrations,
   ...metricsMigrations,
+  ...usageShareMigrations,
 ];

@@ -15,6 +15,7 @@ describe('settings', () => {
       auditRetentionDays: 90,
       updateChecks: 'on',
       pluginIdleMinutes: 10,
+      teamUsage: { enabled: false, hubUrl: '' },
       dataFolder: t.dataDir,
     });
   });
@@ -44,6 +45,10 @@ describe('settings', () => {
     [{ auditRetentionDays: 0 }, 'Audit retention must be a whole number of days from 1 to 3650'],
     [{ updateChecks: 'sometimes' }, 'Update checks must be on, ask or off'],
     [{ dataFolder: '/tmp' }, '"dataFolder" is not a setting you can change'],
+    [{ teamUsage: { enabled: true, hubUrl: 'http://hub.internal' } }, 'The Hub address must start with https://, so your token is never sent in the clear'],
+    [{ teamUsage: { enabled: true, hubUrl: '' } }, 'Enter the Hub address to send team usage to'],
+    [{ teamUsage: { enabled: true, hubUrl: 'hub' } }, '"hub" is not a web address; enter one like https://hub.example.com'],
+    [{ teamUsage: { enabled: true, hubUrl: 'https://me:pw@hub.internal' } }, 'Leave the user name and password out of the Hub address'],
   ])('refuses %j with a message and keeps the previous value', (patch, message) => {
     t = startTestServices();
     const before = t.services.core().settings.get();

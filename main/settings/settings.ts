@@ -40,7 +40,26 @@ export function checkSettingsPatch(patch: SettingsPatch): void {
   if (patch.desktopNotifications !== undefined && typeof patch.desktopNotifications !== 'boolean') {
     problems.push('Desktop notifications must be on or off');
   }
+  if (patch.teamUsage !== undefined) {
+    const problem = teamUsageProblem(patch.teamUsage);
+    if (problem) throw new AppError('invalid_argument', [...problems, problem].join('. '), { 'teamUsage.hubUrl': problem });
+  }
   if (problems.length) throw new AppError('invalid_argument', problems.join('. '));
+}
+
+/** The Hub address must be https (the token travels with every report); it may be empty only while sharing is off. */
+function teamUsageProblem(t: { enabled: boolean; hubUrl: string }): string | null {
+  if (typeof t !== 'object' || t === null || typeof t.enabled !== 'boolean' || typeof t.hubUrl !== 'string') return 'Team usage needs an on/off switch and a Hub address';
+  if (t.hubUrl === '') return t.enabled ? 'Enter the Hub address to send team usage to' : null;
+  let url: URL;
+  try {
+    url = new URL(t.hubUrl);
+  } catch {
+    return `"${t.hubUrl}" is not a web address; enter one like https://hub.example.com`;
+  }
+  if (url.protocol !== 'https:') return 'The Hub address must start with https://, so your token is never sent in the clear';
+  if (url.username || url.password) return 'Leave the user name and password out of the Hub address; the token is entered on its own';
+  return null;
 }
 
 export class SettingsService {
@@ -67,7 +86,7 @@ export class SettingsService {
   update(patch: SettingsPatch): AppSettings {
     checkSettingsPatch(patch);
     const before = this.get();
-    const changed = Object.entries(patch).filter(([k, v]) => before[k as keyof AppSettings] !== v);
+    const changed = Object.entries(patch).filter(([k, v]) => JSON.stringify(before[k as keyof AppSettings]) !== JSON.stringify(v));
     if (changed.length === 0) return before;
     const put = this.#db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.#db.transaction(() => {
