@@ -14,6 +14,8 @@ import { CATALOG_V2_PERMISSIONS, PERMISSIONS } from './permissions.ts';
 const Sha256Hex = Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the archive, 64 hex digits' });
 const Url = Type.String({ maxLength: 2048 });
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 30 });
+/** The longest README or changelog a format-1 entry may carry: 64 KB of text. */
+export const MAX_DOC_CHARS = 64 * 1024;
 const Expires = Type.String({
   minLength: 1,
   description: 'ISO 8601 time after which the catalog is refused. Required when the source is signed.',
@@ -42,6 +44,8 @@ export const CatalogV1Entry = Type.Object(
     license: Type.Optional(Type.String({ maxLength: 120 })),
     homepage: Type.Optional(Url),
     changelogUrl: Type.Optional(Url),
+    readme: Type.Optional(Type.String({ maxLength: MAX_DOC_CHARS, description: 'The plugin\'s README as Markdown; shown sanitized (no raw HTML, http(s) links only)' })),
+    changelog: Type.Optional(Type.String({ maxLength: MAX_DOC_CHARS, description: 'The plugin\'s changelog as Markdown, newest version first' })),
   },
   { title: 'Switchboard catalog entry (format 1)' },
 );
@@ -129,6 +133,9 @@ export const CatalogEntry = Type.Object({
   homepage: Type.Union([Type.String(), Type.Null()]),
   repository: Type.Union([Type.String(), Type.Null()]),
   changelogUrl: Type.Union([Type.String(), Type.Null()]),
+  /** README and changelog as Markdown, from format 1; null when the catalog has none (format 2 never does). */
+  readme: Type.Union([Type.String(), Type.Null()]),
+  changelog: Type.Union([Type.String(), Type.Null()]),
   minAppVersion: Type.Union([Type.String(), Type.Null()]),
   downloads: Type.Union([Type.Integer(), Type.Null()]),
   rating: Type.Union([Type.Number(), Type.Null()]),

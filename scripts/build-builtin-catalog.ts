@@ -13,7 +13,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } fr
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CatalogV1Document } from '../app/catalog.ts';
+import { MAX_DOC_CHARS, type CatalogV1Document } from '../app/catalog.ts';
 import { BUILTIN_CATALOG_PUBLIC_KEY } from '../main/marketplace/builtin.ts';
 import { publicKeyBase64, signDetached, verifyDetached, parsePublicKey } from '../main/marketplace/signing.ts';
 import { folderArchive } from './folder-archive.ts';
@@ -51,6 +51,15 @@ interface Listing {
 }
 const listing = JSON.parse(readFileSync(join(SOURCE, 'catalog.json'), 'utf8')) as { version: number; updatedAt: string; expires: string; plugins: Listing[] };
 
+/** The plugin's README or CHANGELOG, embedded so the detail view shows it offline; refused past the catalog's limit. */
+function embedded(folder: string, file: string, field: 'readme' | 'changelog'): { readme?: string; changelog?: string } {
+  const path = join(folder, file);
+  if (!existsSync(path)) return {};
+  const text = readFileSync(path, 'utf8');
+  if (text.length > MAX_DOC_CHARS) throw new Error(`${relative(ROOT, path)} is longer than ${MAX_DOC_CHARS} characters, the most a catalog entry may carry.`);
+  return { [field]: text };
+}
+
 rmSync(join(OUT, 'archives'), { recursive: true, force: true });
 mkdirSync(join(OUT, 'archives'), { recursive: true });
 const plugins: CatalogV1Document['plugins'] = listing.plugins.map((item) => {
@@ -74,6 +83,8 @@ const plugins: CatalogV1Document['plugins'] = listing.plugins.map((item) => {
     minVersion: item.minVersion,
     tags: item.tags,
     license: item.license,
+    ...embedded(folder, 'README.md', 'readme'),
+    ...embedded(folder, 'CHANGELOG.md', 'changelog'),
   };
 });
 

@@ -79,12 +79,32 @@ describe('catalog sources', () => {
     server.put(path, JSON.stringify(doc));
     const source = m.service.addSource({ name: 'Two', url: server.url(path) });
     const view = await m.service.fetchCatalog();
-    expect(view.entries.find((e) => e.id === 'v2-plugin')).toMatchObject({ tier: 'paid', tags: ['git'], license: 'MIT', downloads: 12, rating: 4.5, unavailableReason: null });
+    expect(view.entries.find((e) => e.id === 'v2-plugin')).toMatchObject({ tier: 'paid', tags: ['git'], license: 'MIT', downloads: 12, rating: 4.5, unavailableReason: null, readme: null, changelog: null });
     expect(view.entries.find((e) => e.id === 'soon')).toMatchObject({ unavailableReason: 'Listed, not downloadable yet.' });
     expect(view.sources.find((s) => s.id === source.id)!.skipped).toEqual([
       { id: 'wants-hooks', reason: '"permissions.0" is not a permission this catalog format allows' },
     ]);
     await expect(m.service.install('soon', source.id)).rejects.toThrow(/Listed, not downloadable yet/);
+  });
+
+  it('carries a format-1 README and changelog to the window as text, hostile HTML included, and skips one past 64 KB', async () => {
+    const path = `${unique()}/catalog.json`;
+    const readme = '# Notes\n\n<script>alert(1)</script><img src=x onerror="alert(2)">\n\n[site](javascript:alert(3))';
+    const changelog = '# Changelog\n\n## 1.0.0\n\n- First release.';
+    server.put(
+      path,
+      catalogV1([
+        { ...publish(server, { id: 'documented', version: '1.0.0' }), readme, changelog },
+        publish(server, { id: 'bare', version: '1.0.0' }),
+        { ...publish(server, { id: 'huge-readme', version: '1.0.0' }), readme: 'x'.repeat(64 * 1024 + 1) },
+      ]),
+    );
+    const source = m.service.addSource({ name: 'Docs', url: server.url(path) });
+    const view = await m.service.fetchCatalog();
+    // Main passes the Markdown on unchanged; the detail view renders it with raw HTML dropped (renderer/src/screens/marketplace/readme.test.tsx).
+    expect(view.entries.find((e) => e.id === 'documented')).toMatchObject({ readme, changelog });
+    expect(view.entries.find((e) => e.id === 'bare')).toMatchObject({ readme: null, changelog: null });
+    expect(view.sources.find((s) => s.id === source.id)!.skipped).toEqual([{ id: 'huge-readme', reason: '"readme" must NOT have more than 65536 characters' }]);
   });
 
   it('shows an entry that needs a newer app but refuses to install it, with the reason', async () => {
