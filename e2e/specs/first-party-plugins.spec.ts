@@ -111,3 +111,27 @@ test('three first-party plugins installed from the built-in catalog, each used o
     await shoot(app, `first-party-${id}`, { screen: true });
   }
 });
+
+test('the detail view shows a built-in plugin\'s README, changelog and permissions; Install in its footer; the card then opens the plugin page', async ({ app }) => {
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Marketplace' }).click();
+  const card = app.getByRole('list', { name: 'Plugins' }).getByRole('listitem', { name: 'Git Log Viewer from Switchboard' });
+  await card.getByRole('button', { name: 'Git Log Viewer' }).click();
+  const detail = app.getByRole('dialog', { name: 'Git Log Viewer' });
+  const readme = detail.getByRole('region', { name: 'Readme' });
+  await expect(readme.getByRole('heading', { level: 1, name: 'Git Log Viewer' })).toBeVisible();
+  await expect(readme.locator('script, iframe, img')).toHaveCount(0);
+  await expect(detail.getByRole('heading', { level: 3, name: 'Permissions' })).toBeVisible();
+  const changelog = detail.getByRole('region', { name: 'Changelog' });
+  const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'resources', 'catalog-src', 'git-log-viewer', 'plugin.json'), 'utf8')) as { version: string };
+  await expect(changelog.getByRole('heading', { level: 2 }).first()).toHaveText(version);
+  await shoot(app, 'marketplace-readme-detail');
+  await changelog.scrollIntoViewIfNeeded();
+  await shoot(app, 'marketplace-readme-changelog');
+
+  await detail.getByRole('button', { name: 'Install', exact: true }).click();
+  await app.getByRole('dialog', { name: 'Install Git Log Viewer?' }).getByRole('button', { name: 'Allow and install' }).click();
+  await expect(card.getByText(/^Installed \d+\.\d+\.\d+$/)).toBeVisible({ timeout: 30_000 });
+  await shoot(app, 'marketplace-readme-installed-card');
+  await card.getByRole('button', { name: 'Open page' }).click();
+  await expect(app.getByRole('heading', { level: 1, name: 'Git Log Viewer' })).toBeVisible();
+});

@@ -350,7 +350,12 @@ function EntryCard({
               Update to {installed.latestVersion}
             </Button>
           ) : installed && fromHere ? (
-            <Badge tone="success">Installed {installed.version}</Badge>
+            <>
+              <Badge tone="success">Installed {installed.version}</Badge>
+              <Button size="sm" variant="ghost" onClick={() => navigate('plugins', { pluginId: installed.id })}>
+                Open page
+              </Button>
+            </>
           ) : installed ? (
             <Badge>Installed from {installed.sourceName ? <SafeText text={installed.sourceName} /> : 'elsewhere'}</Badge>
           ) : entry.unavailableReason ? (

@@ -1,7 +1,9 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { CatalogEntryData } from '../../../../app/catalog.ts';
 import type { Permission } from '../../../../app/permissions.ts';
+import { navigate } from '../../stores/navigation.ts';
 import { Badge, Banner, Button, Dialog, Field, LockIcon, SafeText } from '../../ui/index.ts';
+import { MarkdownPanel } from '../plugins/PanelStatic.tsx';
 import { openLink, rollbackPlugin, saveLicenseKey, uninstallPlugin } from './actions.ts';
 import { formatBytes, PermissionList } from './permissions.tsx';
 import { entryKey, useMarketplace, type InstalledValue } from './useMarketplace.ts';
@@ -160,8 +162,27 @@ export function DetailDialog({
     ...(installed ? ([['Installed', `${installed.version}${fromHere ? '' : ` from ${installed.sourceName ?? 'elsewhere'}`}`]] as [string, string][]) : []),
   ];
 
+  const footer = (
+    <>
+      <Button onClick={onClose}>Close</Button>
+      {!installed ? (
+        <Button variant="primary" disabled={Boolean(entry.unavailableReason)} onClick={onInstall}>
+          Install
+        </Button>
+      ) : installed && fromHere && installed.hasUpdate ? (
+        <Button variant="primary" onClick={onUpdate}>
+          Update to {installed.latestVersion}
+        </Button>
+      ) : (
+        <Button variant="primary" onClick={() => navigate('plugins', { pluginId: installed.id })}>
+          Open plugin page
+        </Button>
+      )}
+    </>
+  );
+
   return (
-    <Dialog title={entry.name} description={entry.description || undefined} onClose={onClose} width="lg" footer={<Button onClick={onClose}>Close</Button>}>
+    <Dialog title={entry.name} description={entry.description || undefined} onClose={onClose} width="lg" footer={footer}>
       <div className="market-detail">
         <div className="market-detail-badges">
           {entry.tier === 'paid' ? <Badge tone="accent">Pro</Badge> : <Badge>Free</Badge>}
@@ -199,10 +220,20 @@ export function DetailDialog({
             </Button>
           ) : null}
         </div>
+        {entry.readme ? (
+          <section aria-label="Readme" className="market-doc">
+            <MarkdownPanel markdown={entry.readme} />
+          </section>
+        ) : null}
         <section>
           <h3 className="market-section-title">Permissions</h3>
           <PermissionList permissions={entry.permissions} networkHosts={entry.networkHosts} />
         </section>
+        {entry.changelog ? (
+          <section aria-label="Changelog" className="market-doc market-changelog">
+            <MarkdownPanel markdown={entry.changelog} />
+          </section>
+        ) : null}
         {entry.tier === 'paid' ? (
           <section>
             <h3 className="market-section-title">License</h3>
@@ -235,16 +266,6 @@ export function DetailDialog({
         {error ? <Banner tone="danger">{error}</Banner> : null}
         {entry.unavailableReason ? <Banner tone="warning">{entry.unavailableReason}</Banner> : null}
         <div className="market-detail-actions">
-          {!installed ? (
-            <Button variant="primary" disabled={Boolean(entry.unavailableReason)} onClick={onInstall}>
-              Install
-            </Button>
-          ) : null}
-          {installed && fromHere && installed.hasUpdate ? (
-            <Button variant="primary" onClick={onUpdate}>
-              Update to {installed.latestVersion}
-            </Button>
-          ) : null}
           {installed?.previousVersion ? (
             <Button busy={busy === 'rollback'} onClick={() => void run('rollback', () => rollbackPlugin(key, installed.id))}>
               Roll back to {installed.previousVersion}
