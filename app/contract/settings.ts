@@ -22,6 +22,9 @@ export const EditableSettings = Type.Object(
   { additionalProperties: false },
 );
 
+/** The keyring entry that holds the personal access token for the team Hub (never the database or a log). */
+export const TEAM_HUB_TOKEN_SECRET = 'team-hub-token';
+
 export const Settings = Type.Composite([EditableSettings, Type.Object({ dataFolder: Type.String() })]);
 
 export const DEFAULT_SETTINGS = {

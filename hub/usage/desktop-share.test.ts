@@ -9,6 +9,7 @@ import { MIGRATIONS } from '../../main/db/migrations.ts';
 import type { Logger } from '../../main/log/logger.ts';
 import { nodeHttpsFetch, type HttpFetch } from '../../main/marketplace/http.ts';
 import { testCertificates } from '../../main/marketplace/testing/https-server.ts';
+import { eventually } from '../../main/plugins/testing/harness.ts';
 import { UsageShare } from '../../main/usage-share/share.ts';
 
 const SECRET = 'the secret plans for the launch';
@@ -121,5 +122,21 @@ describe('team usage sent to a real Hub', () => {
     setting.hubUrl = url;
     expect(await share().sendNow()).toBe(1);
     expect(await share().sendNow()).toBe(0);
+  });
+
+  it('after a session ends with the Hub down, keeps trying on its own until the Hub has it', async () => {
+    setting.enabled = true;
+    finishedSession(store, 's1', join(dir, 'shop'));
+    const url = hub.url;
+    setting.hubUrl = 'https://127.0.0.1:1';
+    const warnings: string[] = [];
+    const sharer = new UsageShare({ db, store, http, setting: () => setting, token: () => token, retryMs: 20, log: { ...quiet, warn: (m) => warnings.push(m) } });
+    sharer.schedule();
+    await eventually(() => warnings.length >= 2, 'two failed attempts');
+    expect(warnings[0]).toContain('Could not reach the Hub at https://127.0.0.1:1');
+    setting.hubUrl = url;
+    await eventually(() => sharer.pending().length === 0, 'the session sent');
+    sharer.close();
+    expect((await hubTotals())[0]?.sessions).toBe(1);
   });
 });

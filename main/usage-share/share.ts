@@ -5,8 +5,7 @@ import type { Db, Migration } from '../db/database.ts';
 import type { Logger } from '../log/logger.ts';
 import type { HttpFetch } from '../marketplace/http.ts';
 
-/** The keyring entry that holds the personal access token for the team Hub. */
-export const HUB_TOKEN_SECRET = 'team-hub-token';
+export { TEAM_HUB_TOKEN_SECRET as HUB_TOKEN_SECRET } from '../../app/contract/settings.ts';
 
 export const usageShareMigrations: Migration[] = [
   {
