@@ -7,6 +7,7 @@ import { AppearanceSection } from './AppearanceSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { SecretsSection } from './SecretsSection.tsx';
 import { UpdatesSection } from './UpdatesSection.tsx';
+import { TeamHubSection } from './TeamHubSection.tsx';
 import { SourcesSection } from '../marketplace/SourcesSection.tsx';
 import './settings.css';
 
@@ -52,6 +53,7 @@ export function SettingsScreen(_props: ScreenProps) {
           <GeneralSection settings={settings} />
           <NotificationsSection settings={settings} />
           <UpdatesSection settings={settings} />
+          <TeamHubSection settings={settings} />
           <SourcesSection />
           <SecretsSection />
         </>
