@@ -124,7 +124,7 @@ export function PluginPage({ id }: { id: string }) {
               type="checkbox"
               role="switch"
               className="switch"
-              checked={detail.enabled}
+              checked={busy === 'enable' ? true : busy === 'disable' ? false : detail.enabled}
               disabled={busy !== null}
               onChange={(e) => {
                 const enabled = e.target.checked;

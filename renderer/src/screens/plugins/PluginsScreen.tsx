@@ -53,6 +53,8 @@ function InstalledList() {
 
 function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; latestVersion: string | null }) {
   const [busy, setBusy] = useState(false);
+  // The state the user asked for, shown until main has answered (then the summary says what happened).
+  const [asked, setAsked] = useState<boolean | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [approving, setApproving] = useState<PluginDetailValue | null>(null);
   const missing = useMissingGrants(plugin);
@@ -60,6 +62,7 @@ function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; late
 
   const toggle = async (enabled: boolean) => {
     setBusy(true);
+    setAsked(enabled);
     setError(null);
     try {
       // A sideloaded plugin nobody approved yet opens the install's consent dialog instead.
@@ -70,6 +73,7 @@ function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; late
       setError(errorMessage(err));
     } finally {
       setBusy(false);
+      setAsked(null);
     }
   };
 
@@ -99,7 +103,7 @@ function PluginRow({ plugin, latestVersion }: { plugin: PluginSummaryValue; late
         role="switch"
         className="switch"
         aria-label={`Enable ${safeString(plugin.name)}`}
-        checked={plugin.enabled}
+        checked={asked ?? plugin.enabled}
         disabled={busy || (broken && !plugin.enabled)}
         title={broken && !plugin.enabled ? 'This plugin cannot start until its problem is fixed.' : undefined}
         onChange={(e) => void toggle(e.target.checked)}
