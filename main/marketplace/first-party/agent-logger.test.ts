@@ -13,6 +13,8 @@ afterEach(() => kit?.close());
 const dataFolder = (k: FirstPartyKit) => join(k.dataDir, 'plugin-data', 'agent-logger');
 const logNames = (k: FirstPartyKit) => (existsSync(dataFolder(k)) ? readdirSync(dataFolder(k)).sort() : []);
 const logLines = (k: FirstPartyKit, name: string) => readFileSync(join(dataFolder(k), name), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+/** Lines written in full so far: the plugin may be in the middle of appending the next one, which is not JSON yet. */
+const completeLines = (k: FirstPartyKit, name: string) => (existsSync(join(dataFolder(k), name)) ? readFileSync(join(dataFolder(k), name), 'utf8').split('\n').length - 1 : 0);
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** A live Claude Code session with four 100,000-character messages on each of the last three days. */
@@ -51,7 +53,7 @@ describe('Agent Logger, installed from the built-in catalog', () => {
     const logged = messages.filter((m) => m.type !== 'thinking');
     const day = utcDay(Date.parse(messages.at(-1)!.timestamp));
     const name = `agent-${day}.jsonl`;
-    await eventually(() => logNames(kit).includes(name) && logLines(kit, name).length === logged.length, 'the log file');
+    await eventually(() => logNames(kit).includes(name) && completeLines(kit, name) === logged.length, 'the log file');
     const lines = logLines(kit, name);
     // In the order they arrived: the subagent's transcript is read after the main one.
     const byTime = (a: unknown[], b: unknown[]) => String(a[1]).localeCompare(String(b[1]));
@@ -79,7 +81,7 @@ describe('Agent Logger, installed from the built-in catalog', () => {
     kit.core.agents.sources.scan();
     // 12 lines of about 100 KB against a 1 MB cap: the oldest day goes, two parts of two lines remain per day.
     const expected = [`agent-${middle}.2.jsonl`, `agent-${middle}.jsonl`, `agent-${today}.2.jsonl`, `agent-${today}.jsonl`];
-    await eventually(() => JSON.stringify(logNames(kit)) === JSON.stringify(expected) && logLines(kit, `agent-${today}.2.jsonl`).length === 2, 'two days in parts');
+    await eventually(() => JSON.stringify(logNames(kit)) === JSON.stringify(expected) && completeLines(kit, `agent-${today}.2.jsonl`) === 2, 'two days in parts');
     expect(logNames(kit).some((n) => n.includes(oldest!))).toBe(false);
     for (const file of expected) {
       expect(logLines(kit, file)).toHaveLength(2);
