@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { afterTools, AnthropicStandIn, firstPrompt, type MessagesRequest, type ScriptedReply, type ScriptedUsage } from './fixtures/anthropic-standin.ts';
 import { agentKit, type AgentKit } from './test-kit.ts';
+import { CLAUDE_CLI, offlineClaudeEnv } from './fixtures/claude-cli.ts';
 
-/** The real Claude Code CLI (the npm package with its native binary), installed for the tests. */
-const CLAUDE_CLI = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'claude');
 const MAIN_MODEL = 'claude-sonnet-4-5-20250929';
 const HAIKU_MODEL = 'claude-haiku-4-5-20251001';
 const TASK_PROMPT = 'List the notes in notes.txt, one per line';
@@ -32,22 +31,8 @@ const conversation = (folder: string) => (request: MessagesRequest): ScriptedRep
   return { blocks: [{ type: 'text', text: 'All done: two notes.' }], usage: usage(40, 25, 16400, 300, 0) };
 };
 
-/** Every Claude Code setting that would reach outside the test: its home, config, updates and telemetry. */
-function offlineEnv(home: string, baseUrl: string): Record<string, string> {
-  return {
-    HOME: home,
-    CLAUDE_CONFIG_DIR: join(home, '.claude'),
-    ANTHROPIC_BASE_URL: baseUrl,
-    ANTHROPIC_MODEL: MAIN_MODEL,
-    // What the Task tool's `model: "haiku"` means: a model the price list knows.
-    ANTHROPIC_DEFAULT_HAIKU_MODEL: HAIKU_MODEL,
-    DISABLE_AUTOUPDATER: '1',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_ERROR_REPORTING: '1',
-    CLAUDE_CODE_MAX_RETRIES: '2',
-  };
-}
+/** What the Task tool's `model: "haiku"` means: a model the price list knows; the CLI may retry twice itself. */
+const offlineEnv = (home: string, baseUrl: string) => offlineClaudeEnv(home, baseUrl, MAIN_MODEL, { ANTHROPIC_DEFAULT_HAIKU_MODEL: HAIKU_MODEL, CLAUDE_CODE_MAX_RETRIES: '2' });
 
 function transcripts(root: string): string[] {
   const out: string[] = [];

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { afterTools, AnthropicStandIn, type MessagesRequest, type ScriptedReply } from './fixtures/anthropic-standin.ts';
 import { PRE_TOOL_TOKEN_ENV } from './pre-tool-gate.ts';
 import { agentKit, type AgentKit } from './test-kit.ts';
+import { CLAUDE_CLI, offlineClaudeEnv } from './fixtures/claude-cli.ts';
 
-const CLAUDE_CLI = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'claude');
 const MODEL = 'claude-sonnet-4-5-20250929';
 
 /** The tool results the CLI sent back to the API: what the agent was told about its tool calls. */
@@ -46,17 +46,7 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('pre_tool hooks on a real Claude Code r
     );
     const baseUrl = await api.start();
     const home = join(kit.dir, 'home');
-    for (const [k, v] of Object.entries({
-      HOME: home,
-      CLAUDE_CONFIG_DIR: join(home, '.claude'),
-      ANTHROPIC_BASE_URL: baseUrl,
-      ANTHROPIC_MODEL: MODEL,
-      DISABLE_AUTOUPDATER: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_ERROR_REPORTING: '1',
-      CLAUDE_CODE_MAX_RETRIES: '0',
-    })) vi.stubEnv(k, v);
+    for (const [k, v] of Object.entries(offlineClaudeEnv(home, baseUrl, MODEL))) vi.stubEnv(k, v);
     kit.secrets.set('ANTHROPIC_API_KEY', 'test');
     kit.agents.updateConfig({ claudeBinary: CLAUDE_CLI, watch: false });
   });

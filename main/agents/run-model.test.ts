@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnthropicStandIn } from './fixtures/anthropic-standin.ts';
 import { agentArgs } from './runner.ts';
 import { agentKit, type AgentKit } from './test-kit.ts';
+import { CLAUDE_CLI, offlineClaudeEnv } from './fixtures/claude-cli.ts';
 
-const CLAUDE_CLI = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'claude');
 const DEFAULT_MODEL = 'claude-sonnet-4-5-20250929';
 const USAGE = { input: 10, output: 3, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
 
@@ -29,17 +29,7 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('a model chosen for a real Claude Code 
     api = new AnthropicStandIn(() => ({ blocks: [{ type: 'text', text: 'Done.' }], usage: USAGE }));
     const baseUrl = await api.start();
     const home = join(kit.dir, 'home');
-    for (const [k, v] of Object.entries({
-      HOME: home,
-      CLAUDE_CONFIG_DIR: join(home, '.claude'),
-      ANTHROPIC_BASE_URL: baseUrl,
-      ANTHROPIC_MODEL: DEFAULT_MODEL,
-      DISABLE_AUTOUPDATER: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_ERROR_REPORTING: '1',
-      CLAUDE_CODE_MAX_RETRIES: '0',
-    })) vi.stubEnv(k, v);
+    for (const [k, v] of Object.entries(offlineClaudeEnv(home, baseUrl, DEFAULT_MODEL))) vi.stubEnv(k, v);
     kit.secrets.set('ANTHROPIC_API_KEY', 'test');
     kit.agents.updateConfig({ claudeBinary: CLAUDE_CLI, watch: false });
   });

@@ -5,9 +5,9 @@ import { afterTools, AnthropicStandIn, type MessagesRequest, type ScriptedReply 
 import { FIXTURES } from '../../agents/test-kit.ts';
 import { eventually } from '../../plugins/testing/harness.ts';
 import { startProTest, type ProTest } from '../testing/pro-plugins.ts';
+import { CLAUDE_CLI, offlineClaudeEnv } from '../../agents/fixtures/claude-cli.ts';
 
 const ID = 'policy-engine';
-const CLAUDE_CLI = join(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin', 'claude');
 const MODEL = 'claude-sonnet-4-5-20250929';
 const USAGE = { input: 10, output: 30, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
 
@@ -49,17 +49,7 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('Policy Engine on a real Claude Code ru
     );
     const baseUrl = await api.start();
     const home = join(t.dataDir, 'cli-home');
-    for (const [k, v] of Object.entries({
-      HOME: home,
-      CLAUDE_CONFIG_DIR: join(home, '.claude'),
-      ANTHROPIC_BASE_URL: baseUrl,
-      ANTHROPIC_MODEL: MODEL,
-      DISABLE_AUTOUPDATER: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_ERROR_REPORTING: '1',
-      CLAUDE_CODE_MAX_RETRIES: '0',
-    })) vi.stubEnv(k, v);
+    for (const [k, v] of Object.entries(offlineClaudeEnv(home, baseUrl, MODEL))) vi.stubEnv(k, v);
     t.core.secrets.store('ANTHROPIC_API_KEY', 'test');
     t.core.agents.updateConfig({ claudeBinary: CLAUDE_CLI, watch: false });
     await t.installPro(ID);
