@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { afterTools, AnthropicStandIn, firstPrompt, type MessagesRequest, type ScriptedReply, type ScriptedUsage } from './fixtures/anthropic-standin.ts';
 import { agentKit, type AgentKit } from './test-kit.ts';
-import { CLAUDE_CLI, offlineClaudeEnv } from './fixtures/claude-cli.ts';
+import { CLAUDE_CLI, offlineClaudeEnv, useRealClaude } from './fixtures/claude-cli.ts';
 
 const MAIN_MODEL = 'claude-sonnet-4-5-20250929';
 const HAIKU_MODEL = 'claude-haiku-4-5-20251001';
@@ -59,9 +59,7 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('the real Claude Code CLI against a sta
     const baseUrl = await api.start();
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'notes.txt'), 'buy milk\nfix the limiter\n');
-    for (const [k, v] of Object.entries(offlineEnv(join(kit.dir, 'home'), baseUrl))) vi.stubEnv(k, v);
-    kit.secrets.set('ANTHROPIC_API_KEY', 'test');
-    kit.agents.updateConfig({ claudeBinary: CLAUDE_CLI, watch: false });
+    useRealClaude(kit, offlineEnv(join(kit.dir, 'home'), baseUrl));
   });
 
   afterEach(async () => {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { afterTools, AnthropicStandIn, type MessagesRequest, type ScriptedReply } from './fixtures/anthropic-standin.ts';
 import { PRE_TOOL_TOKEN_ENV } from './pre-tool-gate.ts';
 import { agentKit, type AgentKit } from './test-kit.ts';
-import { CLAUDE_CLI, offlineClaudeEnv } from './fixtures/claude-cli.ts';
+import { CLAUDE_CLI, offlineClaudeEnv, useRealClaude } from './fixtures/claude-cli.ts';
 
 const MODEL = 'claude-sonnet-4-5-20250929';
 
@@ -46,9 +46,7 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('pre_tool hooks on a real Claude Code r
     );
     const baseUrl = await api.start();
     const home = join(kit.dir, 'home');
-    for (const [k, v] of Object.entries(offlineClaudeEnv(home, baseUrl, MODEL))) vi.stubEnv(k, v);
-    kit.secrets.set('ANTHROPIC_API_KEY', 'test');
-    kit.agents.updateConfig({ claudeBinary: CLAUDE_CLI, watch: false });
+    useRealClaude(kit, offlineClaudeEnv(home, baseUrl, MODEL));
   });
 
   afterEach(async () => {

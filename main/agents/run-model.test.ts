@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnthropicStandIn } from './fixtures/anthropic-standin.ts';
 import { agentArgs } from './runner.ts';
 import { agentKit, type AgentKit } from './test-kit.ts';
-import { CLAUDE_CLI, offlineClaudeEnv } from './fixtures/claude-cli.ts';
+import { CLAUDE_CLI, offlineClaudeEnv, useRealClaude } from './fixtures/claude-cli.ts';
 
 const DEFAULT_MODEL = 'claude-sonnet-4-5-20250929';
 const USAGE = { input: 10, output: 3, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
@@ -29,9 +29,7 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('a model chosen for a real Claude Code 
     api = new AnthropicStandIn(() => ({ blocks: [{ type: 'text', text: 'Done.' }], usage: USAGE }));
     const baseUrl = await api.start();
     const home = join(kit.dir, 'home');
-    for (const [k, v] of Object.entries(offlineClaudeEnv(home, baseUrl, DEFAULT_MODEL))) vi.stubEnv(k, v);
-    kit.secrets.set('ANTHROPIC_API_KEY', 'test');
-    kit.agents.updateConfig({ claudeBinary: CLAUDE_CLI, watch: false });
+    useRealClaude(kit, offlineClaudeEnv(home, baseUrl, DEFAULT_MODEL));
   });
 
   afterEach(async () => {
