@@ -91,17 +91,33 @@ export class SessionPipeline {
     const inserted: StoredMessage[] = [];
     const seenFacts = new Map<string, SessionFacts>();
     const fallback = this.#now().toISOString();
+    // A session answered by several models names the latest: while only that changes, it is written
+    // once, before the next messages are stored and at the end, not at every record.
+    const latestModel = new Map<string, string>();
+    const writeModels = () => {
+      for (const [id, model] of latestModel) store.setModel(id, model);
+      latestModel.clear();
+    };
     store.db.transaction(() => {
       work({
         session: (facts, origin) => {
           // Most records repeat what the session already knows; only something new reaches the store.
           const known = seenFacts.get(facts.id);
-          if (known && (!facts.model || facts.model === known.model) && (!facts.title || known.title) && (!facts.cwd || facts.cwd === known.cwd) && (!facts.gitBranch || facts.gitBranch === known.gitBranch) && (!facts.externalId || facts.externalId === known.externalId)) return;
+          if (known && (!facts.title || known.title) && (!facts.cwd || facts.cwd === known.cwd) && (!facts.gitBranch || facts.gitBranch === known.gitBranch) && (!facts.externalId || facts.externalId === known.externalId)) {
+            if (facts.model && facts.model !== known.model) {
+              known.model = facts.model;
+              latestModel.set(facts.id, facts.model);
+              touched.add(facts.id);
+            }
+            return;
+          }
           seenFacts.set(facts.id, { ...known, ...Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined && v !== '')) } as SessionFacts);
+          latestModel.delete(facts.id);
           store.upsertSession(facts, origin, 'running', fallback);
           touched.add(facts.id);
         },
         messages: (messages) => {
+          writeModels();
           const stored = store.insertMessages(messages);
           for (const m of stored) {
             inserted.push(m);
@@ -117,6 +133,7 @@ export class SessionPipeline {
           touched.add(sessionId);
         },
       });
+      writeModels();
     })();
     if (this.#deferred) this.#deferred.push(() => this.#afterCommit(touched, inserted));
     else this.#afterCommit(touched, inserted);
@@ -174,11 +191,31 @@ export class SessionPipeline {
    * announced live) the `session.complete` event and a toast.
    */
   complete(id: string, done: SessionCompletion): SessionInfo | undefined {
-    const { store, metrics, events, notifications } = this.#d;
-    store.complete(id, done);
-    const s = store.getSession(id);
-    if (!s) return undefined;
-    metrics.recordSessionEnd(s);
+    return this.completeAll([{ id, done }])[0];
+  }
+
+  /**
+   * Ends several sessions in one transaction (an import ends thousands at
+   * once, and a commit each cost more than the rest of the work); windows,
+   * plugins and toasts hear of each after it commits.
+   */
+  completeAll(ends: readonly { id: string; done: SessionCompletion }[]): (SessionInfo | undefined)[] {
+    const { store, metrics } = this.#d;
+    const ended = store.db.transaction(() =>
+      ends.map(({ id, done }) => {
+        store.complete(id, done);
+        const s = store.getSession(id);
+        if (s) metrics.recordSessionEnd(s);
+        return s;
+      }),
+    )();
+    for (const s of ended) if (s) this.#announceEnd(s);
+    return ended;
+  }
+
+  #announceEnd(s: SessionInfo): void {
+    const { events, notifications } = this.#d;
+    const id = s.id;
     events.emit('metrics.changed', { sessionId: id });
     events.emit('sessions.changed', s);
     if (this.#announced.delete(id)) {
@@ -202,7 +239,6 @@ export class SessionPipeline {
         notifications.notify({ type: 'agent_complete', title: `Agent finished: ${name}`, message: completionText(s), source: `agent:${s.provider}` });
       }
     }
-    return s;
   }
 
   setStatus(id: string, status: SessionStatus): void {

@@ -342,18 +342,14 @@ export class TranscriptSources {
   /** Transcript sessions with no new message for a while are over; an error as the last word makes them failed. */
   completeIdle(): void {
     const before = new Date(this.#now().getTime() - TRANSCRIPT_IDLE_MS).toISOString();
-    for (const id of this.#store.idleTranscriptSessions(before)) {
-      const session = this.#store.getSession(id);
-      if (!session) continue;
+    const ends = this.#store.idleTranscriptSessions(before).map(({ id, lastActivityAt }) => {
       const last = this.#store.lastMessage(id);
-      if (last?.type === 'error') {
-        const text = last.error ?? last.content;
-        const error = classifyError(text);
-        this.#pipeline.complete(id, { status: 'error', endedAt: session.lastActivityAt, errorCategory: error.category, errorMessage: userMessage(error, text) });
-      } else {
-        this.#pipeline.complete(id, { status: 'success', endedAt: session.lastActivityAt });
-      }
-    }
+      if (last?.type !== 'error') return { id, done: { status: 'success' as const, endedAt: lastActivityAt } };
+      const text = last.error ?? last.content;
+      const error = classifyError(text);
+      return { id, done: { status: 'error' as const, endedAt: lastActivityAt, errorCategory: error.category, errorMessage: userMessage(error, text) } };
+    });
+    if (ends.length) this.#pipeline.completeAll(ends);
   }
 
   /** Follows the folders: fs.watch for prompt updates, a poll for what it misses (new roots, network drives). */

@@ -187,6 +187,15 @@ export const agentMigrations: Migration[] = [
       db.exec('DROP INDEX IF EXISTS usage_calls_time');
     },
   },
+  {
+    // Every new transcript file asks whether a run is waiting for its agent's id. Found through the
+    // status index alone, that read every running session, and a bulk import leaves thousands
+    // running until it ends: the import slowed with the square of its sessions.
+    id: 'agents/sessions-origin-status-index',
+    up(db) {
+      db.exec('CREATE INDEX sessions_origin_status ON sessions(origin, status)');
+    },
+  },
 ];
 
 /** Whether a stored user record was one a person wrote (not meta, a subagent's prompt or a summary). */
@@ -334,7 +343,7 @@ export interface SessionCompletion {
 /** Messages per INSERT statement: 13 columns each stays under SQLite's 32,766 bound parameters. */
 const INSERT_ROWS = 100;
 
-const SESSION_SELECT = `
+export const SESSION_SELECT = `
   SELECT s.*, p.name AS project_name FROM sessions s LEFT JOIN projects p ON p.id = s.project_id`;
 
 /** The same path, written the same way, with no trailing separator. */
@@ -541,6 +550,11 @@ export class SessionStore {
     if (facts.externalId && origin === 'run') this.#q('INSERT OR IGNORE INTO run_agent_ids (agent_id, session_id) VALUES (?, ?)').run(facts.externalId, facts.id);
   }
 
+  /** The model that answered last. */
+  setModel(id: string, model: string): void {
+    this.#q('UPDATE sessions SET model = ? WHERE id = ?').run(model, id);
+  }
+
   /** A summary (from a transcript) is a better title than the first prompt. */
   setTitle(id: string, title: string): void {
     this.#q('UPDATE sessions SET title = ? WHERE id = ?').run(title, id);
@@ -551,9 +565,7 @@ export class SessionStore {
   }
 
   complete(id: string, done: SessionCompletion): void {
-    this.#db
-      .prepare('UPDATE sessions SET status = ?, ended_at = ?, error_category = ?, error_message = ?, denied_tool_count = max(denied_tool_count, ?) WHERE id = ?')
-      .run(done.status, done.endedAt, done.errorCategory ?? null, done.errorMessage ?? null, done.deniedToolCount ?? 0, id);
+    this.#q('UPDATE sessions SET status = ?, ended_at = ?, error_category = ?, error_message = ?, denied_tool_count = max(denied_tool_count, ?) WHERE id = ?').run(done.status, done.endedAt, done.errorCategory ?? null, done.errorMessage ?? null, done.deniedToolCount ?? 0, id);
   }
 
   getSession(id: string): SessionInfo | undefined {
@@ -577,8 +589,11 @@ export class SessionStore {
   }
 
   /** Running transcript sessions whose last message is older than `before` (ISO). */
-  idleTranscriptSessions(before: string): string[] {
-    return this.#q("SELECT id FROM sessions WHERE status = 'running' AND origin = 'transcript' AND last_activity_at < ?").pluck().all(before) as string[];
+  idleTranscriptSessions(before: string): { id: string; lastActivityAt: string }[] {
+    return this.#q("SELECT id, last_activity_at AS lastActivityAt FROM sessions WHERE status = 'running' AND origin = 'transcript' AND last_activity_at < ?").all(before) as {
+      id: string;
+      lastActivityAt: string;
+    }[];
   }
 
   lastMessage(sessionId: string): { type: string; content: string; error: string | null } | undefined {
