@@ -134,7 +134,7 @@ function startInChild(args: ChildArgs): Promise<Measured> {
 /** Two data folders with the same imported history; the second with every plugin of the built-in catalog installed. */
 async function prepare(root: string): Promise<{ none: string; all: string; home: string; keyringFile: string; licensePublicKey: string; plugins: number }> {
   const home = join(root, 'home');
-  writeTranscripts(join(home, '.claude', 'projects'));
+  writeTranscripts(join(home, '.claude', 'projects'), join(root, 'code'), { sessions: 200, perSession: 1000 });
   const keys = generateKeyPairSync('ed25519');
   const licensePublicKey = publicKeyBase64(keys.publicKey);
   const keyring = memoryKeyring();
