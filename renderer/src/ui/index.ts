@@ -9,6 +9,7 @@ export { errorMessage, formatFullTime, formatRelative, formatTime } from './form
 export { Time } from './Time.tsx';
 export { useFormErrors, fieldsOf, type FormErrors } from './formErrors.ts';
 export { SafeText, safeString } from './SafeText.tsx';
+export { SafeMarkdown, safeUrl } from './SafeMarkdown.tsx';
 export { Tip } from './Tip.tsx';
 export { StatGrid } from './StatGrid.tsx';
 export { arrowKeys } from './arrowKeys.ts';

@@ -1,46 +1,14 @@
 /* The read-only parts of a panel: markdown, tables, diffs and sparklines, drawn from data. */
-import type { MouseEvent } from 'react';
-import Markdown, { type Components } from 'react-markdown';
-import remarkGfm from 'remark-gfm';
 import type { PanelBlockValue } from '../../../../app/contract/plugins.ts';
 import { api } from '../../api.ts';
+import { highlightLines } from '../../ui/highlight.tsx';
+import { SafeMarkdown, safeString } from '../../ui/index.ts';
 
-/** Only web links survive; anything else (javascript:, file:, data:) renders as plain text. */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : '';
-  } catch {
-    return '';
-  }
-}
-
-const openInBrowser = (event: MouseEvent<HTMLAnchorElement>) => {
-  event.preventDefault();
-  void api.invoke('app.openExternal', { url: event.currentTarget.href });
-};
-
-/** Links leave the window through main (which opens the system browser); images are never fetched. */
-const MARKDOWN_COMPONENTS: Components = {
-  a: ({ href, children }) =>
-    href ? (
-      <a href={href} onClick={openInBrowser} rel="noreferrer noopener">
-        {children}
-      </a>
-    ) : (
-      <span>{children}</span>
-    ),
-  img: ({ alt }) => <span className="plugin-panel-image-alt">[{alt || 'image'}]</span>,
-};
+/** Links leave the window through main, which opens the system browser. */
+const openInBrowser = (url: string) => void api.invoke('app.openExternal', { url });
 
 export function MarkdownPanel({ markdown }: { markdown: string }) {
-  return (
-    <div className="plugin-panel-markdown">
-      <Markdown remarkPlugins={[remarkGfm]} skipHtml urlTransform={safeUrl} components={MARKDOWN_COMPONENTS}>
-        {markdown}
-      </Markdown>
-    </div>
-  );
+  return <SafeMarkdown markdown={markdown} openLink={openInBrowser} className="plugin-panel-markdown" />;
 }
 
 export function TablePanel({ columns, rows }: { columns: string[]; rows: (string | number | boolean | null)[][] }) {
@@ -60,7 +28,9 @@ export function TablePanel({ columns, rows }: { columns: string[]; rows: (string
   );
 }
 
-function lineKind(line: string): string {
+type LineKind = 'file' | 'hunk' | 'add' | 'del' | 'ctx';
+
+function lineKind(line: string): LineKind {
   if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ') || line.startsWith('index ')) return 'file';
   if (line.startsWith('@@')) return 'hunk';
   if (line.startsWith('+')) return 'add';
@@ -68,13 +38,45 @@ function lineKind(line: string): string {
   return 'ctx';
 }
 
-export function DiffPanel({ diff }: { diff: string }) {
-  const lines = diff.replace(/\n$/, '').split('\n');
+interface NumberedLine {
+  kind: LineKind;
+  sign: string;
+  code: string;
+  oldNo: number | null;
+  newNo: number | null;
+}
+
+/** A unified diff's lines with their old and new line numbers, counted from each hunk header. */
+function numbered(diff: string): NumberedLine[] {
+  let oldNo = 0;
+  let newNo = 0;
+  return diff.replace(/\n$/, '').split('\n').map((line) => {
+    const kind = lineKind(line);
+    if (kind === 'file' || kind === 'hunk') {
+      const start = /^@@ -(\d+)(?:,\d+)? \+(\d+)/.exec(line);
+      if (start) {
+        oldNo = Number(start[1]);
+        newNo = Number(start[2]);
+      }
+      return { kind, sign: '', code: line, oldNo: null, newNo: null };
+    }
+    const numbers = { oldNo: kind === 'add' ? null : oldNo++, newNo: kind === 'del' ? null : newNo++ };
+    return { kind, sign: kind === 'ctx' ? ' ' : line[0]!, code: kind === 'ctx' && line.startsWith(' ') ? line.slice(1) : line.slice(kind === 'ctx' ? 0 : 1), ...numbers };
+  });
+}
+
+/** A unified diff, coloured by added and removed lines, numbered, and its code highlighted by `language`. */
+export function DiffPanel({ diff, language }: { diff: string; language?: string }) {
+  const lines = numbered(diff);
+  const code = highlightLines(lines.map((l) => safeString(l.code)), language);
   return (
     <pre className="plugin-panel-diff" aria-label="Diff">
       {lines.map((line, i) => (
-        <span key={i} className={`diff-line diff-${lineKind(line)}`}>
-          {line || ' '}
+        <span key={i} className={`diff-line diff-${line.kind}`}>
+          <span className="diff-no" aria-hidden="true">{line.oldNo ?? ''}</span>
+          <span className="diff-no" aria-hidden="true">{line.newNo ?? ''}</span>
+          <span className="diff-sign" aria-hidden="true">{line.sign}</span>
+          <code className={line.kind === 'file' || line.kind === 'hunk' ? undefined : 'hljs'}>{line.code ? code[i] : ' '}</code>
           {'\n'}
         </span>
       ))}
@@ -118,7 +120,7 @@ export function StaticBlock({ block }: { block: StaticBlockValue }) {
     case 'table':
       return <TablePanel columns={block.columns} rows={block.rows} />;
     case 'diff':
-      return <DiffPanel diff={block.diff} />;
+      return <DiffPanel diff={block.diff} language={block.language} />;
     case 'sparkline':
       return <SparklinePanel values={block.values} label={block.label} />;
   }

@@ -1,6 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { MarkdownText, safeUrl } from './Markdown.tsx';
+import { safeUrl } from '../../ui/SafeMarkdown.tsx';
+import { MarkdownText } from './Markdown.tsx';
 
 const html = (text: string) => renderToStaticMarkup(<MarkdownText text={text} openLink={() => undefined} />);
 
@@ -9,7 +10,7 @@ describe('an agent reply as Markdown', () => {
     const out = html('## Plan\n\n- read `checkout.ts`\n- [x] done\n\n```ts\nconst a = 1;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~');
     expect(out).toContain('<h2>Plan</h2>');
     expect(out).toContain('<code>checkout.ts</code>');
-    expect(out).toMatch(/<pre><code class="language-ts">const a = 1;\n<\/code><\/pre>/);
+    expect(out).toMatch(/<pre><code class="hljs language-ts"><span class="hljs-keyword">const<\/span> a = <span class="hljs-number">1<\/span>;\n<\/code><\/pre>/);
     expect(out).toContain('<td>2</td>');
     expect(out).toContain('type="checkbox"');
     expect(out).toContain('<del>old</del>');
@@ -39,5 +40,23 @@ describe('an agent reply as Markdown', () => {
 
   it('draws hidden bidirectional controls visibly', () => {
     expect(html('pay \u202Eevil')).toContain('[U+202E]');
+  });
+
+  it('highlights code blocks only in a named language, never guessing one', () => {
+    expect(html('```python\ndef f():\n    return "x"\n```')).toContain('<span class="hljs-keyword">def</span>');
+    const unnamed = html('```\nconst a = 1;\n```');
+    expect(unnamed).toContain('<pre><code>const a = 1;\n</code></pre>');
+    expect(html('```klingon\nqapla\n```')).toContain('<code class="hljs language-klingon">qapla\n</code>');
+  });
+
+  it('shows a huge code block plain instead of highlighting it', () => {
+    const huge = 'const a = 1;\n'.repeat(2000);
+    const out = html(`\`\`\`ts\n${huge}\`\`\``);
+    expect(out).toContain('const a = 1;');
+    expect(out).not.toContain('hljs-keyword');
+  });
+
+  it('draws hidden controls visibly inside code blocks too', () => {
+    expect(html('```ts\nconst ok = "\u202Egnp.exe";\n```')).toContain('[U+202E]');
   });
 });
