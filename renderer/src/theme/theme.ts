@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Theme } from '../../../app/contract/settings.ts';
 import './theme.css';
+import './highlight.css';
 
 export type ThemeSetting = Static<typeof Theme>;
 export type ResolvedTheme = 'light' | 'dark';
