@@ -1,10 +1,22 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { BUILTIN_SOURCE_ID } from '../../main/marketplace/builtin.ts';
 import { expect, test } from '../fixtures/harness.ts';
 import { openPlugins, shoot } from '../fixtures/plugin-fixtures.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'main', 'agents', 'fixtures');
+/** The highlighted code passes axe's colour-contrast rule in both themes. */
+async function contrastHolds(app: Page, selector: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme: scheme });
+    await expect(app.locator('html')).toHaveAttribute('data-theme', scheme);
+    const { violations } = await new AxeBuilder({ page: app }).include(selector).withRules(['color-contrast']).analyze();
+    expect(violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')))).toEqual([]);
+  }
+}
+
 const SESSION = 'dddd1111-2222-4333-8444-555566667777';
 
 test('the built-in Diff Viewer highlights an imported session\'s Edit by its language, keeping the +/- colours and line numbers', async ({ app, harness }) => {
@@ -26,6 +38,7 @@ test('the built-in Diff Viewer highlights an imported session\'s Edit by its lan
   // The token keeps a theme colour of its own, not the added line's green.
   const colours = await keyword.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el.closest('.diff-line')!).color]);
   expect(colours[0]).not.toBe(colours[1]);
+  await contrastHolds(app, '.plugin-panel-diff');
   await shoot(app, 'highlight-diff-viewer', { screen: true, narrow: true });
 });
 
@@ -52,5 +65,6 @@ test('a session reply\'s code block is highlighted by the language it names', as
   await expect(code.locator('.hljs-keyword').first()).toHaveText('export');
   await expect(code.locator('.hljs-comment')).toHaveText('// Luhn check');
   await expect(code.locator('.hljs-title')).toHaveText('valid');
+  await contrastHolds(app, '.markdown pre');
   await shoot(app, 'highlight-session-code', { narrow: true });
 });
