@@ -42,7 +42,7 @@ test('the built-in Diff Viewer highlights an imported session\'s Edit by its lan
   await shoot(app, 'highlight-diff-viewer', { screen: true, narrow: true });
 });
 
-test('a session reply\'s code block is highlighted by the language it names', async ({ app, harness }) => {
+test('a session reply\'s code block is highlighted by the language it names, and an Edit by its file\'s', async ({ app, harness }) => {
   const folder = join(harness.dataDir, 'work', 'shop');
   mkdirSync(folder, { recursive: true });
   const transcripts = join(harness.dataDir, 'home', '.claude', 'projects', '-work-shop');
@@ -51,6 +51,7 @@ test('a session reply\'s code block is highlighted by the language it names', as
   const records = [
     { type: 'user', message: { role: 'user', content: 'Show me the card check' } },
     { type: 'assistant', message: { id: 'msg_1', role: 'assistant', model: 'claude-sonnet-4-5', usage: { input_tokens: 10, output_tokens: 10 }, content: [{ type: 'text', text }] } },
+    { type: 'assistant', message: { id: 'msg_2', role: 'assistant', model: 'claude-sonnet-4-5', usage: { input_tokens: 10, output_tokens: 10 }, content: [{ type: 'tool_use', id: 'toolu_1', name: 'Edit', input: { file_path: `${folder}/check.py`, old_string: 'def valid(card):\n    return False\n', new_string: 'def valid(card):\n    return len(card) == 16\n' } }] } },
   ];
   writeFileSync(
     join(transcripts, `${SESSION}.jsonl`),
@@ -65,6 +66,13 @@ test('a session reply\'s code block is highlighted by the language it names', as
   await expect(code.locator('.hljs-keyword').first()).toHaveText('export');
   await expect(code.locator('.hljs-comment')).toHaveText('// Luhn check');
   await expect(code.locator('.hljs-title')).toHaveText('valid');
+  // The Edit's diff is highlighted as Python, its lines still marked added and removed.
+  await app.getByRole('button', { name: /^Edit/ }).click();
+  const edit = app.getByLabel(`Changes to ${folder}/check.py`);
+  await expect(edit.locator('.diff-context .hljs-keyword')).toHaveText('def');
+  await expect(edit.locator('.diff-add .hljs-built_in')).toHaveText('len');
+  await expect(edit.locator('.diff-remove .hljs-literal')).toHaveText('False');
   await contrastHolds(app, '.markdown pre');
+  await contrastHolds(app, 'pre.diff');
   await shoot(app, 'highlight-session-code', { narrow: true });
 });

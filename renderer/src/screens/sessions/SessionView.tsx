@@ -3,7 +3,8 @@ import { PROVIDER_LABELS, type MessageInfo, type SessionInfo } from '../../../..
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
 import { Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, SafeText, safeString, Spinner, Tip, errorMessage, formatTime } from '../../ui/index.ts';
-import { toolDiff } from './diff.ts';
+import { highlightLines } from '../../ui/highlight.tsx';
+import { languageOfFile, toolDiff } from './diff.ts';
 import { MarkdownText } from './Markdown.tsx';
 import { toolInputFields } from './toolInput.ts';
 import { COST_SOURCE_HINT, formatCost, isEmptyBubble, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
@@ -139,6 +140,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
 
   if (m.type === 'tool_call' && m.tool_call) {
     const diff = toolDiff(m.tool_call.name, m.tool_call.input);
+    const code = diff ? highlightLines(diff.lines.map((l) => safeString(l.text)), languageOfFile(diff.file)) : null;
     const failed = result?.tool_result?.is_error === true;
     return (
       <li className={`${base}${failed ? ' has-error' : ''}`} data-message-id={m.id}>
@@ -157,7 +159,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
                 {diff.lines.map((l, i) => (
                   <div key={i} className={`diff-line diff-${l.kind}`}>
                     <span className="diff-sign" aria-hidden="true">{l.kind === 'add' ? '+' : l.kind === 'remove' ? '-' : l.kind === 'hunk' ? '' : ' '}</span>
-                    <SafeText text={l.text} />
+                    {l.kind === 'hunk' ? <SafeText text={l.text} /> : <code className="hljs">{code![i]}</code>}
                   </div>
                 ))}
               </pre>

@@ -36,4 +36,11 @@ export function toolDiff(name: string, input: unknown): { file: string; lines: D
   return { file, lines };
 }
 
+/** The file's extension, which highlight.js knows as a language alias (ts, py, rs, …); undefined without one. */
+export function languageOfFile(file: string): string | undefined {
+  const name = file.split('/').pop() ?? '';
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : undefined;
+}
+
 const withNewline = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
