@@ -180,8 +180,11 @@ describe.skipIf(!existsSync(CLAUDE_CLI))('the real Claude Code CLI against a sta
     api.script = () => ({ status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' });
     const auth = await runToEnd('Summarise my notes');
     expect(auth.session).toMatchObject({ status: 'error', errorCategory: 'auth', errorMessage: 'Authentication failed — check API key' });
-    expect(auth.shown).toContain('assistant/error: Invalid API key · Fix external API key');
-    expect(auth.shown.filter((m) => m.startsWith('assistant/text'))).toEqual([]);
+    expect(auth.shown).toContain('system/error: Invalid API key · Fix external API key');
+    expect(auth.shown.filter((m) => m.startsWith('assistant/'))).toEqual([]);
+    // Plugins hear of the error as the system's, never as something the model said.
+    expect(kit.bus.messages.filter((m) => m.content.startsWith('Invalid API key')).map((m) => `${m.role}/${m.type}`)).toEqual(expect.arrayContaining(['system/error']));
+    expect(kit.bus.messages.filter((m) => m.role === 'assistant' && m.content.includes('API key'))).toEqual([]);
     expect(kit.bus.hookCalls.filter((c) => c.stage === 'post_flight')).toEqual([]);
     expect(auth.session.outputTokens).toBe(0);
 

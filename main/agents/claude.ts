@@ -68,7 +68,10 @@ export function isTypedPrompt(text: string): boolean {
 
 /**
  * Turns a `message` (the Anthropic API shape Claude Code stores and
- * streams) into one AgentMessage per content block.
+ * streams) into one AgentMessage per content block. Claude Code's synthetic
+ * API-error reply is an error the system reports, not the model's words:
+ * search shows it as such, and plugins and post_flight hooks never take it
+ * for a reply.
  */
 export function contentMessages(
   message: Json,
@@ -81,7 +84,7 @@ export function contentMessages(
   const push = (i: number, m: Omit<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>) => out.push({ id: `${base.idPrefix}:${i}`, ...common, ...m });
   const content = message.content;
   if (typeof content === 'string') {
-    if (options.apiError) push(0, { type: 'error', role: 'assistant', content, error: content });
+    if (options.apiError) push(0, { type: 'error', role: 'system', content, error: content });
     else push(0, { type: 'text', role, content });
   } else if (Array.isArray(content)) {
     content.forEach((block, i) => {
@@ -89,7 +92,7 @@ export function contentMessages(
       switch (block.type) {
         case 'text': {
           const text = str(block.text) ?? '';
-          if (options.apiError) push(i, { type: 'error', role: 'assistant', content: text, error: text });
+          if (options.apiError) push(i, { type: 'error', role: 'system', content: text, error: text });
           else push(i, { type: 'text', role, content: text });
           break;
         }

@@ -196,6 +196,13 @@ export const agentMigrations: Migration[] = [
       db.exec('CREATE INDEX sessions_origin_status ON sessions(origin, status)');
     },
   },
+  {
+    // Claude Code's synthetic API-error reply was stored as the assistant's: it is the system's error.
+    id: 'agents/api-errors-are-not-replies',
+    up(db) {
+      db.exec("UPDATE messages SET role = 'system' WHERE type = 'error' AND role = 'assistant'");
+    },
+  },
 ];
 
 /** Whether a stored user record was one a person wrote (not meta, a subagent's prompt or a summary). */

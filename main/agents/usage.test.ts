@@ -84,13 +84,17 @@ describe('tokens and cost of a Claude Code transcript', () => {
     expect(kit.agents.store.getSession(SESSION)!.costUsd).toBeCloseTo(OPUS_COST + HAIKU_COST + SONNET_COST, 9);
   });
 
-  it('counts as turns only the prompts a person typed, and shows API errors as what they are', () => {
+  it('counts as turns only the prompts a person typed, and shows API errors as what they are', async () => {
     const kit = kitWithUsageFixture();
     kit.agents.sources.scan();
     expect(kit.agents.store.getSession(SESSION)!.turnCount).toBe(2);
     const messages = kit.agents.store.messages(SESSION);
-    // The synthetic reply is an error, not the model's words; the retried call before it says what failed.
-    expect(messages.filter((m) => m.content.startsWith('API Error: 529')).map((m) => [m.type, m.role])).toEqual([['error', 'assistant']]);
+    // The synthetic reply is an error the system reports, not the model's words; the retried call before it says what failed.
+    expect(messages.filter((m) => m.content.startsWith('API Error: 529')).map((m) => [m.type, m.role])).toEqual([['error', 'system']]);
+    await kit.search.settled();
+    const found = await kit.search.all('overloaded_error');
+    expect(found.messages.length).toBeGreaterThan(0);
+    expect(found.messages.filter((m) => m.role !== 'system')).toEqual([]);
     expect(messages.filter((m) => m.content.startsWith('API error')).map((m) => `${m.type}: ${m.content}`)).toEqual(['status: API error 529 Overloaded · retry 1 of 1 in 1 s']);
   });
 
@@ -140,6 +144,23 @@ describe('tokens and cost of a Claude Code transcript', () => {
     const row = db.prepare('SELECT turn_count, output_tokens, input_tokens, cache_read_tokens, cache_write_tokens FROM sessions WHERE id = ?').get(SESSION);
     expect(row).toEqual({ turn_count: 1, output_tokens: 300, input_tokens: 6, cache_read_tokens: 100, cache_write_tokens: 30 });
     expect(db.prepare('SELECT model, cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1 FROM usage_calls').all()).toEqual([{ model: 'claude-opus-4-6', w5: 10, w1: 20 }]);
+    db.close();
+  });
+
+  it('a synthetic API-error reply stored as the assistant\'s becomes the system\'s on upgrade, and no row is lost', () => {
+    const path = join(agentKit().dir, 'old.db');
+    const old = openDatabase(path, MIGRATIONS.filter((m) => m.id !== 'agents/api-errors-are-not-replies'));
+    old.prepare("INSERT INTO sessions (id, provider, origin, status, started_at, last_activity_at) VALUES (?, 'claude', 'transcript', 'error', ?, ?)").run(SESSION, '2026-11-20T09:00:00.000Z', '2026-11-20T09:00:10.000Z');
+    const insert = old.prepare("INSERT INTO messages (id, session_id, timestamp, type, role, content, raw) VALUES (?, ?, '2026-11-20T09:00:01.000Z', ?, ?, ?, '{}')");
+    insert.run('e1:0', SESSION, 'error', 'assistant', 'API Error: 529 Overloaded');
+    insert.run('t1:0', SESSION, 'text', 'assistant', 'A real reply');
+    old.close();
+
+    const db = openDatabase(path, MIGRATIONS);
+    expect(db.prepare('SELECT id, type, role FROM messages ORDER BY id').all()).toEqual([
+      { id: 'e1:0', type: 'error', role: 'system' },
+      { id: 't1:0', type: 'text', role: 'assistant' },
+    ]);
     db.close();
   });
 });
