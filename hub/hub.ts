@@ -135,7 +135,7 @@ export async function startHub(config: HubConfig): Promise<RunningHub> {
     now,
   });
   marketplaceRoutes(router, grants, cache, cacheDir, marketplaceName, () => origin);
-  usageRoutes(router, new TeamUsage(db, now));
+  usageRoutes(router, new TeamUsage(db, now, people));
   adminUiRoutes(router, resolve(config.uiDir ?? join(import.meta.dirname, '..', 'out', 'hub-ui')));
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {

@@ -28,10 +28,19 @@ export interface UserInfo {
   groups: string[];
 }
 
+/**
+ * What an admin can allow a group besides plugin grants. `usage:read`: the
+ * group's members see the team usage of the group's members (by person,
+ * project, model and day).
+ */
+export const GROUP_PERMISSIONS = ['usage:read'] as const;
+export type GroupPermission = (typeof GROUP_PERMISSIONS)[number];
+
 export interface GroupInfo {
   id: string;
   name: string;
   members: string[];
+  permissions: GroupPermission[];
 }
 
 export interface TokenInfo {
@@ -170,7 +179,7 @@ export class People {
       await tx.run('INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)', [id, clean, this.#now().toISOString()]);
       await this.#audit.record(actor, 'group_created', id, { name: clean }, tx);
     });
-    return { id, name: clean, members: [] };
+    return { id, name: clean, members: [], permissions: [] };
   }
 
   async deleteGroup(actor: string, id: string): Promise<void> {
@@ -189,13 +198,43 @@ export class People {
       `SELECT g.id, g.name, u.name AS member FROM groups g LEFT JOIN memberships m ON m.group_id = g.id
        LEFT JOIN users u ON u.id = m.user_id ORDER BY g.name, u.name`,
     );
+    const allowed = await this.#db.all<{ group_id: string; permission: GroupPermission }>('SELECT group_id, permission FROM group_permissions ORDER BY permission');
     const out = new Map<string, GroupInfo>();
     for (const r of rows) {
-      const g = out.get(r.id) ?? { id: r.id, name: r.name, members: [] };
+      const g = out.get(r.id) ?? { id: r.id, name: r.name, members: [], permissions: allowed.filter((a) => a.group_id === r.id).map((a) => a.permission) };
       if (r.member) g.members.push(r.member);
       out.set(r.id, g);
     }
     return [...out.values()];
+  }
+
+  /** Allows a group a permission (`granted`) or takes it away; returns the group as it is now. */
+  async setPermission(actor: string, groupId: string, permission: unknown, granted: unknown): Promise<GroupInfo> {
+    if (!GROUP_PERMISSIONS.includes(permission as GroupPermission)) {
+      throw badRequest(`A group can be allowed ${GROUP_PERMISSIONS.map((p) => `"${p}"`).join(', ')}; "${String(permission).slice(0, 40)}" is not a permission.`);
+    }
+    if (typeof granted !== 'boolean') throw badRequest('Say whether the group has the permission: "granted": true or false.');
+    const group = await this.#db.get<{ name: string }>('SELECT name FROM groups WHERE id = ?', [groupId]);
+    if (!group) throw notFound('That group does not exist.');
+    await this.#db.transaction(async (tx) => {
+      const { changes } = granted
+        ? await tx.run('INSERT INTO group_permissions (group_id, permission, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [groupId, permission, this.#now().toISOString()])
+        : await tx.run('DELETE FROM group_permissions WHERE group_id = ? AND permission = ?', [groupId, permission]);
+      if (changes) await this.#audit.record(actor, granted ? 'permission_granted' : 'permission_removed', groupId, { group: group.name, permission }, tx);
+    });
+    const updated = (await this.groups()).find((g) => g.id === groupId);
+    if (!updated) throw notFound('That group does not exist.');
+    return updated;
+  }
+
+  /** The groups among `groupIds` that have `permission`, by name. */
+  async groupsWith(groupIds: readonly string[], permission: GroupPermission): Promise<{ id: string; name: string }[]> {
+    if (groupIds.length === 0) return [];
+    return this.#db.all<{ id: string; name: string }>(
+      `SELECT g.id, g.name FROM group_permissions p JOIN groups g ON g.id = p.group_id
+       WHERE p.permission = ? AND p.group_id IN (${groupIds.map(() => '?').join(', ')}) ORDER BY g.name`,
+      [permission, ...groupIds],
+    );
   }
 
   async addMember(actor: string, userId: string, groupName: string): Promise<void> {

@@ -36,6 +36,10 @@ export function peopleRoutes(router: Router, people: People, audit: HubAudit): v
     status: 201,
     json: await people.createGroup(caller.userName, (await body()).name),
   }));
+  router.add('POST', '/api/admin/groups/:id/permissions', 'admin', async ({ caller, params, body }) => {
+    const b = await body();
+    return { json: await people.setPermission(caller.userName, params.id!, b.permission, b.granted) };
+  });
   router.add('DELETE', '/api/admin/groups/:id', 'admin', async ({ caller, params }) => {
     await people.deleteGroup(caller.userName, params.id!);
     return { status: 204 };

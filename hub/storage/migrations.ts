@@ -68,4 +68,11 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
     id: 'sources/skipped-entries',
     sql: ['ALTER TABLE sources ADD COLUMN skipped TEXT'],
   },
+  {
+    id: 'people/group-permissions',
+    sql: [
+      `CREATE TABLE group_permissions (group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+         permission TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (group_id, permission))`,
+    ],
+  },
 ];

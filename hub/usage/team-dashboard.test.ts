@@ -37,12 +37,16 @@ describe('Team Dashboard, installed from the built-in catalog', () => {
   });
 
   it('shows the team\'s usage by person, project, model and day from the Hub', async () => {
-    const alice = await hub.person('alice');
-    const bob = await hub.person('bob');
+    const team = (await hub.api<{ id: string }>(hub.adminToken, 'POST', '/api/admin/groups', { name: 'shop-team' })).body.id;
+    await hub.api(hub.adminToken, 'POST', `/api/admin/groups/${team}/permissions`, { permission: 'usage:read', granted: true });
+    const alice = await hub.person('alice', ['shop-team']);
+    const bob = await hub.person('bob', ['shop-team']);
+    const eve = await hub.person('eve');
+    expect((await hub.api(eve.token, 'POST', '/api/usage', { sessions: [session('e1', 'secret', 'claude-opus-4-1', 9, 1)] })).status).toBe(200);
     expect((await hub.api(alice.token, 'POST', '/api/usage', { sessions: [session('a1', 'shop', 'claude-sonnet-4-5', 1.25, 12_000), session('a2', 'docs', 'claude-haiku-4-5', 0.25, 3_000)] })).status).toBe(200);
     expect((await hub.api(bob.token, 'POST', '/api/usage', { sessions: [session('b1', 'shop', 'claude-sonnet-4-5', 2, 20_000)] })).status).toBe(200);
 
-    t.core.supervisor.updateSettings(ID, { hub_url: hub.url, hub_token: hub.adminToken, days: 7 });
+    t.core.supervisor.updateSettings(ID, { hub_url: hub.url, hub_token: alice.token, days: 7 });
     expect(await t.action(ID, 'dashboard', 'refresh')).toEqual({ ok: true });
     const panel = t.panel(ID);
     if (panel?.type !== 'blocks') throw new Error('no panel');
@@ -65,10 +69,10 @@ describe('Team Dashboard, installed from the built-in catalog', () => {
     expect(t.asked).toEqual(["network: Send data to 127.0.0.1: Read your team's usage from your Switchboard Hub"]);
   });
 
-  it('says plainly when the token is not an admin\'s or was refused', async () => {
+  it('says plainly when the token may not read team usage or was refused', async () => {
     const carol = await hub.person('carol');
     t.core.supervisor.updateSettings(ID, { hub_url: hub.url, hub_token: carol.token });
-    expect(await t.action(ID, 'dashboard', 'refresh')).toEqual({ ok: false, error: 'Team usage is for Hub admins, and this token belongs to someone who is not one.' });
+    expect(await t.action(ID, 'dashboard', 'refresh')).toEqual({ ok: false, error: expect.stringContaining('None of your groups may read team usage') });
     t.core.supervisor.updateSettings(ID, { hub_token: 'sbh_not-a-token' });
     expect(await t.action(ID, 'dashboard', 'refresh')).toMatchObject({ ok: false, error: expect.stringContaining('The Hub did not accept the token') });
     expect(t.panelText(ID)).toContain('Could not read team usage');

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
-import { badRequest } from '../errors.ts';
-import type { Caller } from '../people/people.ts';
+import { badRequest, HubError } from '../errors.ts';
+import type { Caller, People } from '../people/people.ts';
 import type { HubDb } from '../storage/db.ts';
 
 const Count = Type.Integer({ minimum: 0, maximum: 1e12 });
@@ -35,6 +35,12 @@ const check = new Ajv({ allErrors: false, strict: false }).compile(UsageBatch);
 export type UsageDimension = 'person' | 'project' | 'model' | 'day';
 const COLUMN: Record<UsageDimension, string> = { person: 'u.name', project: 's.project', model: 's.model', day: 's.day' };
 
+/** What a member reads: the totals, and whose they are (null: everyone's, for an admin). */
+export interface TeamTotals {
+  groups: string[] | null;
+  rows: UsageRow[];
+}
+
 export interface UsageRow {
   key: string;
   sessions: number;
@@ -48,10 +54,12 @@ export interface UsageRow {
 export class TeamUsage {
   readonly #db: HubDb;
   readonly #now: () => Date;
+  readonly #people: People;
 
-  constructor(db: HubDb, now: () => Date) {
+  constructor(db: HubDb, now: () => Date, people: People) {
     this.#db = db;
     this.#now = now;
+    this.#people = people;
   }
 
   /** Stores (or updates, for a session sent again) each summary under the caller. */
@@ -84,18 +92,38 @@ export class TeamUsage {
     return sessions.length;
   }
 
-  /** Totals by one dimension, between two days (inclusive, YYYY-MM-DD), largest cost first (days in order). */
-  async totals(by: string, from: string | null, to: string | null): Promise<UsageRow[]> {
+  /**
+   * The team usage a caller may read: an admin, everyone's; a member, that of
+   * the people in their groups that an admin allowed `usage:read`. Anyone
+   * else gets a 403 that says how to get it.
+   */
+  async teamTotals(caller: Caller, by: string, from: string | null, to: string | null): Promise<TeamTotals> {
+    if (caller.admin) return { groups: null, rows: await this.totals(by, from, to) };
+    const groups = await this.#people.groupsWith(caller.groupIds, 'usage:read');
+    if (groups.length === 0) {
+      throw new HubError(403, 'None of your groups may read team usage. A Hub admin can allow it for a group ("Members read the group\'s usage" under People → Groups).');
+    }
+    return { groups: groups.map((g) => g.name), rows: await this.totals(by, from, to, groups.map((g) => g.id)) };
+  }
+
+  /**
+   * Totals by one dimension, between two days (inclusive, YYYY-MM-DD), largest
+   * cost first (days in order); with `groupIds`, only of those groups' members.
+   */
+  async totals(by: string, from: string | null, to: string | null, groupIds?: readonly string[]): Promise<UsageRow[]> {
     if (!(by in COLUMN)) throw badRequest('Group usage "by" person, project, model or day.');
     const day = /^\d{4}-\d{2}-\d{2}$/;
     if ((from && !day.test(from)) || (to && !day.test(to))) throw badRequest('"from" and "to" are days, like 2026-12-01.');
     const column = COLUMN[by as UsageDimension];
+    const members = groupIds
+      ? `AND s.user_id IN (SELECT m.user_id FROM memberships m WHERE m.group_id IN (${groupIds.map(() => '?').join(', ')}))`
+      : '';
     const rows = await this.#db.all<{ key: string; sessions: number; input: number; output: number; cost: number; duration: number }>(
       `SELECT ${column} AS "key", COUNT(*) AS sessions, SUM(s.input_tokens) AS "input", SUM(s.output_tokens) AS "output",
          SUM(s.cost_usd) AS cost, SUM(s.duration_ms) AS duration
        FROM usage_sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.day >= ? AND s.day <= ? GROUP BY ${column} ORDER BY ${by === 'day' ? `${column} ASC` : `cost DESC, ${column} ASC`}`,
-      [from ?? '0000-00-00', to ?? '9999-99-99'],
+       WHERE s.day >= ? AND s.day <= ? ${members} GROUP BY ${column} ORDER BY ${by === 'day' ? `${column} ASC` : `cost DESC, ${column} ASC`}`,
+      [from ?? '0000-00-00', to ?? '9999-99-99', ...(groupIds ?? [])],
     );
     return rows.map((r) => ({
       key: r.key,

@@ -118,6 +118,15 @@ export function People() {
               </div>
               {g.name === 'admin' ? null : (
                 <div className="row-actions">
+                  <label className="form-inline muted">
+                    <input
+                      type="checkbox"
+                      aria-label={`Members of ${g.name} read the group's usage`}
+                      checked={g.permissions.includes('usage:read')}
+                      onChange={(e) => void action.run(() => api('POST', `/api/admin/groups/${g.id}/permissions`, { permission: 'usage:read', granted: e.target.checked }))}
+                    />
+                    Members read the group's usage
+                  </label>
                   <button className="btn btn-danger" aria-label={`Delete group ${g.name}`} onClick={() => void action.run(() => api('DELETE', `/api/admin/groups/${g.id}`))}>
                     Delete
                   </button>

@@ -48,6 +48,7 @@ export interface Group {
   id: string;
   name: string;
   members: string[];
+  permissions: string[];
 }
 export interface Token {
   id: string;

@@ -29,26 +29,40 @@ var HOW_TO_CONNECT = [
   'A **Switchboard Hub** collects your team\'s agent usage: desktops that opt in (Settings → Team Hub) send each session\'s tokens, cost, model, duration and project name, never message content.',
   '',
   'To see it here:',
-  '1. Ask your Hub admin for the Hub\'s address and a personal access token (team usage is an admin view). An admin creates one under **Users** in the Hub.',
+  '1. Ask your Hub admin for the Hub\'s address and a personal access token of yours (an admin creates one under **Users** in the Hub). Admins see everyone\'s usage; members see that of their groups an admin allowed to read it.',
   '2. Open **Settings** of this plugin and enter the address (`https://…`) and the token.',
   '3. Press **Refresh**. Switchboard asks you once whether the plugin may reach that host.',
   '',
   'Running the Hub yourself: `npm run hub` prints its address and the first admin token.',
 ].join('\n');
 
-async function fetchTotals(hub, token, by, from, to) {
-  var res = await agor.net.fetch(hub.origin + '/api/admin/usage?by=' + by + '&from=' + from + '&to=' + to, { headers: { authorization: 'Bearer ' + token, accept: 'application/json' } });
-  if (res.status === 401) throw new Error('The Hub did not accept the token: it may have been revoked or have expired. Ask your admin for a new one.');
-  if (res.status === 403) throw new Error('Team usage is for Hub admins, and this token belongs to someone who is not one.');
-  if (res.status !== 200) throw new Error('The Hub answered ' + res.status + (res.statusText ? ' ' + res.statusText : '') + '.');
-  var rows;
+function hubReason(res) {
   try {
-    rows = JSON.parse(res.body);
+    var body = JSON.parse(res.body);
+    return body && typeof body.error === 'string' ? body.error : '';
+  } catch {
+    return '';
+  }
+}
+
+// The Hub decides who reads what: an admin reads everyone's usage, a member that of their groups an admin allowed it.
+async function fetchTotals(hub, token, by, from, to) {
+  var res = await agor.net.fetch(hub.origin + '/api/usage?by=' + by + '&from=' + from + '&to=' + to, { headers: { authorization: 'Bearer ' + token, accept: 'application/json' } });
+  if (res.status === 401) throw new Error('The Hub did not accept the token: it may have been revoked or have expired. Ask your admin for a new one.');
+  if (res.status === 403) throw new Error(hubReason(res) || 'The Hub does not let this token read team usage. Ask your Hub admin.');
+  if (res.status !== 200) throw new Error('The Hub answered ' + res.status + (res.statusText ? ' ' + res.statusText : '') + '.');
+  var answer;
+  try {
+    answer = JSON.parse(res.body);
   } catch {
     throw new Error('The Hub\'s answer was not JSON; is ' + hub.origin + ' a Switchboard Hub?');
   }
-  if (!Array.isArray(rows)) throw new Error('The Hub\'s answer was not a list of totals.');
-  return rows;
+  if (!answer || !Array.isArray(answer.rows)) throw new Error('The Hub\'s answer was not a list of totals; is the Hub up to date?');
+  return answer;
+}
+
+function whose(groups) {
+  return groups === null ? 'everyone (you are a Hub admin)' : (groups.length === 1 ? 'group ' : 'groups ') + groups.join(', ');
 }
 
 function table(title, rows) {
@@ -77,11 +91,12 @@ async function refresh() {
   var from = new Date(to.getTime() - (days - 1) * 86400000);
   try {
     await agor.net.allowHost(hub.host, 'Read your team\'s usage from your Switchboard Hub');
-    var byDay = await fetchTotals(hub, token, 'day', day(from), day(to));
+    var answer = await fetchTotals(hub, token, 'day', day(from), day(to));
+    var byDay = answer.rows;
     var blocks = [];
     var total = byDay.reduce(function (a, r) { return { cost: a.cost + r.costUsd, sessions: a.sessions + r.sessions }; }, { cost: 0, sessions: 0 });
-    blocks.push({ type: 'markdown', markdown: '**' + hub.host + '** · last ' + days + ' days (' + day(from) + ' to ' + day(to) + ') · **' + total.sessions + '** sessions · **' + money(total.cost) + '**' });
-    for (var d of DIMENSIONS) blocks.push(table(d.title, await fetchTotals(hub, token, d.by, day(from), day(to))));
+    blocks.push({ type: 'markdown', markdown: '**' + hub.host + '** · ' + whose(answer.groups) + ' · last ' + days + ' days (' + day(from) + ' to ' + day(to) + ') · **' + total.sessions + '** sessions · **' + money(total.cost) + '**' });
+    for (var d of DIMENSIONS) blocks.push(table(d.title, (await fetchTotals(hub, token, d.by, day(from), day(to))).rows));
     var costByDay = {};
     for (var r of byDay) costByDay[r.key] = r.costUsd;
     var values = [];
