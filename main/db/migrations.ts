@@ -5,7 +5,7 @@ import { secretsMigrations } from '../secrets/secrets.ts';
 import { settingsMigrations } from '../settings/settings.ts';
 import { taskMigrations } from '../tasks/tasks.ts';
 import { marketplaceMigrations } from '../marketplace/store.ts';
-import { agentMigrations } from '../agents/store.ts';
+import { agentMigrations } from '../agents/migrations.ts';
 import { searchMigrations } from '../search/search.ts';
 import { metricsMigrations } from '../metrics/metrics.ts';
 import { usageShareMigrations } from '../usage-share/share.ts';
