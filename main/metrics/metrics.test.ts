@@ -55,7 +55,8 @@ describe('session metrics', () => {
   });
 
   it('shows active sessions, today, project health and the attention queue', () => {
-    const kit = agentKit();
+    // Local noon, so that half an hour earlier is still today whatever time the suite runs.
+    const kit = agentKit({ now: new Date(2026, 5, 15, 12, 0, 0) });
     const p = kit.agents.store.addProject('/p/live', 'Live');
     const now = kit.clock.now;
     finish(kit, 'ok', '/p/live', new Date(now.getTime() - 60_000));
