@@ -4,6 +4,7 @@ import type { CostSource, MessageInfo, ModelUsageInfo, ProjectInfo, SessionInfo,
 import type { AgentMessage, TokenUsage } from '../../app/messages.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
+import { preparedOnce } from '../db/statements.ts';
 import type { CallTokens, NewMessage, ReportedUsage, SessionFacts } from './types.ts';
 
 /** Where a transcript file stands: how far it has been read and what it looked like then. */
@@ -176,23 +177,15 @@ export class SessionStore {
   readonly #sessionAggregate;
   readonly #sessionProject;
 
-  readonly #statements = new Map<string, Statement>();
+  /** Prepared once, reused: preparing is far dearer than running. */
+  readonly #q: (sql: string) => Statement;
   #insertFull: Statement | undefined;
   #upsertFull: Statement | undefined;
-
-  /** Prepared once, reused: preparing is far dearer than running. */
-  #q(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
-  }
 
   constructor(db: Db, estimate: CostEstimator = () => null) {
     this.#db = db;
     this.#estimate = estimate;
+    this.#q = preparedOnce(db);
     this.#sessionAggregate = db.prepare(`
       UPDATE sessions SET
         message_count = message_count + @messages,

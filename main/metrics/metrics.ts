@@ -11,6 +11,7 @@ import {
   type SessionMetricRow,
 } from '../../app/contract/metrics.ts';
 import type { Db, Migration } from '../db/database.ts';
+import { preparedOnce } from '../db/statements.ts';
 import type { Statement } from 'better-sqlite3';
 import { priceGroups, totalCost, USAGE_GROUP_COLUMNS, type SessionStore } from '../agents/store.ts';
 import type { CallTokens } from '../agents/types.ts';
@@ -116,19 +117,34 @@ const RECENT_SESSIONS = 10;
 const ATTENTION_LIMIT = 20;
 const FAILED_WINDOW_MS = 24 * 3600_000;
 
+/** A session's row; a session that ends again replaces it. */
+const RECORD_SESSION_END = `
+  INSERT INTO session_metrics (project_id, session_id, start_time, end_time, peak_tokens, total_tokens, turn_count, tool_call_count, cost_usd, cost_source, model, status, error_message)
+  VALUES (@projectId, @sessionId, @start, @end, @peak, @total, @turns, @tools, @cost, @costSource, @model, @status, @error)
+  ON CONFLICT(session_id) DO UPDATE SET project_id = excluded.project_id, end_time = excluded.end_time, peak_tokens = excluded.peak_tokens,
+    total_tokens = excluded.total_tokens, turn_count = excluded.turn_count, tool_call_count = excluded.tool_call_count,
+    cost_usd = excluded.cost_usd, cost_source = excluded.cost_source, model = excluded.model, status = excluded.status, error_message = excluded.error_message`;
+
+/** Keeps a project's newest `@keep` rows. */
+const PRUNE_PROJECT_HISTORY = `
+  DELETE FROM session_metrics WHERE project_id IS @p AND id NOT IN (
+    SELECT id FROM session_metrics WHERE project_id IS @p ORDER BY end_time DESC, id DESC LIMIT @keep)`;
+
 /**
  * Per-session metrics (written when a session ends, newest 100 per project
  * kept), the editable price table, and the live overview.
  */
 export class MetricsService {
   readonly #db: Db;
-  #sessionEnd: { record: Statement; prune: Statement } | undefined;
+  /** Prepared once, reused: a bulk import ends thousands of sessions in a row. */
+  readonly #q: (sql: string) => Statement;
   #prices: PriceRow[] | undefined;
   /** Applied prices by model name, until the overrides change. */
   readonly #applied = new Map<string, AppliedPriceRow | null>();
 
   constructor(db: Db) {
     this.#db = db;
+    this.#q = preparedOnce(db);
   }
 
   prices(): PriceRow[] {
@@ -194,22 +210,8 @@ export class MetricsService {
 
   /** Writes the session's row and prunes the project's history to the newest 100. */
   recordSessionEnd(session: SessionInfo): void {
-    // Prepared once: a bulk import ends thousands of sessions in a row.
-    const s = (this.#sessionEnd ??= {
-      record: this.#db.prepare(
-        `INSERT INTO session_metrics (project_id, session_id, start_time, end_time, peak_tokens, total_tokens, turn_count, tool_call_count, cost_usd, cost_source, model, status, error_message)
-         VALUES (@projectId, @sessionId, @start, @end, @peak, @total, @turns, @tools, @cost, @costSource, @model, @status, @error)
-         ON CONFLICT(session_id) DO UPDATE SET project_id = excluded.project_id, end_time = excluded.end_time, peak_tokens = excluded.peak_tokens,
-           total_tokens = excluded.total_tokens, turn_count = excluded.turn_count, tool_call_count = excluded.tool_call_count,
-           cost_usd = excluded.cost_usd, cost_source = excluded.cost_source, model = excluded.model, status = excluded.status, error_message = excluded.error_message`,
-      ),
-      prune: this.#db.prepare(
-        `DELETE FROM session_metrics WHERE project_id IS @p AND id NOT IN (
-           SELECT id FROM session_metrics WHERE project_id IS @p ORDER BY end_time DESC, id DESC LIMIT @keep)`,
-      ),
-    });
     this.#db.transaction(() => {
-      s.record.run({
+      this.#q(RECORD_SESSION_END).run({
         projectId: session.projectId,
         sessionId: session.id,
         start: session.startedAt,
@@ -224,7 +226,7 @@ export class MetricsService {
         status: session.status,
         error: session.errorMessage,
       });
-      s.prune.run({ p: session.projectId, keep: METRICS_RETAINED_PER_PROJECT });
+      this.#q(PRUNE_PROJECT_HISTORY).run({ p: session.projectId, keep: METRICS_RETAINED_PER_PROJECT });
     })();
   }
 
