@@ -1,4 +1,5 @@
 /* The read-only parts of a panel: markdown, tables, diffs and sparklines, drawn from data. */
+import { useMemo } from 'react';
 import type { PanelBlockValue } from '../../../../app/contract/plugins.ts';
 import { api } from '../../api.ts';
 import { highlightLines } from '../../ui/highlight.tsx';
@@ -67,8 +68,9 @@ function numbered(diff: string): NumberedLine[] {
 
 /** A unified diff, coloured by added and removed lines, numbered, and its code highlighted by `language`. */
 export function DiffPanel({ diff, language }: { diff: string; language?: string }) {
-  const lines = numbered(diff);
-  const code = highlightLines(lines.map((l) => safeString(l.code)), language);
+  // Highlighted once per diff, not at every update of the panel around it.
+  const lines = useMemo(() => numbered(diff), [diff]);
+  const code = useMemo(() => highlightLines(lines.map((l) => safeString(l.code)), language), [lines, language]);
   return (
     <pre className="plugin-panel-diff" aria-label="Diff">
       {lines.map((line, i) => (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { PROVIDER_LABELS, type MessageInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
@@ -139,8 +139,6 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
   const time = <time className="message-time" dateTime={m.timestamp}>{formatTime(m.timestamp)}</time>;
 
   if (m.type === 'tool_call' && m.tool_call) {
-    const diff = toolDiff(m.tool_call.name, m.tool_call.input);
-    const code = diff ? highlightLines(diff.lines.map((l) => safeString(l.text)), languageOfFile(diff.file)) : null;
     const failed = result?.tool_result?.is_error === true;
     return (
       <li className={`${base}${failed ? ' has-error' : ''}`} data-message-id={m.id}>
@@ -153,19 +151,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
         </button>
         {open ? (
           <div className="tool-body">
-            {diff ? (
-              <pre className="diff" aria-label={`Changes to ${diff.file}`}>
-                <div className="diff-file mono">{diff.file}</div>
-                {diff.lines.map((l, i) => (
-                  <div key={i} className={`diff-line diff-${l.kind}`}>
-                    <span className="diff-sign" aria-hidden="true">{l.kind === 'add' ? '+' : l.kind === 'remove' ? '-' : l.kind === 'hunk' ? '' : ' '}</span>
-                    {l.kind === 'hunk' ? <SafeText text={l.text} /> : <code className="hljs">{code![i]}</code>}
-                  </div>
-                ))}
-              </pre>
-            ) : (
-              <ToolInput tool={m.tool_call.name} input={m.tool_call.input} />
-            )}
+            <ToolChanges tool={m.tool_call.name} input={m.tool_call.input} />
             {result ? (
               <pre className={`tool-result mono${failed ? ' is-error' : ''}`} aria-label="Result" data-message-id={result.id}>
                 {result.content ? <SafeText text={result.content} /> : '(no output)'}
@@ -217,6 +203,27 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
 const openLink = (url: string) => void api.invoke('app.openExternal', { url });
 
 /** A tool call's input as its fields: a Bash command or a Task prompt with its real line breaks. */
+/**
+ * What a file-changing tool call changed, as a highlighted diff; any other call's input. Drawn only
+ * when the call is opened, and highlighted once: a long conversation holds many closed edits.
+ */
+function ToolChanges({ tool, input }: { tool: string; input: unknown }) {
+  const diff = useMemo(() => toolDiff(tool, input), [tool, input]);
+  const code = useMemo(() => (diff ? highlightLines(diff.lines.map((l) => safeString(l.text)), languageOfFile(diff.file)) : []), [diff]);
+  if (!diff) return <ToolInput tool={tool} input={input} />;
+  return (
+    <pre className="diff" aria-label={`Changes to ${diff.file}`}>
+      <div className="diff-file mono">{diff.file}</div>
+      {diff.lines.map((l, i) => (
+        <div key={i} className={`diff-line diff-${l.kind}`}>
+          <span className="diff-sign" aria-hidden="true">{l.kind === 'add' ? '+' : l.kind === 'remove' ? '-' : l.kind === 'hunk' ? '' : ' '}</span>
+          {l.kind === 'hunk' ? <SafeText text={l.text} /> : <code className="hljs">{code[i]}</code>}
+        </div>
+      ))}
+    </pre>
+  );
+}
+
 function ToolInput({ tool, input }: { tool: string; input: unknown }) {
   return (
     <dl className="tool-input" aria-label="Input">
