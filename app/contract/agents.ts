@@ -96,6 +96,11 @@ export const SessionSummary = Type.Object({
   errorMessage: Type.Union([Type.String(), Type.Null()]),
   /** Tool calls the agent refused for lack of permission (a run's `permission_denials`). */
   deniedToolCount: Type.Integer(),
+  /** A subagent's session: the session whose Task call started it, and that call. */
+  parentSessionId: Type.Union([Type.String(), Type.Null()]),
+  parentToolUseId: Type.Union([Type.String(), Type.Null()]),
+  /** Subagents this session started; their usage is part of this session's. */
+  subagentCount: Type.Integer(),
 });
 
 export const WireMessage = Type.Object({
@@ -196,7 +201,7 @@ export const agentChannels = {
   },
   'sessions.get': {
     args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
-    result: Type.Object({ session: SessionSummary, messages: Type.Array(WireMessage) }),
+    result: Type.Object({ session: SessionSummary, messages: Type.Array(WireMessage), subagents: Type.Array(SessionSummary) }),
   },
   /** Starts an agent in the project's folder; hooks may block or rewrite the prompt first. */
   'sessions.run': {

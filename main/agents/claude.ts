@@ -135,6 +135,31 @@ export function contentMessages(
   return out;
 }
 
+/**
+ * A subagent's records (its own `subagents/agent-<id>.jsonl`, and the copies some versions also
+ * write into the parent's file) carry `isSidechain` and the subagent's `agentId`: they belong to
+ * the subagent's session, a child of the parent. Compaction runs (`acompact-…`) are the parent's
+ * own bookkeeping and stay in it.
+ */
+export function subagentSessionId(record: Json, parentSessionId: string): string | undefined {
+  const agentId = str(record.agentId);
+  if (record.isSidechain !== true || !agentId || agentId.startsWith('acompact')) return undefined;
+  return `${parentSessionId}:agent-${agentId}`;
+}
+
+/** `<session>/subagents/agent-<id>.jsonl`, or `agent-<id>.jsonl` beside the sessions in older versions. */
+const isSubagentFile = (sourceKey: string) => /(^|[\\/])agent-[^\\/]*\.jsonl$/.test(sourceKey);
+
+/** A Task (or Agent) call's result, which names the subagent that ran it. */
+function subagentLink(record: Json, message: Json, sessionId: string): NormalizedRecord['subagent'] {
+  const result = isObject(record.toolUseResult) ? record.toolUseResult : undefined;
+  const agentId = str(result?.agentId);
+  if (!agentId || agentId.startsWith('acompact') || !Array.isArray(message.content)) return undefined;
+  const block = message.content.find((b) => isObject(b) && b.type === 'tool_result' && typeof b.tool_use_id === 'string') as Json | undefined;
+  if (!block) return undefined;
+  return { sessionId: `${sessionId}:agent-${agentId}`, parentSessionId: sessionId, toolUseId: block.tool_use_id as string };
+}
+
 /** The first thing the user typed is the title until a summary says better. */
 function promptTitle(message: Json): string | undefined {
   const content = message.content;
@@ -185,6 +210,9 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
   }
   if (BOOKKEEPING.has(type)) return { messages: [] };
   if (!sessionId) return { messages: [], unknownType: type };
+  const child = subagentSessionId(record, sessionId);
+  // The parent's file may repeat a subagent's record under another uuid; the subagent's own file has it.
+  if (child) return isSubagentFile(state.sourceKey) ? subagentRecord(record, raw, idPrefix, child, sessionId, timestamp) : { messages: [] };
 
   const facts: SessionFacts = { id: sessionId, provider: CLAUDE, timestamp };
   const cwd = str(record.cwd);
@@ -205,19 +233,44 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
       }
     }
     const messages = contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, {
-      apiError: record.isApiErrorMessage === true || record.is_api_error_message === true || model === SYNTHETIC_MODEL,
+      apiError: isApiError(record, model),
       typed: record.isSidechain !== true && record.isMeta !== true && record.isCompactSummary !== true && record.isVisibleInTranscriptOnly !== true,
     });
-    return { facts, messages };
+    const subagent = type === 'user' ? subagentLink(record, message, sessionId) : undefined;
+    return subagent ? { facts, messages, subagent } : { facts, messages };
   }
-  if (type === 'system') {
-    if (record.subtype === 'api_error') return { facts, messages: [apiErrorMessage(record, { id: `${idPrefix}:0`, sessionId, provider: CLAUDE, timestamp, raw })] };
-    const text = str(record.content) ?? str(record.subtype) ?? 'system';
-    const isError = record.level === 'error';
-    return {
-      facts,
-      messages: [{ id: `${idPrefix}:0`, sessionId, provider: CLAUDE, timestamp, raw, type: isError ? 'error' : 'status', role: 'system', content: text, ...(isError ? { error: text } : {}) }],
-    };
-  }
+  if (type === 'system') return { facts, messages: [systemMessage(record, { id: `${idPrefix}:0`, sessionId, provider: CLAUDE, timestamp, raw })] };
   return { facts, messages: [], unknownType: type };
+}
+
+/** A `system` record: an API error, or a status line (an error when its level says so). */
+function systemMessage(record: Json, base: Pick<NewMessage, 'id' | 'sessionId' | 'provider' | 'timestamp' | 'raw'>): NewMessage {
+  if (record.subtype === 'api_error') return apiErrorMessage(record, base);
+  const text = str(record.content) ?? str(record.subtype) ?? 'system';
+  const isError = record.level === 'error';
+  return { ...base, type: isError ? 'error' : 'status', role: 'system', content: text, ...(isError ? { error: text } : {}) };
+}
+
+const isApiError = (record: Json, model: string | undefined) => record.isApiErrorMessage === true || record.is_api_error_message === true || model === SYNTHETIC_MODEL;
+
+/**
+ * A record of a subagent's own conversation, in its child session: its model is the child's, its
+ * first prompt (the task it was given) the child's title, and nothing in it is a turn of the parent.
+ */
+function subagentRecord(record: Json, raw: string, idPrefix: string, sessionId: string, parentSessionId: string, timestamp: string): NormalizedRecord {
+  const facts: SessionFacts = { id: sessionId, provider: CLAUDE, timestamp, parentSessionId };
+  const cwd = str(record.cwd);
+  if (cwd) facts.cwd = cwd;
+  const branch = str(record.gitBranch);
+  if (branch) facts.gitBranch = branch;
+  const message = record.message;
+  if (record.type === 'system') return { facts, messages: [systemMessage(record, { id: `${idPrefix}:0`, sessionId, provider: CLAUDE, timestamp, raw })] };
+  if ((record.type !== 'user' && record.type !== 'assistant') || !isObject(message)) return { facts, messages: [], unknownType: `${String(record.type)} (subagent)` };
+  const model = str(message.model);
+  if (model && model !== SYNTHETIC_MODEL) facts.model = model;
+  if (record.type === 'user') {
+    const title = promptTitle(message);
+    if (title) facts.title = title;
+  }
+  return { facts, messages: contentMessages(message, { idPrefix, sessionId, timestamp, raw, provider: CLAUDE }, { apiError: isApiError(record, model) }) };
 }

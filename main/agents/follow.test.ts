@@ -111,7 +111,8 @@ describe('following transcripts live', () => {
     writeFileSync(join(dir, S, 'subagents', 'agent-abc1234.jsonl'), `${line(kit, 3, 'subagent prompt', { isSidechain: true, agentId: 'abc1234' })}\n`);
     const report = kit.agents.sources.scan();
     expect(report.messagesAdded).toBe(2);
-    expect(texts(kit)).toEqual(['first session', 'subagent prompt']);
+    expect(texts(kit)).toEqual(['first session']);
+    expect(texts(kit, `${S}:agent-abc1234`)).toEqual(['subagent prompt']);
     expect(texts(kit, OTHER)).toEqual(['second session']);
   });
 

@@ -20,7 +20,7 @@ describe('importing transcripts', () => {
       title: 'Add input validation to the checkout form',
       cwd: '/home/dev/shop',
       gitBranch: 'feature/validation',
-      messageCount: 15,
+      messageCount: 13,
       toolCallCount: 4,
       // The user's prompt (the second is the truncated last line); the subagent's task prompt is not a turn.
       turnCount: 1,
@@ -29,11 +29,32 @@ describe('importing transcripts', () => {
       status: 'success',
       endedAt: '2025-06-01T10:00:40.000Z',
     });
-    // Usage of msg_01 appears on two records and counts once; the subagent's counts too.
+    // Usage of msg_01 appears on two records and counts once; the subagent's (800 in, 90 out) is part of it.
     expect(session.inputTokens).toBe(2180 + 32800 + 300);
     expect(session.outputTokens).toBe(1115);
     expect(session.peakTokens).toBe(7745);
     expect(session.costSource).toBe('estimated');
+    expect(session.subagentCount).toBe(1);
+    expect(session.models.map((m) => m.model)).toContain('claude-3-5-haiku-20241022');
+
+    // The subagent is a session of its own under its parent, not part of the parent's conversation or the list.
+    const [child] = kit.agents.store.subagents(CLAUDE_SESSION);
+    expect(child).toMatchObject({
+      id: `${CLAUDE_SESSION}:agent-a7c3e91`,
+      parentSessionId: CLAUDE_SESSION,
+      projectId: project.id,
+      title: 'Find every caller of submit() in src/',
+      model: 'claude-3-5-haiku-20241022',
+      messageCount: 2,
+      turnCount: 0,
+      inputTokens: 800,
+      outputTokens: 90,
+      subagentCount: 0,
+    });
+    expect(kit.agents.store.messages(child!.id).map((m) => `${m.role}/${m.type}`)).toEqual(['user/text', 'assistant/text']);
+    expect(kit.agents.store.listSessions().map((s) => s.id)).not.toContain(child!.id);
+    // The Claude Code session and the Codex one in shop/api; the subagent is not a third.
+    expect(kit.agents.store.listProjects()[0]!.sessionCount).toBe(2);
 
     const messages = kit.agents.store.messages(CLAUDE_SESSION);
     expect(messages.map((m) => `${m.role}/${m.type}`)).toEqual([
@@ -43,8 +64,6 @@ describe('importing transcripts', () => {
       'tool/tool_result',
       'assistant/tool_call',
       'tool/tool_result',
-      'user/text', // the subagent's prompt and reply, in time order
-      'assistant/text',
       'assistant/tool_call',
       'tool/tool_result',
       'assistant/text',
@@ -53,7 +72,7 @@ describe('importing transcripts', () => {
       'system/status',
       'assistant/text',
     ]);
-    expect(messages).toHaveLength(15);
+    expect(messages).toHaveLength(13);
     const edit = messages.find((m) => m.tool_call?.name === 'Edit')!;
     expect(edit.tool_call!.input).toMatchObject({ file_path: '/home/dev/shop/src/checkout.ts' });
     expect(edit.content).toBe('Edit: /home/dev/shop/src/checkout.ts');

@@ -1,6 +1,7 @@
 // The agent tables (projects, sessions, messages, transcript cursors, API calls) and every change to them, each keyed by a stable id.
 import type { Migration } from '../db/database.ts';
 import { isTypedPrompt } from './claude.ts';
+import { titleFrom } from './types.ts';
 
 export const agentMigrations: Migration[] = [
   {
@@ -196,6 +197,65 @@ export const agentMigrations: Migration[] = [
     id: 'agents/api-errors-are-not-replies',
     up(db) {
       db.exec("UPDATE messages SET role = 'system' WHERE type = 'error' AND role = 'assistant'");
+    },
+  },
+  {
+    // A subagent's transcript was read into its parent's conversation, where its task showed as the
+    // user's words after the Task result. Each subagent is now a session of its own, a child of the
+    // parent, opened from the Task call that started it; its usage is still part of the parent's.
+    id: 'agents/subagent-sessions',
+    up(db) {
+      db.exec(`
+        ALTER TABLE sessions ADD COLUMN parent_session_id TEXT;
+        CREATE INDEX sessions_parent ON sessions(parent_session_id);
+        CREATE TABLE subagent_links (
+          session_id TEXT PRIMARY KEY,
+          parent_session_id TEXT NOT NULL,
+          tool_use_id TEXT NOT NULL
+        );
+        CREATE TEMP TABLE subagent_moves AS
+          SELECT m.seq, m.session_id AS parent, m.session_id || ':agent-' || json_extract(m.raw, '$.agentId') AS child, m.usage_key
+          FROM messages m JOIN sessions s ON s.id = m.session_id
+          WHERE s.provider = 'claude' AND instr(m.raw, '"isSidechain":true') > 0 AND json_valid(m.raw)
+            AND json_extract(m.raw, '$.isSidechain') = 1 AND json_type(m.raw, '$.agentId') = 'text'
+            AND json_extract(m.raw, '$.agentId') NOT LIKE 'acompact%';
+        INSERT OR IGNORE INTO sessions (id, project_id, provider, origin, title, status, started_at, last_activity_at, ended_at, cwd, git_branch, parent_session_id)
+          SELECT v.child, p.project_id, p.provider, 'transcript', '', p.status, min(m.timestamp), max(m.timestamp),
+            CASE WHEN p.status = 'running' THEN NULL ELSE max(m.timestamp) END, p.cwd, p.git_branch, v.parent
+          FROM subagent_moves v JOIN messages m ON m.seq = v.seq JOIN sessions p ON p.id = v.parent
+          GROUP BY v.child;
+        UPDATE usage_calls SET session_id = (SELECT DISTINCT v.child FROM subagent_moves v WHERE v.parent = usage_calls.session_id AND v.usage_key = usage_calls.key)
+          WHERE EXISTS (SELECT 1 FROM subagent_moves v WHERE v.parent = usage_calls.session_id AND v.usage_key = usage_calls.key);
+        UPDATE messages SET session_id = (SELECT v.child FROM subagent_moves v WHERE v.seq = messages.seq) WHERE seq IN (SELECT seq FROM subagent_moves);
+        INSERT OR IGNORE INTO subagent_links (session_id, parent_session_id, tool_use_id)
+          SELECT m.session_id || ':agent-' || json_extract(m.raw, '$.toolUseResult.agentId'), m.session_id, json_extract(m.tool_result, '$.tool_call_id')
+          FROM messages m
+          WHERE m.type = 'tool_result' AND instr(m.raw, '"agentId"') > 0 AND json_valid(m.raw) AND json_type(m.raw, '$.toolUseResult.agentId') = 'text'
+            AND json_extract(m.raw, '$.toolUseResult.agentId') NOT LIKE 'acompact%';
+        CREATE TEMP TABLE subagent_touched AS SELECT DISTINCT parent AS id FROM subagent_moves UNION SELECT DISTINCT child FROM subagent_moves;
+        UPDATE sessions SET
+          message_count = (SELECT count(*) FROM messages m WHERE m.session_id = sessions.id),
+          tool_call_count = (SELECT count(*) FROM messages m WHERE m.session_id = sessions.id AND m.type = 'tool_call'),
+          turn_count = CASE WHEN parent_session_id IS NULL THEN turn_count ELSE 0 END,
+          model = coalesce((SELECT json_extract(m.raw, '$.message.model') FROM messages m
+            WHERE m.session_id = sessions.id AND m.role = 'assistant' AND json_valid(m.raw) AND json_extract(m.raw, '$.message.model') <> '<synthetic>'
+            ORDER BY m.timestamp DESC, m.seq DESC LIMIT 1), model)
+          WHERE id IN (SELECT id FROM subagent_touched);
+        UPDATE sessions SET (input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, peak_tokens) = (
+          SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cache_read_tokens), 0),
+            coalesce(sum(cache_write_5m_tokens + cache_write_1h_tokens), 0),
+            coalesce(max(CASE WHEN u.session_id = sessions.id THEN input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens END), 0)
+          FROM usage_calls u WHERE u.session_id = sessions.id OR u.session_id IN (SELECT c.id FROM sessions c WHERE c.parent_session_id = sessions.id))
+          WHERE id IN (SELECT id FROM subagent_touched);
+      `);
+      // A subagent's title is the task it was given: its first prompt.
+      const firstPrompt = db.prepare("SELECT content FROM messages WHERE session_id = ? AND role = 'user' AND type = 'text' ORDER BY timestamp, seq LIMIT 1").pluck();
+      const setTitle = db.prepare('UPDATE sessions SET title = ? WHERE id = ?');
+      for (const id of db.prepare('SELECT DISTINCT child FROM subagent_moves').pluck().all() as string[]) {
+        const prompt = firstPrompt.get(id) as string | undefined;
+        if (prompt) setTitle.run(titleFrom(prompt), id);
+      }
+      db.exec('DROP TABLE subagent_moves; DROP TABLE subagent_touched;');
     },
   },
 ];

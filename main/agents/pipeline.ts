@@ -7,13 +7,15 @@ import type { NotificationService } from '../notifications/notifications.ts';
 import type { PluginBus } from '../plugins/control.ts';
 import type { SearchService } from '../search/search.ts';
 import type { SessionCompletion, SessionStore, StoredMessage } from './store.ts';
-import type { NewMessage, ReportedUsage, SessionFacts } from './types.ts';
+import type { NewMessage, ReportedUsage, SessionFacts, SubagentLink } from './types.ts';
 
 /** What a source may do inside one write; everything in it commits together. */
 export interface PipelineWriter {
   session(facts: SessionFacts, origin: 'transcript' | 'run'): void;
   messages(messages: readonly NewMessage[]): void;
   title(sessionId: string, title: string): void;
+  /** A Task call's result named the subagent session that ran it. */
+  subagent(link: SubagentLink): void;
   /** A run's attempt reported its totals per model; they replace what its streamed records added up to. */
   reportedUsage(sessionId: string, attempt: number, models: readonly ReportedUsage[]): void;
 }
@@ -128,6 +130,7 @@ export class SessionPipeline {
           store.setTitle(sessionId, title);
           touched.add(sessionId);
         },
+        subagent: (link) => store.linkSubagent(link),
         reportedUsage: (sessionId, attempt, models) => {
           store.replaceRunUsage(sessionId, attempt, models, fallback);
           touched.add(sessionId);
@@ -162,7 +165,8 @@ export class SessionPipeline {
           store.setStatus(id, 'running');
           summaries.delete(id);
         }
-        this.announceStart(id);
+        // A subagent's work reaches plugins as part of its parent's: its usage is counted there.
+        if (!s.parentSessionId) this.announceStart(id);
       }
     }
     for (const m of inserted) {
@@ -205,7 +209,8 @@ export class SessionPipeline {
       ends.map(({ id, done }) => {
         store.complete(id, done);
         const s = store.getSession(id);
-        if (s) metrics.recordSessionEnd(s);
+        // A subagent's figures are part of its parent's row.
+        if (s && !s.parentSessionId) metrics.recordSessionEnd(s);
         return s;
       }),
     )();

@@ -284,6 +284,7 @@ export class TranscriptSource {
           w.session(result.facts, 'transcript');
           if (result.facts.title && !result.messages.length) w.title(result.facts.id, result.facts.title);
         }
+        if (result.subagent) w.subagent(result.subagent);
         if (result.unknownType) {
           store.keepUnknown(`${path}:${lineKey()}`, path, state.sessionId, result.unknownType, line);
           cursor.unknownCount += 1;

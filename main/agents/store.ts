@@ -5,7 +5,7 @@ import type { AgentMessage, TokenUsage } from '../../app/messages.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.ts';
 import { preparedOnce } from '../db/statements.ts';
-import type { CallTokens, NewMessage, ReportedUsage, SessionFacts } from './types.ts';
+import type { CallTokens, NewMessage, ReportedUsage, SessionFacts, SubagentLink } from './types.ts';
 
 /** Where a transcript file stands: how far it has been read and what it looked like then. */
 export interface FileCursor {
@@ -49,6 +49,9 @@ interface SessionRow {
   error_category: SessionInfo['errorCategory'];
   error_message: string | null;
   denied_tool_count: number;
+  parent_session_id: string | null;
+  parent_tool_use_id: string | null;
+  subagent_count: number;
 }
 
 interface MessageRow {
@@ -143,7 +146,21 @@ export interface SessionCompletion {
 const INSERT_ROWS = 100;
 
 export const SESSION_SELECT = `
-  SELECT s.*, p.name AS project_name FROM sessions s LEFT JOIN projects p ON p.id = s.project_id`;
+  SELECT s.*, p.name AS project_name, l.tool_use_id AS parent_tool_use_id,
+    (SELECT count(*) FROM sessions c WHERE c.parent_session_id = s.id) AS subagent_count
+  FROM sessions s LEFT JOIN projects p ON p.id = s.project_id LEFT JOIN subagent_links l ON l.session_id = s.id`;
+
+/**
+ * A session's token totals from its API calls and its subagents' (peak: its own largest context).
+ * Child sessions are found by the `sessions_parent` index.
+ */
+const RECOUNT_TOKENS = `
+  UPDATE sessions SET (input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, peak_tokens) = (
+    SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cache_read_tokens), 0),
+      coalesce(sum(cache_write_5m_tokens + cache_write_1h_tokens), 0),
+      coalesce(max(CASE WHEN session_id = @id THEN input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens END), 0)
+    FROM usage_calls WHERE session_id = @id OR session_id IN (SELECT id FROM sessions WHERE parent_session_id = @id))
+  WHERE id = @id`;
 
 /** The same path, written the same way, with no trailing separator. */
 export function canonicalPath(path: string): string {
@@ -207,8 +224,8 @@ export class SessionStore {
     const rows = this.#db
       .prepare(
         `SELECT p.id, p.name, p.path, p.created_at, p.permissions,
-           (SELECT count(*) FROM sessions s WHERE s.project_id = p.id) AS session_count,
-           (SELECT count(*) FROM sessions s WHERE s.project_id = p.id AND s.status = 'running') AS live_count
+           (SELECT count(*) FROM sessions s WHERE s.project_id = p.id AND s.parent_session_id IS NULL) AS session_count,
+           (SELECT count(*) FROM sessions s WHERE s.project_id = p.id AND s.parent_session_id IS NULL AND s.status = 'running') AS live_count
          FROM projects p ORDER BY p.name COLLATE NOCASE, p.path`,
       )
       .all() as { id: string; name: string; path: string; created_at: string; permissions: string; session_count: number; live_count: number }[];
@@ -314,9 +331,23 @@ export class SessionStore {
       // A record without a time (a summary) says nothing about activity; the first message will.
       const lastActivity = facts.timestamp ?? '';
       this.#q(
-        `INSERT INTO sessions (id, project_id, provider, origin, model, title, status, started_at, last_activity_at, cwd, git_branch, external_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(facts.id, this.projectFor(facts.cwd), facts.provider, origin, facts.model ?? null, facts.title ?? '', status, at, lastActivity, facts.cwd ?? null, facts.gitBranch || null, facts.externalId ?? null);
+        `INSERT INTO sessions (id, project_id, provider, origin, model, title, status, started_at, last_activity_at, cwd, git_branch, external_id, parent_session_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        facts.id,
+        this.projectFor(facts.cwd),
+        facts.provider,
+        origin,
+        facts.model ?? null,
+        facts.title ?? '',
+        status,
+        at,
+        lastActivity,
+        facts.cwd ?? null,
+        facts.gitBranch || null,
+        facts.externalId ?? null,
+        facts.parentSessionId ?? null,
+      );
       this.#rememberAgentId(facts, origin);
       return true;
     }
@@ -339,6 +370,16 @@ export class SessionStore {
 
   #rememberAgentId(facts: SessionFacts, origin: 'transcript' | 'run'): void {
     if (facts.externalId && origin === 'run') this.#q('INSERT OR IGNORE INTO run_agent_ids (agent_id, session_id) VALUES (?, ?)').run(facts.externalId, facts.id);
+  }
+
+  /** The Task call that started a subagent; its result may be read before the subagent's own file. */
+  linkSubagent(link: SubagentLink): void {
+    this.#q('INSERT OR REPLACE INTO subagent_links (session_id, parent_session_id, tool_use_id) VALUES (?, ?, ?)').run(link.sessionId, link.parentSessionId, link.toolUseId);
+  }
+
+  /** The sessions of the subagents a session started, in the order they started. */
+  subagents(parentId: string): SessionInfo[] {
+    return this.#summaries(this.#q(`${SESSION_SELECT} WHERE s.parent_session_id = ? ORDER BY s.started_at, s.id`).all(parentId) as SessionRow[]);
   }
 
   /** The model that answered last. */
@@ -364,8 +405,9 @@ export class SessionStore {
     return row ? this.#summaries([row])[0] : undefined;
   }
 
+  /** Top-level sessions, newest activity first; subagents are listed with their parent (`subagents`). */
   listSessions(filter: { projectId?: string; status?: SessionStatus; limit?: number } = {}): SessionInfo[] {
-    const where: string[] = [];
+    const where: string[] = ['s.parent_session_id IS NULL'];
     const params: unknown[] = [];
     if (filter.projectId !== undefined) {
       where.push('s.project_id = ?');
@@ -375,7 +417,7 @@ export class SessionStore {
       where.push('s.status = ?');
       params.push(filter.status);
     }
-    const sql = `${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.last_activity_at DESC LIMIT ?`;
+    const sql = `${SESSION_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.last_activity_at DESC LIMIT ?`;
     return this.#summaries(this.#q(sql).all(...params, filter.limit ?? 200) as SessionRow[]);
   }
 
@@ -503,14 +545,11 @@ export class SessionStore {
     this.#recountTokens(sessionId);
   }
 
+  /** A session's tokens are its own calls' and its subagents'; a subagent's change is its parent's too. */
   #recountTokens(sessionId: string): void {
-    this.#q(
-      `UPDATE sessions SET (input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, peak_tokens) = (
-         SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cache_read_tokens), 0),
-           coalesce(sum(cache_write_5m_tokens + cache_write_1h_tokens), 0),
-           coalesce(max(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens), 0)
-         FROM usage_calls WHERE session_id = ?) WHERE id = ?`,
-    ).run(sessionId, sessionId);
+    this.#q(RECOUNT_TOKENS).run({ id: sessionId });
+    const parent = this.#q('SELECT parent_session_id FROM sessions WHERE id = ?').pluck().get(sessionId) as string | null | undefined;
+    if (parent) this.#q(RECOUNT_TOKENS).run({ id: parent });
   }
 
   /** Each session's usage per model, priced, and whether a run's result reported any of it per model. */
@@ -524,6 +563,12 @@ export class SessionStore {
         ...(this.#q(`SELECT session_id, ${USAGE_GROUP_COLUMNS} FROM usage_calls WHERE session_id IN (${ids.map(() => '?').join(', ')}) GROUP BY session_id, model, cost_usd IS NULL`).all(
           ...ids,
         ) as UsageGroupRow[]),
+        // A session's subagents' usage is part of its own.
+        ...(this.#q(
+          `SELECT parent AS session_id, ${USAGE_GROUP_COLUMNS} FROM (
+             SELECT c.parent_session_id AS parent, u.* FROM sessions c JOIN usage_calls u ON u.session_id = c.id WHERE c.parent_session_id IN (${ids.map(() => '?').join(', ')}))
+           GROUP BY parent, model, cost_usd IS NULL`,
+        ).all(...ids) as UsageGroupRow[]),
       );
     }
     const bySession = new Map<string, UsageGroupRow[]>();
@@ -712,6 +757,9 @@ export class SessionStore {
       errorCategory: r.error_category,
       errorMessage: r.error_message,
       deniedToolCount: r.denied_tool_count,
+      parentSessionId: r.parent_session_id,
+      parentToolUseId: r.parent_tool_use_id,
+      subagentCount: r.subagent_count,
     };
   }
 }

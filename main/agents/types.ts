@@ -48,6 +48,15 @@ export interface SessionFacts {
   timestamp?: string;
   /** The agent's own id for a session the app started (Codex thread id, Claude session id). */
   externalId?: string;
+  /** A subagent's session: the session whose Task call started it. */
+  parentSessionId?: string;
+}
+
+/** A Task call's result names the subagent that did the work: its session opens from that call. */
+export interface SubagentLink {
+  sessionId: string;
+  parentSessionId: string;
+  toolUseId: string;
 }
 
 /** How a streamed run ended, when the agent says so itself. */
@@ -69,6 +78,7 @@ export interface NormalizedRecord {
   end?: RunEnd;
   /** A run's own totals for this attempt; they replace what its streamed records added up to. */
   reportedUsage?: { attempt: number; models: ReportedUsage[] };
+  subagent?: SubagentLink;
 }
 
 export const TITLE_MAX = 120;

@@ -125,7 +125,7 @@ describe('tokens and cost of a Claude Code transcript', () => {
   it('a database from before is counted again on upgrade: final output per call, turns without wrappers', () => {
     const dir = agentKit().dir;
     const path = join(dir, 'old.db');
-    const NEW = new Set(['agents/usage-per-api-call', 'metrics/prices-are-overrides', 'metrics/session-cost-source']);
+    const NEW = new Set(['agents/usage-per-api-call', 'metrics/prices-are-overrides', 'metrics/session-cost-source', 'agents/subagent-sessions']);
     const old = openDatabase(path, MIGRATIONS.filter((m) => !NEW.has(m.id)));
     // What the previous version stored: the first record's usage counted, every user text a turn.
     old.prepare("INSERT INTO sessions (id, provider, origin, model, status, started_at, last_activity_at, turn_count, output_tokens) VALUES (?, 'claude', 'transcript', 'claude-opus-4-6', 'success', ?, ?, 3, 12)").run(SESSION, '2026-11-20T09:00:00.000Z', '2026-11-20T09:00:10.000Z');

@@ -263,7 +263,8 @@ export class MetricsService {
     const models = priceGroups(groups, (model, tokens) => this.estimate(model, tokens));
     const cost = totalCost(models);
     const tokens = models.reduce((sum, m) => sum + m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWrite5mTokens + m.cacheWrite1hTokens, 0);
-    const sessions = this.#db.prepare('SELECT count(*) FROM sessions WHERE last_activity_at >= ?').pluck().get(from) as number;
+    // A subagent's session is part of its parent's.
+    const sessions = this.#db.prepare('SELECT count(*) FROM sessions WHERE last_activity_at >= ? AND parent_session_id IS NULL').pluck().get(from) as number;
     return { since: from, costUsd: cost.costUsd ?? 0, costSource: cost.costSource, tokens, sessions, models };
   }
 

@@ -120,15 +120,16 @@ interface TaskRow {
   score: number;
 }
 
+/** The session comes from the message itself: a message the index filed under another session (a subagent's, moved to its own) opens where it is. */
 export const MESSAGE_SEARCH_SQL = `
-  SELECT h.seq, h.message_id, h.session_id, h.snip, h.score, s.title, s.project_id, m.role, m.timestamp
+  SELECT h.seq, h.message_id, coalesce(m.session_id, h.session_id) AS session_id, h.snip, h.score, s.title, s.project_id, m.role, m.timestamp
   FROM (
     SELECT rowid AS seq, message_id, session_id,
       snippet(search_messages, 0, '${MARK_OPEN}', '${MARK_CLOSE}', '…', ${SNIPPET_TOKENS}) AS snip, rank AS score
     FROM search.search_messages WHERE search_messages MATCH ? ORDER BY rank LIMIT ?
   ) h
-  LEFT JOIN sessions s ON s.id = h.session_id
-  LEFT JOIN messages m ON m.seq = h.seq`;
+  LEFT JOIN messages m ON m.seq = h.seq
+  LEFT JOIN sessions s ON s.id = coalesce(m.session_id, h.session_id)`;
 
 export const TASK_SEARCH_SQL = `
   SELECT rowid AS task_id,

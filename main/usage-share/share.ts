@@ -90,7 +90,7 @@ export class UsageShare {
   /** Summaries of finished sessions that the Hub does not have yet. */
   pending(): UsageSummary[] {
     const ids = this.#d.db
-      .prepare(`SELECT s.id FROM sessions s WHERE s.status <> 'running' AND NOT EXISTS (SELECT 1 FROM usage_share_sent u WHERE u.session_id = s.id) ORDER BY s.started_at, s.id`)
+      .prepare(`SELECT s.id FROM sessions s WHERE s.status <> 'running' AND s.parent_session_id IS NULL AND NOT EXISTS (SELECT 1 FROM usage_share_sent u WHERE u.session_id = s.id) ORDER BY s.started_at, s.id`)
       .pluck()
       .all() as string[];
     return ids.flatMap((id) => {
