@@ -203,6 +203,11 @@ export const agentChannels = {
     args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
     result: Type.Object({ session: SessionSummary, messages: Type.Array(WireMessage), subagents: Type.Array(SessionSummary) }),
   },
+  /** The subagents a session started, in the order they started. */
+  'sessions.subagents': {
+    args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+    result: Type.Object({ sessions: Type.Array(SessionSummary) }),
+  },
   /** Starts an agent in the project's folder; hooks may block or rewrite the prompt first. */
   'sessions.run': {
     args: Type.Object(

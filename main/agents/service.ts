@@ -260,6 +260,7 @@ type AgentChannels =
   | 'projects.setPermissions'
   | 'sessions.list'
   | 'sessions.get'
+  | 'sessions.subagents'
   | 'sessions.run'
   | 'sessions.stop'
   | 'sessions.retry'
@@ -288,6 +289,7 @@ export function agentHandlers(ready: () => AgentCore): Pick<HandlerTable, AgentC
       if (!session) throw new AppError('not_found', 'That session is not in the database any more.');
       return { session, messages: store.messages(id), subagents: store.subagents(id) };
     },
+    'sessions.subagents': ({ id }) => ({ sessions: ready().agents.store.subagents(id) }),
     'sessions.run': ({ projectId, provider, prompt, permissions }) => ready().agents.runner.run(projectId, provider, prompt, permissions),
     'sessions.retry': ({ id }) => ready().agents.runner.retry(id),
     'projects.setPermissions': ({ id, permissions }) => ready().agents.setProjectPermissions(id, permissions),

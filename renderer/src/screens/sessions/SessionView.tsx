@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { PROVIDER_LABELS, type MessageInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { Badge, Banner, Button, ChevronDownIcon, ChevronRightIcon, SafeText, safeString, Spinner, Tip, errorMessage, formatTime } from '../../ui/index.ts';
+import { Badge, Banner, Button, ChevronDownIcon, ChevronLeftIcon, ChevronRightIcon, SafeText, safeString, Spinner, Tip, errorMessage, formatTime } from '../../ui/index.ts';
 import { highlightLines } from '../../ui/highlight.tsx';
 import { languageOfFile, toolDiff } from './diff.ts';
 import { MarkdownText } from './Markdown.tsx';
@@ -10,9 +10,10 @@ import { toolInputFields } from './toolInput.ts';
 import { COST_SOURCE_HINT, formatCost, isEmptyBubble, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 
 /** One session's conversation, growing live; tool calls fold, edits read as diffs, errors stand out. */
-export function SessionView({ sessionId, focusMessageId }: { sessionId: string; focusMessageId: string | null }) {
+export function SessionView({ sessionId, focusMessageId, onSession }: { sessionId: string; focusMessageId: string | null; onSession?(session: SessionInfo): void }) {
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [messages, setMessages] = useState<MessageInfo[]>([]);
+  const [subagents, setSubagents] = useState<SessionInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [stopping, setStopping] = useState(false);
   const [retrying, setRetrying] = useState(false);
@@ -26,6 +27,7 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
         if (!live) return;
         setSession(r.session);
         setMessages(r.messages);
+        setSubagents(r.subagents);
       },
       (e) => live && setError(errorMessage(e)),
     );
@@ -35,6 +37,7 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
     });
     const offSession = api.on('sessions.changed', (s) => {
       if (s.id === sessionId) setSession(s);
+      if (s.parentSessionId === sessionId) setSubagents((list) => (list.some((x) => x.id === s.id) ? list.map((x) => (x.id === s.id ? s : x)) : [...list, s]));
     });
     return () => {
       live = false;
@@ -42,6 +45,10 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
       offSession();
     };
   }, [sessionId]);
+
+  useEffect(() => {
+    if (session) onSession?.(session);
+  }, [session, onSession]);
 
   useEffect(() => {
     if (!focusMessageId || messages.length === 0) return;
@@ -80,11 +87,19 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
     }
   };
   const canRetry = session.origin === 'run' && (session.status === 'error' || session.status === 'stopped') && session.projectId !== null;
+  const openSession = (id: string) => navigate('sessions', { ...(session.projectId ? { projectId: session.projectId } : {}), sessionId: id });
+  const subagentOf = new Map(subagents.filter((c) => c.parentToolUseId).map((c) => [c.parentToolUseId!, c]));
 
   return (
     <article className="session-view panel" aria-label={`Session ${safeString(session.title)}`}>
       <header className="session-view-head">
+        {session.parentSessionId ? (
+          <Button size="sm" variant="ghost" icon={ChevronLeftIcon} className="session-parent-link" onClick={() => openSession(session.parentSessionId!)}>
+            Main session
+          </Button>
+        ) : null}
         <div className="session-view-title">
+          {session.parentSessionId ? <Badge tone="neutral">Subagent</Badge> : null}
           <h2>
             <SafeText text={session.title} />
           </h2>
@@ -113,6 +128,7 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
           </Button>
         ) : null}
       </header>
+      {subagents.length > 0 ? <SubagentList subagents={subagents} onOpen={openSession} /> : null}
       {retryError ? <Banner tone="danger" title="The run could not start again">{retryError}</Banner> : null}
       {session.status === 'error' && session.errorMessage ? (
         <Banner tone="danger" title={session.errorCategory ? `Failed: ${session.errorCategory.replaceAll('_', ' ')}` : 'Failed'}>{session.errorMessage}</Banner>
@@ -126,14 +142,47 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
           if (m.tool_result && shownResults.has(m.tool_result.tool_call_id)) return null;
           const result = m.tool_call ? results.get(m.tool_call.id) : undefined;
           if (result?.tool_result) shownResults.add(result.tool_result.tool_call_id);
-          return <MessageItem key={m.id} message={m} result={result} focused={m.id === focusMessageId || result?.id === focusMessageId} />;
+          const subagent = m.tool_call ? subagentOf.get(m.tool_call.id) : undefined;
+          return (
+            <MessageItem
+              key={m.id}
+              message={m}
+              result={result}
+              focused={m.id === focusMessageId || result?.id === focusMessageId}
+              inSubagent={session.parentSessionId !== null}
+              subagent={subagent ? { title: subagent.title, open: () => openSession(subagent.id) } : undefined}
+            />
+          );
         })}
       </ol>
     </article>
   );
 }
 
-function MessageItem({ message: m, result, focused }: { message: MessageInfo; result: MessageInfo | undefined; focused: boolean }) {
+/** The subagents this session started, each with what it cost; their usage is part of this session's. */
+function SubagentList({ subagents, onOpen }: { subagents: SessionInfo[]; onOpen(id: string): void }) {
+  return (
+    <section className="session-subagents" aria-label="Subagents">
+      <h3>Subagents <span className="session-subagents-note">included in the figures above</span></h3>
+      <ul>
+        {subagents.map((c) => (
+          <li key={c.id}>
+            <button type="button" className="session-subagent" onClick={() => onOpen(c.id)}>
+              <SafeText className="session-subagent-title" text={c.title} truncate />
+              <span className="mono">{c.model ?? 'model unknown'}</span>
+              <span>{formatTokens(c.inputTokens)} in · {formatTokens(c.outputTokens)} out</span>
+              <span title={COST_SOURCE_HINT[c.costSource]}>{formatCost(c.costUsd, c.costSource)}</span>
+              <span>{c.toolCallCount} tool {c.toolCallCount === 1 ? 'call' : 'calls'}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function MessageItem(props: { message: MessageInfo; result: MessageInfo | undefined; focused: boolean; inSubagent: boolean; subagent: { title: string; open(): void } | undefined }) {
+  const { message: m, result, focused, subagent } = props;
   const [open, setOpen] = useState(focused);
   const base = `message message-${m.role} message-${m.type}${focused ? ' is-focused' : ''}`;
   const time = <time className="message-time" dateTime={m.timestamp}>{formatTime(m.timestamp)}</time>;
@@ -149,6 +198,11 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
           {failed ? <Badge tone="danger">error</Badge> : result ? null : <Badge tone="neutral">no result yet</Badge>}
           {time}
         </button>
+        {subagent ? (
+          <Button size="sm" className="tool-subagent" onClick={subagent.open} aria-label={`Open subagent: ${safeString(subagent.title)}`}>
+            Open subagent
+          </Button>
+        ) : null}
         {open ? (
           <div className="tool-body">
             <ToolChanges tool={m.tool_call.name} input={m.tool_call.input} />
@@ -192,7 +246,7 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
   return (
     <li className={base} data-message-id={m.id} role={m.type === 'error' ? 'alert' : undefined}>
       <div className="message-head">
-        <span className="message-role">{m.type === 'error' ? 'Error' : m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role}</span>
+        <span className="message-role">{m.type === 'error' ? 'Error' : m.role === 'user' ? (props.inSubagent ? 'Main agent' : 'You') : m.role === 'assistant' ? (props.inSubagent ? 'Subagent' : 'Agent') : m.role}</span>
         {time}
       </div>
       {m.role === 'assistant' && m.type === 'text' ? <MarkdownText text={m.content} openLink={openLink} /> : <SafeText as="p" className="message-text" text={m.content} />}
@@ -202,7 +256,6 @@ function MessageItem({ message: m, result, focused }: { message: MessageInfo; re
 
 const openLink = (url: string) => void api.invoke('app.openExternal', { url });
 
-/** A tool call's input as its fields: a Bash command or a Task prompt with its real line breaks. */
 /**
  * What a file-changing tool call changed, as a highlighted diff; any other call's input. Drawn only
  * when the call is opened, and highlighted once: a long conversation holds many closed edits.
@@ -224,6 +277,7 @@ function ToolChanges({ tool, input }: { tool: string; input: unknown }) {
   );
 }
 
+/** A tool call's input as its fields: a Bash command or a Task prompt with its real line breaks. */
 function ToolInput({ tool, input }: { tool: string; input: unknown }) {
   return (
     <dl className="tool-input" aria-label="Input">

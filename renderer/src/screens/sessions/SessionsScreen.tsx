@@ -94,6 +94,10 @@ export function SessionsScreen({ params }: ScreenProps) {
   const project = projects.find((p) => p.id === projectId);
   usePluginViewContext(selected, sessions?.find((s) => s.id === selected)?.projectId ?? (projectId || null));
   const open = (sessionId: string) => navigate('sessions', { ...(projectId ? { projectId } : {}), ...(filter.query ? { q: filter.query } : {}), sessionId });
+  const [viewed, setViewed] = useState<SessionInfo | null>(null);
+  // The open session's family: a subagent's row sits under its parent's, which stays marked.
+  const family = viewed?.id === selected ? (viewed.parentSessionId ?? (viewed.subagentCount > 0 ? viewed.id : null)) : null;
+  const subagents = useSubagents(family);
 
   return (
     <div className="screen sessions-screen">
@@ -154,7 +158,7 @@ export function SessionsScreen({ params }: ScreenProps) {
             <ul className="sessions-list" aria-label="Sessions" onKeyDown={arrowKeys({ selector: '.session-row' })}>
               {shown.map((s) => (
                 <li key={s.id}>
-                  <button type="button" className={`session-row${selected === s.id ? ' is-active' : ''}`} onClick={() => open(s.id)} aria-current={selected === s.id ? 'true' : undefined}>
+                  <button type="button" className={`session-row${selected === s.id ? ' is-active' : family === s.id ? ' is-parent' : ''}`} onClick={() => open(s.id)} aria-current={selected === s.id ? 'true' : undefined}>
                     <span className="session-row-top">
                       {s.status === 'running' ? <Tip label="Live"><span className="live-dot" /></Tip> : null}
                       <SafeText className="session-row-title" text={s.title} truncate />
@@ -168,8 +172,28 @@ export function SessionsScreen({ params }: ScreenProps) {
                       <span>{formatTokens(s.inputTokens + s.outputTokens)} tokens</span>
                       <span>{formatDuration(sessionDuration(s))}</span>
                       <span>{formatRelative(s.lastActivityAt)}</span>
+                      {s.subagentCount > 0 ? <span>{s.subagentCount === 1 ? '1 subagent' : `${s.subagentCount} subagents`}</span> : null}
                     </span>
                   </button>
+                  {family === s.id && subagents.length > 0 ? (
+                    <ul className="session-children" aria-label={`Subagents of ${safeString(s.title)}`}>
+                      {subagents.map((c) => (
+                        <li key={c.id}>
+                          <button type="button" className={`session-row session-row-child${selected === c.id ? ' is-active' : ''}`} onClick={() => open(c.id)} aria-current={selected === c.id ? 'true' : undefined}>
+                            <span className="session-row-top">
+                              {c.status === 'running' ? <Tip label="Live"><span className="live-dot" /></Tip> : null}
+                              <SafeText className="session-row-title" text={c.title} truncate />
+                            </span>
+                            <span className="session-row-meta">
+                              <span className="mono">{c.model ?? 'model unknown'}</span>
+                              <span title={COST_SOURCE_HINT[c.costSource]}>{formatCost(c.costUsd, c.costSource)}</span>
+                              <span>{formatTokens(c.inputTokens + c.outputTokens)} tokens</span>
+                            </span>
+                          </button>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -178,7 +202,7 @@ export function SessionsScreen({ params }: ScreenProps) {
 
         <section className="sessions-view-pane" aria-label="Session">
           {selected ? (
-            <SessionView key={selected} sessionId={selected} focusMessageId={params.messageId ?? null} />
+            <SessionView key={selected} sessionId={selected} focusMessageId={params.messageId ?? null} onSession={setViewed} />
           ) : (
             <div className="panel">
               <EmptyState icon={SessionsIcon} title="Choose a session">The conversation, its tool calls and what it cost show here.</EmptyState>
@@ -204,6 +228,25 @@ export function SessionsScreen({ params }: ScreenProps) {
       ) : null}
     </div>
   );
+}
+
+/** A session's subagents, kept current as they change. */
+function useSubagents(parentId: string | null): SessionInfo[] {
+  const [list, setList] = useState<SessionInfo[]>([]);
+  useEffect(() => {
+    setList([]);
+    if (!parentId) return;
+    let live = true;
+    api.invoke('sessions.subagents', { id: parentId }).then((r) => live && setList(r.sessions), () => undefined);
+    const off = api.on('sessions.changed', (s) => {
+      if (s.parentSessionId === parentId) setList((l) => (l.some((x) => x.id === s.id) ? l.map((x) => (x.id === s.id ? s : x)) : [...l, s]));
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [parentId]);
+  return list;
 }
 
 function RemoveProjectDialog({ project, onClose, onRemoved }: { project: ProjectInfo; onClose(): void; onRemoved(): void }) {
