@@ -128,6 +128,27 @@ describe('team usage sent to a real Hub', () => {
     expect(await share().sendNow()).toBe(0);
   });
 
+  it('a send asked for while another is under way goes after it, with the token as it is then', async () => {
+    setting.enabled = true;
+    finishedSession(store, 's1', join(dir, 'shop'));
+    token = 'sbh_not-a-token';
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const slow: HttpFetch = async (url, init) => {
+      if (calls++ === 0) await held;
+      return http(url, init);
+    };
+    const sharer = new UsageShare({ db, store, http: slow, log: quiet, setting: () => setting, token: () => token });
+    const stale = sharer.sendNow();
+    token = (await hub.person('bob')).token;
+    const fresh = sharer.sendNow();
+    release();
+    await expect(stale).rejects.toMatchObject({ fields: { token: expect.stringContaining('The Hub did not accept the token') } });
+    expect(await fresh).toBe(1);
+    expect(await hubTotals()).toMatchObject([{ key: 'bob', sessions: 1 }]);
+  });
+
   it('after a session ends with the Hub down, keeps trying on its own until the Hub has it', async () => {
     setting.enabled = true;
     finishedSession(store, 's1', join(dir, 'shop'));
