@@ -77,6 +77,8 @@ export interface ServiceOptions {
   resolveHost?: ResolveHost;
   /** The app updater (Electron: electron-updater), or why this build has none. */
   updater?: Updater | { unsupported: string };
+  /** First wait before team usage is sent again after the Hub could not be reached; tests shorten it. */
+  usageShareRetryMs?: number;
 }
 
 /** The live services, once the database is open. Later capabilities hang off this. */
@@ -212,11 +214,14 @@ export function startServices(options: ServiceOptions): AppServices {
         db, store: agents.store, http, log,
         setting: () => settings.get().teamUsage,
         token: () => secrets.get(HUB_TOKEN_SECRET),
+        ...(options.usageShareRetryMs ? { retryMs: options.usageShareRetryMs } : {}),
       });
       // A session that finished, or sharing just switched on: send what the Hub does not have yet.
       events.subscribe((name, payload) => {
         if ((name === 'sessions.changed' && (payload as { status?: string }).status !== 'running') || name === 'settings.changed') usageShare.schedule();
       });
+      // Summaries still waiting from before a restart go now, not when the next session ends.
+      usageShare.schedule();
       core = { db, settings, audit, notifications, secrets, plugins, pluginPaths: paths, tasks, supervisor, unpacked, marketplace, agents, search, metrics, usageShare };
       search.start();
       agents.start();

@@ -23,14 +23,21 @@ test.use({ ignoreHTTPSErrors: true });
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-    await page.screenshot({ path: join(SCREENSHOTS, `hub-admin-${name}-${theme}.png`), fullPage: true });
-  }
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  const path = (theme: string) => join(SCREENSHOTS, `hub-admin-${name}-${theme}.png`);
+  // Signed in, switch the way a person does, so the theme button says what it will do; the sign-in page has no button.
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  const signedIn = await toggle.isVisible();
+  const theme = async (t: 'light' | 'dark') => {
+    if (signedIn) await page.getByRole('button', { name: t === 'dark' ? 'Dark theme' : 'Light theme' }).click();
+    else await page.evaluate((value) => (document.documentElement.dataset.theme = value), t);
+  };
+  await page.screenshot({ path: path('light'), fullPage: true });
+  await theme('dark');
+  await page.screenshot({ path: path('dark'), fullPage: true });
+  await theme('light');
 }
 
-test('an admin manages sources, people, tokens and grants, and reads usage and the audit', async ({ page, world }) => {
+test('an admin manages sources, people, tokens, grants and who reads usage, and reads usage and the audit', async ({ page, world }) => {
   test.setTimeout(90_000);
   const hub = world.hub;
   const alice = await hub.person('alice', ['dev']);
@@ -68,6 +75,17 @@ test('an admin manages sources, people, tokens and grants, and reads usage and t
   const erin = page.getByRole('list', { name: 'Users' }).getByRole('listitem', { name: 'erin' });
   await erin.getByLabel('Add erin to a group').selectOption('ops');
   await expect(erin.getByRole('button', { name: 'Remove erin from ops' })).toBeVisible();
+
+  // A member reads the usage of their group's people only once an admin allows it for the group.
+  const alicesUsage = () => hub.api<{ groups: string[] | null; rows: { key: string }[]; error?: string }>(alice.token, 'GET', '/api/usage?by=person');
+  expect(await alicesUsage()).toMatchObject({ status: 403, body: { error: expect.stringContaining("None of your groups may read team usage") } });
+  const devReads = page.getByLabel("Members of dev read the group's usage");
+  await expect(devReads).not.toBeChecked();
+  await expect(page.getByRole('list', { name: 'Groups' }).getByRole('listitem', { name: 'admin' })).toContainText("Admins read everyone's usage");
+  await devReads.click();
+  await expect(devReads).toBeChecked();
+  await expect(page.getByLabel("Members of ops read the group's usage")).not.toBeChecked();
+  expect(await alicesUsage()).toMatchObject({ status: 200, body: { groups: ['dev'], rows: [{ key: 'alice', sessions: 2 }] } });
   await page.getByLabel('New tokens expire after').selectOption('30');
   await erin.getByRole('button', { name: 'New token' }).click();
   const created = page.getByRole('status').filter({ hasText: 'shown only now' });
@@ -76,6 +94,9 @@ test('an admin manages sources, people, tokens and grants, and reads usage and t
   expect((await hub.api(token, 'GET', '/api/me')).status).toBe(200);
   await shot(page, 'people');
   await created.getByRole('button', { name: 'Done' }).click();
+  await devReads.click();
+  await expect(devReads).not.toBeChecked();
+  expect((await alicesUsage()).status).toBe(403);
   await page.getByRole('button', { name: 'Revoke personal access token of erin' }).click();
   await expect(page.getByRole('table', { name: 'Tokens' }).getByText(/revoked/)).toBeVisible();
   expect((await hub.api(token, 'GET', '/api/me')).status).toBe(401);
@@ -111,6 +132,8 @@ test('an admin manages sources, people, tokens and grants, and reads usage and t
   const audit = page.getByRole('table', { name: 'Audit' });
   await expect(audit.getByText('grant added').first()).toBeVisible();
   await expect(audit.getByText('token revoked')).toBeVisible();
+  await expect(audit.getByRole('row').filter({ hasText: 'permission granted' })).toContainText('usage:read');
+  await expect(audit.getByRole('row').filter({ hasText: 'permission removed' })).toContainText('usage:read');
   await shot(page, 'audit');
   expect(await page.content()).not.toContain(alice.token);
 });

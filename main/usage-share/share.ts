@@ -100,10 +100,19 @@ export class UsageShare {
     });
   }
 
-  /** Sends whatever is pending now; returns how many summaries the Hub took. Opted out, it sends nothing. */
+  /**
+   * Sends whatever is pending now; returns how many summaries the Hub took. Opted out, it sends nothing.
+   * One asked for while another is under way goes after it, with the setting and token of then: the one
+   * under way may have read them before they changed.
+   */
   sendNow(): Promise<number> {
-    this.#sending ??= this.#send().finally(() => (this.#sending = undefined));
-    return this.#sending;
+    const next = (this.#sending ?? Promise.resolve(0)).catch(() => 0).then(() => this.#send());
+    this.#sending = next;
+    const settled = () => {
+      if (this.#sending === next) this.#sending = undefined;
+    };
+    next.then(settled, settled);
+    return next;
   }
 
   /** Asks for a send soon (a session finished); failures are logged and retried with backoff. */
@@ -133,7 +142,8 @@ export class UsageShare {
 
   async #send(): Promise<number> {
     const { enabled, hubUrl } = this.#d.setting();
-    if (!enabled) return 0;
+    // Closed, the database may be too: a send that waited for another one ends here.
+    if (!enabled || this.#closed) return 0;
     const token = this.#d.token();
     if (!token) throw fieldError('token', 'Enter your personal access token for the Hub first.');
     const url = `${hubUrl.replace(/\/+$/, '')}/api/usage`;

@@ -19,11 +19,11 @@ export function Audit() {
         <tbody>
           {(data ?? []).map((a) => (
             <tr key={a.id}>
-              <td>{when(a.at)}</td>
-              <td>{a.actor}</td>
-              <td>{a.action.replace(/_/g, ' ')}</td>
-              <td className="mono">{a.target}</td>
-              <td className="mono muted">{JSON.stringify(a.detail)}</td>
+              <td className="nowrap">{when(a.at)}</td>
+              <td className="nowrap">{a.actor}</td>
+              <td className="nowrap">{a.action.replace(/_/g, ' ')}</td>
+              <td className="mono nowrap">{a.target}</td>
+              <td className="mono muted wrap-anywhere">{JSON.stringify(a.detail)}</td>
             </tr>
           ))}
         </tbody>

@@ -53,7 +53,7 @@ export function People() {
       <Panel title="Users">
         <ul className="rows" aria-label="Users">
           {(users.data ?? []).map((u) => (
-            <li key={u.id} className="row" aria-label={u.name}>
+            <li key={u.id} className="row row-center" aria-label={u.name}>
               <div className="row-main">
                 <div>
                   <strong>{u.name}</strong>{' '}
@@ -110,13 +110,15 @@ export function People() {
       <Panel title="Groups">
         <ul className="rows" aria-label="Groups">
           {(groups.data ?? []).map((g) => (
-            <li key={g.id} className="row" aria-label={g.name}>
+            <li key={g.id} className="row row-center" aria-label={g.name}>
               <div className="row-main">
                 <div>
                   <strong>{g.name}</strong> <span className="muted">{g.members.length ? g.members.join(', ') : 'no members'}</span>
                 </div>
               </div>
-              {g.name === 'admin' ? null : (
+              {g.name === 'admin' ? (
+                <span className="muted">Admins read everyone's usage</span>
+              ) : (
                 <div className="row-actions">
                   <label className="form-inline muted">
                     <input
