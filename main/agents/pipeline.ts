@@ -169,8 +169,10 @@ export class SessionPipeline {
         if (!s.parentSessionId) this.announceStart(id);
       }
     }
+    // A subagent's messages reach plugins while its parent is live, under the subagent's session id.
+    const heard = (id: string) => this.#announced.has(id) || this.#announced.has(summary(id)?.parentSessionId ?? '');
     for (const m of inserted) {
-      if (!this.#announced.has(m.sessionId)) continue;
+      if (!heard(m.sessionId)) continue;
       const { seq: _seq, index, ...message } = m;
       this.#deliver(message);
       events.emit('sessions.message', { ...message, index } as never);

@@ -61,7 +61,7 @@ describe('a subagent is a session of its own, under its parent', () => {
     expect((await kit.search.all('Searching')).messages).toMatchObject([{ sessionId: SESSION }]);
   });
 
-  it('is not announced to plugins or toasted as a session: its work is its parent’s', () => {
+  it('is not announced to plugins or toasted as a session of its own: its work is its parent’s', () => {
     const kit = agentKit();
     const folder = join(kit.dir, 'home', '.claude', 'projects', '-home-dev-live');
     const id = 'b2d4f6a8-1c3e-4a5b-8d7f-9e0a1b2c3d4e';
@@ -83,6 +83,8 @@ describe('a subagent is a session of its own, under its parent', () => {
     const child = `${id}:agent-c0ffee12`;
     expect(kit.bus.hostEvents.filter((e) => e.name === 'session.start').map((e) => (e.payload as { sessionId: string }).sessionId)).toEqual([id]);
     expect(kit.agents.store.getSession(child)).toMatchObject({ status: 'running', parentToolUseId: 'toolu_live_task' });
+    // Plugins holding `messages` still hear what the subagent said, under its own session.
+    expect(kit.bus.messages.filter((m) => m.sessionId === child).map((m) => m.content)).toEqual(['Count the files in src', '12 files']);
 
     const end = kit.clock.now.toISOString();
     kit.agents.pipeline.completeAll([child, id].map((s) => ({ id: s, done: { status: 'success' as const, endedAt: end } })));

@@ -48,7 +48,8 @@ describe('Agent Logger, installed from the built-in catalog', () => {
     const { permissions } = await kit.install('agent-logger');
     expect(permissions.sort()).toEqual(['files', 'messages', 'palette', 'panels', 'settings']);
     kit.importTranscripts('claude', { live: true });
-    const messages = kit.core.agents.store.messages(CLAUDE);
+    // The main conversation, and its subagent's in a session of its own.
+    const messages = [...kit.core.agents.store.messages(CLAUDE), ...kit.core.agents.store.messages(`${CLAUDE}:agent-a7c3e91`)].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
     expect(messages).toHaveLength(15);
     const logged = messages.filter((m) => m.type !== 'thinking');
     const day = utcDay(Date.parse(messages.at(-1)!.timestamp));
@@ -57,7 +58,7 @@ describe('Agent Logger, installed from the built-in catalog', () => {
     const lines = logLines(kit, name);
     // In the order they arrived: the subagent's transcript is read after the main one.
     const byTime = (a: unknown[], b: unknown[]) => String(a[1]).localeCompare(String(b[1]));
-    expect(lines.map((l) => [l.sessionId, l.timestamp, l.type, l.role, l.content]).sort(byTime)).toEqual(logged.map((m) => [CLAUDE, m.timestamp, m.type, m.role, m.content]));
+    expect(lines.map((l) => [l.sessionId, l.timestamp, l.type, l.role, l.content]).sort(byTime)).toEqual(logged.map((m) => [m.sessionId, m.timestamp, m.type, m.role, m.content]));
     expect(lines.find((l) => l.type === 'tool_call' && (l.tool as { name: string }).name === 'Edit')).toMatchObject({ provider: 'claude', tool: { id: 'toolu_02Edit', input: { file_path: '/home/dev/shop/src/checkout.ts' } } });
     expect(lines.find((l) => l.type === 'tool_result' && (l.result as { isError: boolean }).isError)).toMatchObject({ result: { toolCallId: 'toolu_03Bash', isError: true } });
     await kit.panelWhere('agent-logger', (p) => markdownOf(p).startsWith(`**${logged.length} messages** logged since start`), 'the count on its page');
