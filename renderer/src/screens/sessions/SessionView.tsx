@@ -18,6 +18,8 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
   const [retrying, setRetrying] = useState(false);
   const [retryError, setRetryError] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = session !== null;
 
   useEffect(() => {
     let live = true;
@@ -42,6 +44,11 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
       offSession();
     };
   }, [sessionId]);
+
+  // Opening a session moves the focus into it (the list keeps its scroll), so the keyboard and a screen reader go on from its heading.
+  useEffect(() => {
+    if (loaded) heading.current?.focus({ preventScroll: true });
+  }, [loaded]);
 
   useEffect(() => {
     if (!focusMessageId || messages.length === 0) return;
@@ -85,7 +92,7 @@ export function SessionView({ sessionId, focusMessageId }: { sessionId: string; 
     <article className="session-view panel" aria-label={`Session ${safeString(session.title)}`}>
       <header className="session-view-head">
         <div className="session-view-title">
-          <h2>
+          <h2 ref={heading} tabIndex={-1} data-navigation-focus>
             <SafeText text={session.title} />
           </h2>
           <Badge tone={STATUS_TONE[session.status]}>{STATUS_LABEL[session.status]}</Badge>
