@@ -173,6 +173,7 @@ test('a failing catalog source offers Retry, Edit and Remove on its banner', asy
   await edit.getByRole('button', { name: 'Save' }).click();
   await expect(edit).toBeHidden();
   await expect(typo).toHaveCount(0);
+  expect(marketplace.sources.list().find((s) => s.name === 'Typo catalog')?.url).toBe(server.url('/team/catalog.json'));
 
   // Remove asks first.
   marketplace.addSource({ name: 'Gone catalog', url: server.url('/gone/catalog.json') });
@@ -182,6 +183,8 @@ test('a failing catalog source offers Retry, Edit and Remove on its banner', asy
   await app.getByRole('alertdialog', { name: 'Remove Gone catalog?' }).getByRole('button', { name: 'Remove' }).click();
   await expect(gone).toHaveCount(0);
   await expect(app.getByRole('combobox', { name: 'Filter by source' }).getByRole('option', { name: 'Gone catalog' })).toHaveCount(0);
+  expect(marketplace.sources.list().map((s) => s.name)).toEqual(expect.not.arrayContaining(['Gone catalog']));
+  expect(marketplace.sources.list().map((s) => s.name)).toEqual(expect.arrayContaining(['Team catalog', 'Typo catalog']));
 });
 
 test('the Add project dialog words a relative or missing folder and a too long name on their fields', async ({ app, harness }) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/harness.ts';
 import { SCREENSHOTS } from '../fixtures/harness.ts';
+import { screenshotScreen } from '../fixtures/screenshot.ts';
 
 const FAKE_AGENT = join(import.meta.dirname, '..', '..', 'main', 'agents', 'fixtures', 'fake-agent.mjs');
 const LONG = 'aaaa1111-2222-4333-8444-555566667777';
@@ -192,6 +193,10 @@ test('opening a session by click or Enter moves focus into its conversation, and
   await expect(app.getByRole('article', { name: `Session ${next}` }).getByRole('heading', { level: 2, name: next })).toBeFocused();
   await expect(above).toHaveAttribute('aria-current', 'true');
   expect(await scrolled()).toBe(kept);
+  await screenshotScreen(app, 'sessions-opened-focus');
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshotScreen(app, 'sessions-opened-focus-dark');
 });
 
 test('“Open session…” in the palette finds a session by its words and opens it', async ({ app, harness }) => {
