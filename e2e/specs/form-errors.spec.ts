@@ -234,9 +234,17 @@ test('the Run agent form words an empty or too long prompt and refused tool rule
   await run.click();
   await expectOnField(form, 'Allowed tools', 'At most 200 characters');
 
+  // Rules to save, but no prompt: the run is refused and nothing is saved for the project.
   await form.getByLabel('Allowed tools').fill('Read');
-  await form.getByLabel('Denied tools').fill('--dangerously-skip-permissions');
   await form.getByLabel('Save for Notes').check();
+  await form.getByLabel('Prompt').fill('   ');
+  await run.click();
+  await expectOnField(form, 'Prompt', 'Write a prompt for the agent');
+  await expect(form.getByLabel('Allowed tools')).not.toHaveAttribute('aria-invalid', 'true');
+  expect(core.agents.store.getProject(project.id)!.permissions).toEqual({});
+
+  await form.getByLabel('Prompt').fill('List the files');
+  await form.getByLabel('Denied tools').fill('--dangerously-skip-permissions');
   await run.click();
   await expectOnField(form, 'Denied tools', /"--dangerously-skip-permissions" is not a tool rule/);
   await expect(form.getByLabel('Allowed tools')).not.toHaveAttribute('aria-invalid', 'true');

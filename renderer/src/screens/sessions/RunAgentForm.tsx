@@ -39,8 +39,10 @@ export function RunAgentForm({ project, onStarted }: { project: ProjectInfo; onS
     setBlocked(null);
     errors.clear();
     try {
-      if (remember) await api.invoke('projects.setPermissions', { id: project.id, permissions: permissions() });
-      const outcome = await api.invoke('sessions.run', { projectId: project.id, provider, prompt, ...(provider === 'claude' ? { permissions: permissions() } : {}) });
+      // Main checks the rules with the run (Codex ignores them), so a refused run saves nothing either.
+      const rules = permissions();
+      const outcome = await api.invoke('sessions.run', { projectId: project.id, provider, prompt, ...(provider === 'claude' || remember ? { permissions: rules } : {}) });
+      if (remember) await api.invoke('projects.setPermissions', { id: project.id, permissions: rules });
       if (outcome.status === 'blocked') {
         setBlocked({ pluginId: outcome.pluginId, message: outcome.message });
       } else {
