@@ -15,6 +15,7 @@ export const ERROR_CATEGORIES = ['rate_limit', 'auth', 'quota', 'overloaded', 'n
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
 export const PROMPT_MAX = 100_000;
+export const PROMPT_EMPTY = 'Write a prompt for the agent';
 
 /** Claude Code's `--permission-mode` values. */
 export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
@@ -214,7 +215,7 @@ export const agentChannels = {
       {
         projectId: Type.String({ maxLength: 100 }),
         provider: Type.String({ maxLength: 40 }),
-        prompt: Type.String({ maxLength: PROMPT_MAX * 2 }),
+        prompt: Type.String({ maxLength: PROMPT_MAX * 2, words: { empty: PROMPT_EMPTY, invalid: 'Write the prompt as text' } }),
         /** For this run only; what is not given comes from the project. */
         permissions: Type.Optional(ToolPermissions),
       },

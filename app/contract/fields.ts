@@ -18,6 +18,8 @@ export interface FieldWords {
   unit?: string;
   /** When the value does not have the right form (pattern, format, one of a list). */
   invalid?: string;
+  /** When a number is under its minimum, if that says more than the range: "A price cannot be negative". */
+  below?: string;
 }
 
 /** One validation problem, as ajv reports it with `verbose: true` (only the parts used here). */
@@ -84,8 +86,9 @@ export function problemWords(problem: SchemaProblem): string {
     case 'maxLength':
       return tooLongWords(Number(params.limit));
     case 'minimum':
-    case 'maximum':
     case 'exclusiveMinimum':
+      return words.below ?? rangeWords(schema.minimum, schema.maximum, words.unit);
+    case 'maximum':
     case 'exclusiveMaximum':
       return rangeWords(schema.minimum, schema.maximum, words.unit);
     case 'type': {

@@ -83,9 +83,10 @@ const SourceFields = {
 
 const Args = <P extends Parameters<typeof Type.Object>[0]>(props: P) => Type.Object(props, { additionalProperties: false });
 
-export const MarketplacePhase = Type.Union(
-  ['downloading', 'verifying', 'extracting', 'installing', 'done', 'failed', 'cancelled'].map((p) => Type.Literal(p)),
-);
+/** The steps of an install or update, in the order main takes them: the download, unpacking, checking the plugin, putting it in place. */
+export const INSTALL_PHASES = ['downloading', 'extracting', 'verifying', 'installing'] as const;
+
+export const MarketplacePhase = Type.Union([...INSTALL_PHASES, 'done', 'failed', 'cancelled'].map((p) => Type.Literal(p)));
 
 export const MarketplaceProgress = Type.Object({
   pluginId: Type.String(),

@@ -23,14 +23,24 @@ export const SessionMetric = Type.Object({
   totalTokens: Type.Integer(),
 });
 
+export const PRICE_MODEL_EMPTY = 'Give the model a name';
+export const PRICE_NEGATIVE = 'A price cannot be negative';
+export const PRICE_MODEL_MAX = 200;
+
+const Price = Type.Number({
+  minimum: 0,
+  maximum: 10_000,
+  words: { unit: 'US dollars per million tokens', empty: 'Enter a price in US dollars per million tokens', below: PRICE_NEGATIVE },
+});
+
 /** USD per million tokens: the user's own price for the models whose name starts with `model`. */
 export const ModelPrice = Type.Object(
   {
-    model: Type.String({ minLength: 1, maxLength: 200 }),
-    inputPerMTok: Type.Number({ minimum: 0, maximum: 10_000 }),
-    outputPerMTok: Type.Number({ minimum: 0, maximum: 10_000 }),
-    cacheReadPerMTok: Type.Number({ minimum: 0, maximum: 10_000 }),
-    cacheWritePerMTok: Type.Number({ minimum: 0, maximum: 10_000 }),
+    model: Type.String({ minLength: 1, maxLength: PRICE_MODEL_MAX, words: { empty: PRICE_MODEL_EMPTY } }),
+    inputPerMTok: Price,
+    outputPerMTok: Price,
+    cacheReadPerMTok: Price,
+    cacheWritePerMTok: Price,
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { screenshotScreen } from '../fixtures/screenshot.ts';
 import { expect, test } from '../fixtures/seed.ts';
 
 /**
@@ -172,6 +173,7 @@ test('a failing catalog source offers Retry, Edit and Remove on its banner', asy
   await edit.getByRole('button', { name: 'Save' }).click();
   await expect(edit).toBeHidden();
   await expect(typo).toHaveCount(0);
+  expect(marketplace.sources.list().find((s) => s.name === 'Typo catalog')?.url).toBe(server.url('/team/catalog.json'));
 
   // Remove asks first.
   marketplace.addSource({ name: 'Gone catalog', url: server.url('/gone/catalog.json') });
@@ -181,6 +183,8 @@ test('a failing catalog source offers Retry, Edit and Remove on its banner', asy
   await app.getByRole('alertdialog', { name: 'Remove Gone catalog?' }).getByRole('button', { name: 'Remove' }).click();
   await expect(gone).toHaveCount(0);
   await expect(app.getByRole('combobox', { name: 'Filter by source' }).getByRole('option', { name: 'Gone catalog' })).toHaveCount(0);
+  expect(marketplace.sources.list().map((s) => s.name)).toEqual(expect.not.arrayContaining(['Gone catalog']));
+  expect(marketplace.sources.list().map((s) => s.name)).toEqual(expect.arrayContaining(['Team catalog', 'Typo catalog']));
 });
 
 test('the Add project dialog words a relative or missing folder and a too long name on their fields', async ({ app, harness }) => {
@@ -202,4 +206,96 @@ test('the Add project dialog words a relative or missing folder and a too long n
   await expect(dialog.getByLabel('Folder')).not.toHaveAttribute('aria-invalid', 'true');
   await expectNoJargon(app);
   expect(harness.services.core().agents.listProjects()).toEqual([]);
+});
+
+test('the Run agent form words an empty or too long prompt and refused tool rules on their fields, and runs nothing', async ({ app, harness }) => {
+  const core = harness.services.core();
+  const folder = join(harness.dataDir, 'work', 'notes');
+  mkdirSync(folder, { recursive: true });
+  const project = core.agents.addProject(folder, 'Notes');
+  await nav(app, 'Sessions').click();
+  await app.getByRole('navigation', { name: 'Projects' }).getByRole('button', { name: /^Notes/ }).click();
+  const form = app.getByRole('form', { name: 'Run agent' });
+  const run = form.getByRole('button', { name: 'Run agent' });
+
+  await run.click();
+  await expectOnField(form, 'Prompt', 'Write a prompt for the agent');
+  await form.getByLabel('Prompt').fill('p'.repeat(100_001));
+  await run.click();
+  await expectOnField(form, 'Prompt', 'At most 100,000 characters (this one has 100,001)');
+
+  await form.getByLabel('Prompt').fill('List the files');
+  await form.getByText('Tool permissions').click();
+  await form.getByLabel('Allowed tools').fill(Array.from({ length: 51 }, (_, i) => `Tool${i}`).join(', '));
+  await run.click();
+  await expectOnField(form, 'Allowed tools', 'At most 50 items');
+  await expect(form.getByLabel('Prompt')).not.toHaveAttribute('aria-invalid', 'true');
+  await form.getByLabel('Allowed tools').fill(`Bash(${'x'.repeat(200)})`);
+  await run.click();
+  await expectOnField(form, 'Allowed tools', 'At most 200 characters');
+
+  // Rules to save, but no prompt: the run is refused and nothing is saved for the project.
+  await form.getByLabel('Allowed tools').fill('Read');
+  await form.getByLabel('Save for Notes').check();
+  await form.getByLabel('Prompt').fill('   ');
+  await run.click();
+  await expectOnField(form, 'Prompt', 'Write a prompt for the agent');
+  await expect(form.getByLabel('Allowed tools')).not.toHaveAttribute('aria-invalid', 'true');
+  expect(core.agents.store.getProject(project.id)!.permissions).toEqual({});
+
+  await form.getByLabel('Prompt').fill('List the files');
+  await form.getByLabel('Denied tools').fill('--dangerously-skip-permissions');
+  await run.click();
+  await expectOnField(form, 'Denied tools', /"--dangerously-skip-permissions" is not a tool rule/);
+  await expect(form.getByLabel('Allowed tools')).not.toHaveAttribute('aria-invalid', 'true');
+  await expectNoJargon(app);
+  await screenshotScreen(app, 'form-errors-run-agent');
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await screenshotScreen(app, 'form-errors-run-agent-dark');
+  expect(core.agents.store.listSessions()).toEqual([]);
+  expect(core.agents.store.getProject(project.id)!.permissions).toEqual({});
+
+  // The form cannot send a wrong type or an unknown agent; main words them on the same fields.
+  expect(await harness.services.dispatch('sessions.run', { projectId: project.id, provider: 'claude', prompt: 42 })).toMatchObject({ ok: false, error: { fields: { prompt: 'Write the prompt as text' } } });
+  expect(await harness.services.dispatch('sessions.run', { projectId: project.id, provider: 'aider', prompt: 'x' })).toMatchObject({
+    ok: false,
+    error: { fields: { provider: 'Unknown agent "aider". Choose Claude Code or Codex CLI.' } },
+  });
+  expect(core.agents.store.listSessions()).toEqual([]);
+});
+
+test('the price form words an empty, too long, negative, too high or non-number value on its field, and saves nothing', async ({ app, harness }) => {
+  await nav(app, 'Metrics').click();
+  await app.getByRole('radiogroup', { name: 'View' }).getByText('Prices').click();
+  const form = app.getByRole('form', { name: 'Set a price' });
+  const save = form.getByRole('button', { name: 'Save price' });
+  const model = 'Model name (or its start)';
+  const prices = ['Input $/M', 'Output $/M', 'Cache read $/M', 'Cache write $/M'];
+
+  await save.click();
+  await expectOnField(form, model, 'Give the model a name');
+  for (const price of prices) await expectOnField(form, price, 'Enter a price in US dollars per million tokens');
+
+  await form.getByLabel(model).fill('m'.repeat(201));
+  await form.getByLabel('Input $/M').fill('-1');
+  await form.getByLabel('Output $/M').fill('20000');
+  await form.getByLabel('Cache read $/M').fill('ten');
+  await form.getByLabel('Cache write $/M').fill('0.5');
+  await save.click();
+  await expectOnField(form, model, 'At most 200 characters');
+  await expectOnField(form, 'Input $/M', 'A price cannot be negative');
+  await expectOnField(form, 'Output $/M', 'Between 0 and 10000 US dollars per million tokens');
+  await expectOnField(form, 'Cache read $/M', 'A number between 0 and 10000 US dollars per million tokens');
+  await expect(form.getByLabel('Cache write $/M')).not.toHaveAttribute('aria-invalid', 'true');
+  await expectNoJargon(app);
+  await screenshotScreen(app, 'form-errors-prices');
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await screenshotScreen(app, 'form-errors-prices-dark');
+
+  await form.getByLabel(model).fill('   ');
+  for (const price of prices) await form.getByLabel(price).fill('1');
+  await save.click();
+  await expectOnField(form, model, 'Give the model a name');
+  for (const price of prices) await expect(form.getByLabel(price)).not.toHaveAttribute('aria-invalid', 'true');
+  expect(harness.services.core().metrics.prices()).toEqual([]);
 });

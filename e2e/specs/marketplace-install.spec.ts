@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Page, WebSocketRoute } from '@playwright/test';
 import { DEFAULT_BUILTIN_CATALOG_DIR } from '../../main/marketplace/builtin.ts';
 import { pluginManifest, tarGz } from '../../main/marketplace/testing/archives.ts';
 import { catalogV1, publish, type PublishedPlugin } from '../../main/marketplace/testing/fixture.ts';
 import { TestHttpsServer } from '../../main/marketplace/testing/https-server.ts';
 import { expect, SCREENSHOTS, test as base } from '../fixtures/harness.ts';
+import { screenshotScreen } from '../fixtures/screenshot.ts';
 
 /**
  * The marketplace in Chromium through the harness, against a real HTTPS
@@ -165,6 +166,98 @@ test('add a source, browse, filter, consent, install with progress, update, roll
   expect(harness.services.core().supervisor.isRunning('hello-palette')).toBe(false);
   const events = harness.services.core().audit.list({}).map((r) => r.eventType);
   expect(events).toEqual(expect.arrayContaining(['source_added', 'plugin_installed', 'permission_granted', 'plugin_updated', 'plugin_rolled_back', 'plugin_uninstalled']));
+});
+
+/**
+ * Sits in the page's WebSocket to main and, once it holds, keeps every message
+ * from main back until the test lets it through, in order: each install step
+ * stays on screen until the test has looked at it, however fast main goes.
+ */
+class HeldEvents {
+  #queue: { message: string | Buffer; phase: string | null }[] = [];
+  #holding = false;
+  #page: WebSocketRoute | null = null;
+
+  static async on(app: Page): Promise<HeldEvents> {
+    const held = new HeldEvents();
+    await app.routeWebSocket(/\/__harness\/ws/, (page) => {
+      held.#page = page;
+      page.connectToServer().onMessage((message) => {
+        if (held.#holding) held.#queue.push({ message, phase: progressPhase(message) });
+        else page.send(message);
+      });
+    });
+    // The page connected before the route existed: reload so its socket goes through it.
+    await app.reload();
+    return held;
+  }
+
+  hold(): void {
+    this.#holding = true;
+  }
+
+  /** Lets through everything up to and including main's next progress event of `phase`. */
+  async through(phase: string): Promise<void> {
+    await expect.poll(() => this.#queue.some((m) => m.phase === phase), { message: `main never reported ${phase}` }).toBe(true);
+    const upTo = this.#queue.findIndex((m) => m.phase === phase);
+    for (const { message } of this.#queue.splice(0, upTo + 1)) this.#page!.send(message);
+  }
+
+  release(): void {
+    this.#holding = false;
+    for (const { message } of this.#queue.splice(0)) this.#page!.send(message);
+  }
+}
+
+function progressPhase(message: string | Buffer): string | null {
+  const parsed = JSON.parse(message.toString()) as { event?: string; payload?: { phase?: string } };
+  return parsed.event === 'marketplace.progress' ? (parsed.payload?.phase ?? null) : null;
+}
+
+test('an install shows each of its steps as done, under way or still to come, one after the other', async ({ app, server, harness }) => {
+  test.setTimeout(60_000);
+  const { entry } = runnablePlugin(server, '1.0.0');
+  server.put('/steps/catalog.json', catalogV1([entry]));
+  harness.services.core().marketplace.addSource({ name: 'Steps catalog', url: server.url('/steps/catalog.json') });
+  const held = await HeldEvents.on(app);
+
+  await app.getByRole('button', { name: 'Marketplace' }).first().click();
+  await app.getByLabel('Filter by source').selectOption({ label: 'Steps catalog' });
+  const card = app.getByRole('list', { name: 'Plugins' }).getByRole('listitem', { name: 'Hello Palette from Steps catalog' });
+  await card.getByRole('button', { name: 'Install' }).click();
+  held.hold();
+  await app.getByRole('dialog', { name: 'Install Hello Palette?' }).getByRole('button', { name: 'Allow and install' }).click();
+
+  const steps = card.getByRole('list', { name: 'Install steps' }).getByRole('listitem');
+  const progress = card.getByRole('progressbar', { name: 'Installing' });
+  await held.through('downloading');
+  await expect(steps).toHaveText(['Downloading, in progress', 'Unpacking, not started', 'Checking, not started', 'Installing, not started']);
+  await expect(progress).toHaveAttribute('aria-valuetext', /^Downloading…/);
+  await screenshotScreen(app, 'marketplace-steps-downloading');
+
+  await held.through('extracting');
+  await expect(steps).toHaveText(['Downloading, done', 'Unpacking, in progress', 'Checking, not started', 'Installing, not started']);
+  await expect(progress).toHaveAttribute('aria-valuetext', 'Unpacking…, step 2 of 4');
+
+  await held.through('verifying');
+  await expect(steps).toHaveText(['Downloading, done', 'Unpacking, done', 'Checking, in progress', 'Installing, not started']);
+  await expect(progress).toHaveAttribute('aria-valuetext', 'Checking…, step 3 of 4');
+  // Half-way through its step: never an empty bar while it checks.
+  await expect(progress).toHaveAttribute('aria-valuenow', '63');
+  await expect(card.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+  await screenshotScreen(app, 'marketplace-steps-checking');
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshotScreen(app, 'marketplace-steps-checking-dark');
+
+  await held.through('installing');
+  await expect(steps).toHaveText(['Downloading, done', 'Unpacking, done', 'Checking, done', 'Installing, in progress']);
+  await expect(card.locator('[aria-current="step"]')).toHaveText('Installing, in progress');
+
+  held.release();
+  await expect(card.getByText('Installed 1.0.0')).toBeVisible();
+  await expect(card.getByRole('list', { name: 'Install steps' })).toHaveCount(0);
+  await expect(card.getByText('Adds a "Say hello" command')).toBeVisible();
 });
 
 test('an update that asks for more waits for approval while the old version runs; sources can be edited and removed', async ({ app, server, harness }) => {

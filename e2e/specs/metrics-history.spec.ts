@@ -91,7 +91,7 @@ test('the live view offers today, 7 and 30 days with a per-model breakdown, and 
   await expect(form.getByLabel('Model name (or its start)')).toHaveValue('claude-haiku-4-5-20251001');
   await form.getByLabel('Input $/M').fill('oops');
   await form.getByRole('button', { name: 'Save price' }).click();
-  await expect(app.getByText('Give every price as a number of US dollars per million tokens.')).toBeVisible();
+  await expect(form.getByLabel('Input $/M')).toHaveAccessibleDescription('A number between 0 and 10000 US dollars per million tokens');
   await expect(app.getByRole('table', { name: 'Your prices' })).toHaveCount(0);
   await form.getByLabel('Input $/M').fill('0.5');
   await form.getByRole('button', { name: 'Save price' }).click();

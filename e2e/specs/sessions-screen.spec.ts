@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/harness.ts';
 import { SCREENSHOTS } from '../fixtures/harness.ts';
+import { screenshotScreen } from '../fixtures/screenshot.ts';
 
 const FAKE_AGENT = join(import.meta.dirname, '..', '..', 'main', 'agents', 'fixtures', 'fake-agent.mjs');
 const LONG = 'aaaa1111-2222-4333-8444-555566667777';
@@ -154,6 +155,48 @@ test('a long session reads well: panes scroll on their own, replies are Markdown
   harness.services.core().settings.update({ theme: 'light' });
   await expect(app.locator('html')).toHaveAttribute('data-theme', 'light');
   await shoot(app, 'sessions-long-narrow-light');
+});
+
+test('opening a session by click or Enter moves focus into its conversation, and the list keeps its place', async ({ app, harness }) => {
+  const transcripts = join(harness.dataDir, 'home', '.claude', 'projects', '-work-shop');
+  mkdirSync(transcripts, { recursive: true });
+  for (let i = 1; i <= 40; i++) {
+    const id = `dddd${String(i).padStart(4, '0')}-2222-4333-8444-555566667777`;
+    writeFileSync(join(transcripts, `${id}.jsonl`), transcript(id, '/work/shop', [user(`Chore number ${i}`), reply(`msg_${i}`, 'claude-sonnet-4-5', [{ type: 'text', text: `Did chore ${i}.` }])]));
+  }
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
+  const list = app.getByRole('list', { name: 'Sessions' });
+  await expect(list.getByRole('button')).toHaveCount(40, { timeout: 15_000 });
+  const pane = app.getByRole('region', { name: 'Session list' });
+  const scrolled = () => pane.evaluate((el) => el.scrollTop);
+
+  // A click far down the list: the conversation's heading has the focus, the list has not moved.
+  const last = list.getByRole('button').last();
+  await last.scrollIntoViewIfNeeded();
+  const before = await scrolled();
+  expect(before).toBeGreaterThan(0);
+  const title = (await last.locator('.session-row-title').innerText()).trim();
+  await last.click();
+  const view = app.getByRole('article', { name: `Session ${title}` });
+  await expect(view.getByRole('heading', { level: 2, name: title })).toBeFocused();
+  await expect(last).toHaveAttribute('aria-current', 'true');
+  expect(await scrolled()).toBe(before);
+
+  // Enter on the row above does the same from the keyboard.
+  await last.focus();
+  await app.keyboard.press('ArrowUp');
+  const above = list.getByRole('button').nth(38);
+  await expect(above).toBeFocused();
+  const next = (await above.locator('.session-row-title').innerText()).trim();
+  const kept = await scrolled();
+  await app.keyboard.press('Enter');
+  await expect(app.getByRole('article', { name: `Session ${next}` }).getByRole('heading', { level: 2, name: next })).toBeFocused();
+  await expect(above).toHaveAttribute('aria-current', 'true');
+  expect(await scrolled()).toBe(kept);
+  await screenshotScreen(app, 'sessions-opened-focus');
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshotScreen(app, 'sessions-opened-focus-dark');
 });
 
 test('“Open session…” in the palette finds a session by its words and opens it', async ({ app, harness }) => {

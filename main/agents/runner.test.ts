@@ -243,16 +243,17 @@ describe('running an agent from the app', () => {
   it('refuses bad requests with a specific message and starts nothing', async () => {
     const { kit, project, folder } = setup();
     await expect(kit.agents.runner.run('nope', 'claude', 'x')).rejects.toThrow('That project no longer exists');
-    await expect(kit.agents.runner.run(project.id, 'aider', 'x')).rejects.toThrow('Unknown agent "aider". Choose Claude Code or Codex CLI.');
-    await expect(kit.agents.runner.run(project.id, 'claude', '   ')).rejects.toThrow('Write a prompt for the agent first.');
+    await expect(kit.agents.runner.run(project.id, 'aider', 'x')).rejects.toMatchObject({ fields: { provider: 'Unknown agent "aider". Choose Claude Code or Codex CLI.' } });
+    await expect(kit.agents.runner.run(project.id, 'claude', '   ')).rejects.toMatchObject({ fields: { prompt: 'Write a prompt for the agent' } });
+    await expect(kit.agents.runner.run(project.id, 'claude', 'p'.repeat(100_001))).rejects.toMatchObject({ fields: { prompt: 'At most 100,000 characters (this one has 100,001)' } });
     expect(existsSync(join(folder, '.fake-agent-ran'))).toBe(false);
     expect(kit.agents.store.listSessions()).toEqual([]);
     expect(() => kit.agents.addProject('relative/path')).toThrow('is not a full path');
     expect(() => kit.agents.addProject(join(kit.dir, 'missing'))).toThrow('does not exist');
     expect(() => kit.agents.addProject(folder)).toThrow('is already a project');
     expect(() => kit.agents.updateConfig({ claudeRoot: 'projects' })).toThrow('must be a full path');
-    await expect(kit.agents.runner.run(project.id, 'claude', 'x', { allowedTools: ['--dangerously-skip-permissions'] })).rejects.toThrow('"--dangerously-skip-permissions" is not a tool rule');
-    await expect(kit.agents.runner.run(project.id, 'claude', 'x', { permissionMode: 'yolo' as never })).rejects.toThrow('Unknown permission mode "yolo"');
+    await expect(kit.agents.runner.run(project.id, 'claude', 'x', { allowedTools: ['--dangerously-skip-permissions'] })).rejects.toMatchObject({ fields: { 'permissions.allowedTools': expect.stringContaining('"--dangerously-skip-permissions" is not a tool rule') } });
+    await expect(kit.agents.runner.run(project.id, 'claude', 'x', { permissionMode: 'yolo' as never })).rejects.toMatchObject({ fields: { 'permissions.permissionMode': expect.stringContaining('Unknown permission mode "yolo"') } });
     expect(() => kit.agents.setProjectPermissions(project.id, { disallowedTools: ['Bash\n--verbose'] })).toThrow('is not a tool rule');
     expect(kit.agents.store.getProject(project.id)!.permissions).toEqual({});
     expect(kit.agents.config().claudeBinary).toBe(FAKE_AGENT);

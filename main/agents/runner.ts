@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import {
   AGENT_PROVIDERS,
   PERMISSION_MODES,
+  PROMPT_EMPTY,
   PROMPT_MAX,
   PROVIDER_LABELS,
   type AgentProvider,
@@ -14,7 +15,8 @@ import {
   type SourceConfig,
   type ToolPermissionSettings,
 } from '../../app/contract/agents.ts';
-import { AppError } from '../../app/contract/envelope.ts';
+import { AppError, fieldError } from '../../app/contract/envelope.ts';
+import { tooLongWords } from '../../app/contract/fields.ts';
 import type { HookOutcome } from '../../app/messages.ts';
 import { backoffMs, classifyError, MAX_ATTEMPTS, userMessage } from '../errors/classifier.ts';
 import type { Logger } from '../log/logger.ts';
@@ -78,11 +80,12 @@ export function effectivePermissions(project: ToolPermissionSettings, run: ToolP
 
 export function checkPermissions(p: ToolPermissionSettings): void {
   if (p.permissionMode !== undefined && !(PERMISSION_MODES as readonly string[]).includes(p.permissionMode)) {
-    throw new AppError('invalid_argument', `Unknown permission mode "${String(p.permissionMode).slice(0, 40)}". Choose ${PERMISSION_MODES.join(', ')}.`);
+    throw fieldError('permissions.permissionMode', `Unknown permission mode "${String(p.permissionMode).slice(0, 40)}". Choose ${PERMISSION_MODES.join(', ')}.`);
   }
-  for (const rule of [...(p.allowedTools ?? []), ...(p.disallowedTools ?? [])]) {
-    if (!TOOL_RULE.test(rule.trim())) {
-      throw new AppError('invalid_argument', `"${rule.slice(0, 60)}" is not a tool rule. Write a tool name, like Read or Edit, optionally with a pattern: Bash(git diff:*).`);
+  for (const list of ['allowedTools', 'disallowedTools'] as const) {
+    const wrong = p[list]?.find((rule) => !TOOL_RULE.test(rule.trim()));
+    if (wrong !== undefined) {
+      throw fieldError(`permissions.${list}`, `"${wrong.slice(0, 60)}" is not a tool rule. Write a tool name, like Read or Edit, optionally with a pattern: Bash(git diff:*).`);
     }
   }
 }
@@ -154,12 +157,12 @@ export class AgentRunner {
     const project = this.#d.store.getProject(projectId);
     if (!project) throw new AppError('not_found', 'That project no longer exists. Pick another one or add it again.');
     if (!(AGENT_PROVIDERS as readonly string[]).includes(providerName)) {
-      throw new AppError('invalid_argument', `Unknown agent "${providerName.slice(0, 40)}". Choose ${AGENT_PROVIDERS.map((p) => PROVIDER_LABELS[p]).join(' or ')}.`);
+      throw fieldError('provider', `Unknown agent "${providerName.slice(0, 40)}". Choose ${AGENT_PROVIDERS.map((p) => PROVIDER_LABELS[p]).join(' or ')}.`);
     }
     const provider = providerName as AgentProvider;
     const prompt = rawPrompt.trim();
-    if (!prompt) throw new AppError('invalid_argument', 'Write a prompt for the agent first.');
-    if (prompt.length > PROMPT_MAX) throw new AppError('invalid_argument', `The prompt is too long (${prompt.length.toLocaleString('en-US')} characters; at most ${PROMPT_MAX.toLocaleString('en-US')}).`);
+    if (!prompt) throw fieldError('prompt', PROMPT_EMPTY);
+    if (prompt.length > PROMPT_MAX) throw fieldError('prompt', `${tooLongWords(PROMPT_MAX)} (this one has ${prompt.length.toLocaleString('en-US')})`);
     if (!existsSync(project.path) || !statSync(project.path).isDirectory()) {
       throw new AppError('invalid_argument', `The project folder ${project.path} does not exist any more.`);
     }

@@ -46,6 +46,16 @@ describe('dispatch', () => {
     ['marketplace.addSource', { url: 'https://example.test/c.json' }, { name: 'Fill this in' }],
     ['secrets.set', { name: '', value: '' }, { name: 'Enter a name for the secret, for example OPENAI_API_KEY', value: 'Enter the secret’s value' }],
     ['tasks.create', { title: 'x'.repeat(801) }, { title: 'At most 800 characters' }],
+    ['metrics.setPrice', { model: '', inputPerMTok: -1, outputPerMTok: 20_000, cacheReadPerMTok: 'ten', cacheWritePerMTok: '' }, {
+      model: 'Give the model a name',
+      inputPerMTok: 'A price cannot be negative',
+      outputPerMTok: 'Between 0 and 10000 US dollars per million tokens',
+      cacheReadPerMTok: 'A number between 0 and 10000 US dollars per million tokens',
+      cacheWritePerMTok: 'Enter a price in US dollars per million tokens',
+    }],
+    ['metrics.setPrice', { model: 'm'.repeat(201), inputPerMTok: 1, outputPerMTok: 1, cacheReadPerMTok: 0, cacheWritePerMTok: 0 }, { model: 'At most 200 characters' }],
+    ['sessions.run', { projectId: 'p', provider: 'claude', prompt: 42 }, { prompt: 'Write the prompt as text' }],
+    ['sessions.run', { projectId: 'p', provider: 'claude', prompt: 'x', permissions: { allowedTools: Array.from({ length: 51 }, () => 'Read') } }, { 'permissions.allowedTools': 'At most 50 items' }],
   ])('words %s %j for each field, without validator jargon', async (channel, args, fields) => {
     t = startTestServices();
     const reply = await t.services.dispatch(channel, args);

@@ -48,8 +48,8 @@ describe('session metrics', () => {
   it('refuses a bad price and keeps the table as it was', () => {
     const kit = agentKit();
     const before = kit.metrics.prices();
-    expect(() => kit.metrics.setPrice({ model: '  ', inputPerMTok: 1, outputPerMTok: 1, cacheReadPerMTok: 0, cacheWritePerMTok: 0 })).toThrow('A price needs the model name');
-    expect(() => kit.metrics.setPrice({ model: 'm', inputPerMTok: -1, outputPerMTok: 1, cacheReadPerMTok: 0, cacheWritePerMTok: 0 })).toThrow('cannot be negative');
+    expect(() => kit.metrics.setPrice({ model: '  ', inputPerMTok: 1, outputPerMTok: 1, cacheReadPerMTok: 0, cacheWritePerMTok: 0 })).toThrow('Give the model a name');
+    expect(() => kit.metrics.setPrice({ model: 'm', inputPerMTok: -1, outputPerMTok: 1, cacheReadPerMTok: 0, cacheWritePerMTok: 0 })).toThrow(expect.objectContaining({ fields: { inputPerMTok: 'A price cannot be negative' } }));
     expect(() => kit.metrics.deletePrice('nope')).toThrow('There is no price for "nope".');
     expect(kit.metrics.prices()).toEqual(before);
   });

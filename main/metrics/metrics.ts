@@ -1,7 +1,9 @@
-import { AppError } from '../../app/contract/envelope.ts';
+import { AppError, fieldError } from '../../app/contract/envelope.ts';
 import type { SessionInfo } from '../../app/contract/agents.ts';
 import {
   METRICS_RETAINED_PER_PROJECT,
+  PRICE_MODEL_EMPTY,
+  PRICE_NEGATIVE,
   STALLED_AFTER_MS,
   type AppliedPriceRow,
   type LiveMetricsView,
@@ -156,9 +158,11 @@ export class MetricsService {
 
   setPrice(price: PriceRow): PriceRow[] {
     const model = price.model.trim();
-    if (!model) throw new AppError('invalid_argument', 'A price needs the model name it applies to.');
-    const values = [price.inputPerMTok, price.outputPerMTok, price.cacheReadPerMTok, price.cacheWritePerMTok];
-    if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new AppError('invalid_argument', 'Prices are USD per million tokens and cannot be negative.');
+    if (!model) throw fieldError('model', PRICE_MODEL_EMPTY);
+    const fields = ['inputPerMTok', 'outputPerMTok', 'cacheReadPerMTok', 'cacheWritePerMTok'] as const;
+    const negative = fields.find((field) => !Number.isFinite(price[field]) || price[field] < 0);
+    if (negative) throw fieldError(negative, PRICE_NEGATIVE);
+    const values = fields.map((field) => price[field]);
     this.#db
       .prepare(
         `INSERT INTO model_prices VALUES (?, ?, ?, ?, ?) ON CONFLICT(model) DO UPDATE SET input_per_mtok = excluded.input_per_mtok,

@@ -85,9 +85,12 @@ function OverlayHost() {
   return <Component onClose={close} />;
 }
 
-/** The screen's own heading, made focusable; null while the screen is still loading. */
+/**
+ * Where focus goes in the screen: what the screen marks `data-navigation-focus` (an opened session's
+ * heading), else its own heading, made focusable; null while the screen is still loading.
+ */
 function screenHeading(): HTMLElement | null {
-  const heading = document.querySelector<HTMLElement>('#content h1');
+  const heading = document.querySelector<HTMLElement>('#content [data-navigation-focus]') ?? document.querySelector<HTMLElement>('#content h1');
   if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
   return heading;
 }

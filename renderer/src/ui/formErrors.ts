@@ -3,7 +3,10 @@ import { summarizeFields } from '../../../app/contract/fields.ts';
 import { errorMessage } from './format.ts';
 
 export interface FormErrors {
-  /** The message for one field (its key in the call's argument: "name", "auditRetentionDays"), or null. */
+  /**
+   * The message for one field (its key in the call's argument: "name", "auditRetentionDays"), or null.
+   * A field also shows what was refused inside it: "permissions.allowedTools" shows "permissions.allowedTools.3".
+   */
   field(name: string): string | null;
   /** What belongs to no field of this form: shown once above or below it. */
   form: string | null;
@@ -35,10 +38,16 @@ export function useFormErrors(known: readonly string[]): FormErrors {
   const key = known.join('\n');
   const fail = useCallback(
     (error: unknown) => {
-      const names = new Set(key.split('\n'));
+      const names = key.split('\n');
+      const owner = (field: string) => names.find((name) => field === name || field.startsWith(`${name}.`));
       const fields = fieldsOf(error);
-      const mine = Object.fromEntries(Object.entries(fields).filter(([name]) => names.has(name)));
-      const rest = Object.fromEntries(Object.entries(fields).filter(([name]) => !names.has(name)));
+      const mine: Record<string, string> = {};
+      const rest: Record<string, string> = {};
+      for (const [field, message] of Object.entries(fields)) {
+        const name = owner(field);
+        if (name === undefined) rest[field] = message;
+        else mine[name] ??= message;
+      }
       const form = Object.keys(fields).length === 0 ? errorMessage(error) : Object.keys(rest).length ? summarizeFields(rest) : null;
       setShown({ fields: mine, form });
     },
@@ -46,4 +55,14 @@ export function useFormErrors(known: readonly string[]): FormErrors {
   );
   const clear = useCallback(() => setShown(NONE), []);
   return useMemo(() => ({ field: (name: string) => shown.fields[name] ?? null, form: shown.form, fail, clear }), [shown, fail, clear]);
+}
+
+/**
+ * What a number field holds, as main should judge it: a number when it reads
+ * as one, otherwise the text itself, so main's words fit what was typed
+ * ("Enter a number of days" for nothing, "A whole number…" for "soon").
+ */
+export function typedNumber(text: string): number {
+  const trimmed = text.trim();
+  return (/^-?(\d+(\.\d*)?|\.\d+)$/.test(trimmed) ? Number(trimmed) : trimmed) as number;
 }

@@ -7,7 +7,7 @@ export { Banner } from './Banner.tsx';
 export { EmptyState } from './EmptyState.tsx';
 export { errorMessage, formatFullTime, formatRelative, formatTime } from './format.ts';
 export { Time } from './Time.tsx';
-export { useFormErrors, fieldsOf, type FormErrors } from './formErrors.ts';
+export { useFormErrors, fieldsOf, typedNumber, type FormErrors } from './formErrors.ts';
 export { SafeText, safeString } from './SafeText.tsx';
 export { SafeMarkdown, safeUrl } from './SafeMarkdown.tsx';
 export { Tip } from './Tip.tsx';

@@ -6,11 +6,12 @@ import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
 import { arrowKeys, Badge, Banner, Button, EmptyState, errorMessage, formatRelative, RefreshIcon, SafeText, safeString, SearchIcon, Spinner, StoreIcon } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
-import { approveUpdate, cancelOperation, installEntry, updatePlugin } from './actions.ts';
+import { approveUpdate, installEntry, updatePlugin } from './actions.ts';
 import { ApproveUpdateDialog, ConsentDialog, DetailDialog } from './dialogs.tsx';
+import { InstallSteps, ProgressBar } from './InstallProgress.tsx';
 import { formatBytes, PermissionIcons } from './permissions.tsx';
 import { RemoveSourceDialog, SourceDialog } from './SourcesSection.tsx';
-import { entryKey, followMarketplace, useMarketplace, type InstalledValue, type ProgressValue } from './useMarketplace.ts';
+import { entryKey, followMarketplace, useMarketplace, type InstalledValue } from './useMarketplace.ts';
 import './marketplace.css';
 
 /** The usual row; a card showing an error is taller, and rows measure themselves. */
@@ -334,8 +335,13 @@ function EntryCard({
         )}{' '}
         · <span className="market-card-size">{formatBytes(entry.size)}</span>
       </p>
-      {/* The text is the paragraph's own (not inside an inline element), so the line clamp cuts it cleanly. */}
-      <SafeText as="p" className="market-card-description" text={entry.description || 'No description.'} />
+      {/* While it installs, its steps take the description's place, so the card keeps its height in the list. */}
+      {active ? (
+        <InstallSteps progress={active} />
+      ) : (
+        /* The text is the paragraph's own (not inside an inline element), so the line clamp cuts it cleanly. */
+        <SafeText as="p" className="market-card-description" text={entry.description || 'No description.'} />
+      )}
       <footer className="market-card-foot">
         <PermissionIcons permissions={entry.permissions} />
         <span className="market-card-state">
@@ -375,49 +381,5 @@ function EntryCard({
         </p>
       ) : null}
     </article>
-  );
-}
-
-/** The steps of an install, in order; each shows as a real state on the card. */
-const PHASES = [
-  { phase: 'downloading', label: 'Downloading' },
-  { phase: 'verifying', label: 'Checking' },
-  { phase: 'extracting', label: 'Unpacking' },
-  { phase: 'installing', label: 'Installing' },
-] as const;
-
-/**
- * One bar over the whole install: the download fills the first quarter by
- * its bytes, each later step the next, so "Checking…" never shows an empty bar.
- */
-function ProgressBar({ progress }: { progress: ProgressValue }) {
-  const step = Math.max(0, PHASES.findIndex((p) => p.phase === progress.phase));
-  const within = progress.phase === 'downloading' ? (progress.total ? Math.min(1, progress.received / progress.total) : 0) : 0.5;
-  const percent = Math.round(((step + within) / PHASES.length) * 100);
-  const detail = progress.phase === 'downloading' && progress.total ? ` ${formatBytes(progress.received)} of ${formatBytes(progress.total)}` : '';
-  const label = `${PHASES[step]!.label}…${detail}`;
-  const stepText = `step ${step + 1} of ${PHASES.length}`;
-  return (
-    <span className="market-progress">
-      <span
-        className="market-progress-track"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-        aria-valuetext={`${label}, ${stepText}`}
-        aria-label={progress.operation === 'update' ? 'Updating' : 'Installing'}
-      >
-        <span className="market-progress-fill" style={{ width: `${percent}%` }} />
-      </span>
-      <span className="market-progress-label">
-        {label} <span className="market-progress-step" aria-hidden="true">{step + 1}/{PHASES.length}</span>
-      </span>
-      {progress.phase === 'downloading' ? (
-        <Button size="sm" variant="ghost" onClick={() => void cancelOperation(progress.pluginId)}>
-          Cancel
-        </Button>
-      ) : null}
-    </span>
   );
 }

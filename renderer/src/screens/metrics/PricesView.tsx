@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AppliedPriceRow, PriceRow } from '../../../../app/contract/metrics.ts';
 import { api } from '../../api.ts';
-import { Banner, Button, Field, Spinner, errorMessage } from '../../ui/index.ts';
+import { Banner, Button, Field, Spinner, errorMessage, typedNumber, useFormErrors } from '../../ui/index.ts';
 
 interface Table {
   prices: PriceRow[];
@@ -11,6 +11,7 @@ interface Table {
 
 const EMPTY = { model: '', inputPerMTok: '', outputPerMTok: '', cacheReadPerMTok: '', cacheWritePerMTok: '' };
 type Draft = typeof EMPTY;
+const PRICE_FIELDS = Object.keys(EMPTY);
 
 const usd = (n: number) => `$${Number(n.toFixed(4))}`;
 
@@ -23,28 +24,34 @@ export function PricesView() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(PRICE_FIELDS);
   const load = useCallback(() => api.invoke('metrics.prices', {}).then(setTable, (e) => setError(errorMessage(e))), []);
   useEffect(() => void load(), [load]);
 
+  const startDraft = (next: Draft) => {
+    setDraft(next);
+    errors.clear();
+  };
   const edit = (model: string, p: { inputPerMTok: number; outputPerMTok: number; cacheReadPerMTok: number; cacheWritePerMTok?: number; cacheWrite5mPerMTok?: number }) =>
-    setDraft({ model, inputPerMTok: String(p.inputPerMTok), outputPerMTok: String(p.outputPerMTok), cacheReadPerMTok: String(p.cacheReadPerMTok), cacheWritePerMTok: String(p.cacheWritePerMTok ?? p.cacheWrite5mPerMTok ?? 0) });
+    startDraft({ model, inputPerMTok: String(p.inputPerMTok), outputPerMTok: String(p.outputPerMTok), cacheReadPerMTok: String(p.cacheReadPerMTok), cacheWritePerMTok: String(p.cacheWritePerMTok ?? p.cacheWrite5mPerMTok ?? 0) });
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    const numbers = [draft.inputPerMTok, draft.outputPerMTok, draft.cacheReadPerMTok, draft.cacheWritePerMTok].map((v) => (v.trim() === '' ? Number.NaN : Number(v)));
-    if (numbers.some((n) => !Number.isFinite(n))) {
-      setError('Give every price as a number of US dollars per million tokens.');
-      return;
-    }
     setBusy(true);
+    errors.clear();
     try {
-      const [inputPerMTok, outputPerMTok, cacheReadPerMTok, cacheWritePerMTok] = numbers as [number, number, number, number];
-      await api.invoke('metrics.setPrice', { model: draft.model, inputPerMTok, outputPerMTok, cacheReadPerMTok, cacheWritePerMTok });
+      await api.invoke('metrics.setPrice', {
+        model: draft.model,
+        inputPerMTok: typedNumber(draft.inputPerMTok),
+        outputPerMTok: typedNumber(draft.outputPerMTok),
+        cacheReadPerMTok: typedNumber(draft.cacheReadPerMTok),
+        cacheWritePerMTok: typedNumber(draft.cacheWritePerMTok),
+      });
       setDraft(EMPTY);
       setError(null);
       await load();
     } catch (err) {
-      setError(errorMessage(err));
+      errors.fail(err);
     } finally {
       setBusy(false);
     }
@@ -83,7 +90,7 @@ export function PricesView() {
                 {table.unpriced.map((model) => (
                   <tr key={model}>
                     <td className="mono">{model}</td><td>No price known: its cost is not counted</td><td colSpan={5} />
-                    <td><Button size="sm" variant="ghost" onClick={() => setDraft({ ...EMPTY, model })}>Set my price</Button></td>
+                    <td><Button size="sm" variant="ghost" onClick={() => startDraft({ ...EMPTY, model })}>Set my price</Button></td>
                   </tr>
                 ))}
               </tbody>
@@ -115,14 +122,15 @@ export function PricesView() {
             </table>
           </div>
         )}
-        <form className="price-form" onSubmit={(e) => void save(e)} aria-label="Set a price">
-          <Field label="Model name (or its start)"><input className="input mono" value={draft.model} onChange={(e) => setDraft({ ...draft, model: e.target.value })} maxLength={200} spellCheck={false} /></Field>
-          <Field label="Input $/M"><input className="input" inputMode="decimal" value={draft.inputPerMTok} onChange={(e) => setDraft({ ...draft, inputPerMTok: e.target.value })} /></Field>
-          <Field label="Output $/M"><input className="input" inputMode="decimal" value={draft.outputPerMTok} onChange={(e) => setDraft({ ...draft, outputPerMTok: e.target.value })} /></Field>
-          <Field label="Cache read $/M"><input className="input" inputMode="decimal" value={draft.cacheReadPerMTok} onChange={(e) => setDraft({ ...draft, cacheReadPerMTok: e.target.value })} /></Field>
-          <Field label="Cache write $/M"><input className="input" inputMode="decimal" value={draft.cacheWritePerMTok} onChange={(e) => setDraft({ ...draft, cacheWritePerMTok: e.target.value })} /></Field>
+        <form className="price-form" onSubmit={(e) => void save(e)} aria-label="Set a price" noValidate>
+          <Field label="Model name (or its start)" error={errors.field('model')}><input className="input mono" value={draft.model} onChange={(e) => setDraft({ ...draft, model: e.target.value })} spellCheck={false} /></Field>
+          <Field label="Input $/M" error={errors.field('inputPerMTok')}><input className="input" inputMode="decimal" value={draft.inputPerMTok} onChange={(e) => setDraft({ ...draft, inputPerMTok: e.target.value })} /></Field>
+          <Field label="Output $/M" error={errors.field('outputPerMTok')}><input className="input" inputMode="decimal" value={draft.outputPerMTok} onChange={(e) => setDraft({ ...draft, outputPerMTok: e.target.value })} /></Field>
+          <Field label="Cache read $/M" error={errors.field('cacheReadPerMTok')}><input className="input" inputMode="decimal" value={draft.cacheReadPerMTok} onChange={(e) => setDraft({ ...draft, cacheReadPerMTok: e.target.value })} /></Field>
+          <Field label="Cache write $/M" error={errors.field('cacheWritePerMTok')}><input className="input" inputMode="decimal" value={draft.cacheWritePerMTok} onChange={(e) => setDraft({ ...draft, cacheWritePerMTok: e.target.value })} /></Field>
           <Button type="submit" variant="primary" busy={busy}>Save price</Button>
         </form>
+        {errors.form ? <Banner tone="danger" title="The price was not saved">{errors.form}</Banner> : null}
         {error ? <Banner tone="danger">{error}</Banner> : null}
       </section>
     </div>

@@ -19,6 +19,8 @@ export function SessionView({ sessionId, focusMessageId, onSession }: { sessionI
   const [retrying, setRetrying] = useState(false);
   const [retryError, setRetryError] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = session !== null;
 
   useEffect(() => {
     let live = true;
@@ -45,6 +47,11 @@ export function SessionView({ sessionId, focusMessageId, onSession }: { sessionI
       offSession();
     };
   }, [sessionId]);
+
+  // Opening a session moves the focus into it (the list keeps its scroll), so the keyboard and a screen reader go on from its heading.
+  useEffect(() => {
+    if (loaded) heading.current?.focus({ preventScroll: true });
+  }, [loaded]);
 
   useEffect(() => {
     if (session) onSession?.(session);
@@ -100,7 +107,7 @@ export function SessionView({ sessionId, focusMessageId, onSession }: { sessionI
         ) : null}
         <div className="session-view-title">
           {session.parentSessionId ? <Badge tone="neutral">Subagent</Badge> : null}
-          <h2>
+          <h2 ref={heading} tabIndex={-1} data-navigation-focus>
             <SafeText text={session.title} />
           </h2>
           <Badge tone={STATUS_TONE[session.status]}>{STATUS_LABEL[session.status]}</Badge>

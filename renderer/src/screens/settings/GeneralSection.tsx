@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { EditableSettings } from '../../../../app/contract/settings.ts';
 import type { AppSettings } from '../../stores/settings.ts';
 import { useSettings } from '../../stores/settings.ts';
-import { Banner, Button, CheckIcon, Field, useFormErrors } from '../../ui/index.ts';
+import { Banner, Button, CheckIcon, Field, typedNumber, useFormErrors } from '../../ui/index.ts';
 
 const GENERAL_FIELDS = ['catalogRefreshMinutes', 'auditRetentionDays'];
 
@@ -14,16 +14,6 @@ interface Bounds {
 /** The limits come from the contract, the same schema main validates against. */
 const REFRESH = EditableSettings.properties.catalogRefreshMinutes as unknown as Bounds;
 const RETENTION = EditableSettings.properties.auditRetentionDays as unknown as Bounds;
-
-/**
- * What the field holds, as main should judge it: a number when it reads as
- * one, otherwise the text itself, so main's words fit what was typed
- * ("Enter a number of days" for nothing, "A whole number…" for "soon").
- */
-function typed(text: string): number {
-  const trimmed = text.trim();
-  return (/^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed) as number;
-}
 
 /**
  * Number settings are edited as text and saved together, so a half-typed
@@ -55,7 +45,7 @@ export function GeneralSection({ settings }: { settings: AppSettings }) {
     errors.clear();
     setSaving(true);
     try {
-      await update({ catalogRefreshMinutes: typed(refresh), auditRetentionDays: typed(retention) });
+      await update({ catalogRefreshMinutes: typedNumber(refresh), auditRetentionDays: typedNumber(retention) });
       setSaved(true);
     } catch (e) {
       errors.fail(e);
