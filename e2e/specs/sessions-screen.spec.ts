@@ -77,9 +77,9 @@ test('a long session reads well: panes scroll on their own, replies are Markdown
   await expect(list.getByRole('listitem')).toHaveCount(1);
   await expect(list.getByRole('listitem')).toContainText('Rename the helper');
   await app.getByLabel('Model', { exact: true }).selectOption('');
-  await app.getByLabel('Date').selectOption('today');
+  await app.getByLabel('Date', { exact: true }).selectOption('today');
   await expect(app.getByText('No session matches')).toBeVisible();
-  await app.getByLabel('Date').selectOption('any');
+  await app.getByLabel('Date', { exact: true }).selectOption('any');
   await app.getByLabel('Sort by').selectOption('tokens');
   await expect(list.getByRole('listitem').first()).toContainText('Make the checkout validate');
 
@@ -204,7 +204,7 @@ test('a run that failed can be run again from its session', async ({ app, harnes
   await expect(again.getByText('Done', { exact: true })).toBeVisible();
   await expect(again.getByRole('button', { name: 'Retry run' })).toHaveCount(0);
   // Both runs are in the list: the failed one is kept.
-  const rows = app.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: /List the files/ });
+  const rows = app.getByRole('list', { name: 'Sessions' }).getByRole('listitem').filter({ hasText: 'List the files' });
   await expect(rows).toHaveCount(2);
   await expect(rows.filter({ hasText: 'Failed' })).toHaveCount(1);
 });

@@ -99,6 +99,20 @@ describe('projects found in the transcripts', () => {
   });
 });
 
+describe('adding a folder that was found already', () => {
+  it('makes the discovered project the user’s own, under their name, shown again', async () => {
+    const { kit, repo } = kitWithRepo();
+    transcript(kit, repo, 'Work');
+    await scan(kit);
+    const found = projectNamed(kit, 'shop');
+    kit.agents.setProjectHidden(found.id, true);
+    const added = kit.agents.addProject(repo, 'My shop');
+    expect(added).toMatchObject({ id: found.id, name: 'My shop', discovered: false, hidden: false, sessionCount: 1 });
+    expect(kit.agents.listProjects()).toHaveLength(1);
+    expect(() => kit.agents.addProject(repo)).toThrow(`${repo} is already a project.`);
+  });
+});
+
 describe('renaming, merging and hiding projects', () => {
   it('renames a project; an empty, too long or unknown one changes nothing', async () => {
     const { kit, repo } = kitWithRepo();

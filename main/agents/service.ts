@@ -233,8 +233,10 @@ export class AgentService {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw fieldError('path', `The folder ${folder} does not exist.`);
     if (name !== undefined && name.trim().length > PROJECT_NAME_MAX) throw fieldError('name', tooLongWords(PROJECT_NAME_MAX));
     const taken = this.store.projectAt(folder);
-    if (taken) throw new AppError('conflict', taken.own ? `${canonicalPath(folder)} is already a project.` : `${canonicalPath(folder)} is already part of the project ${taken.name}.`);
-    const project = this.store.addProject(folder, name);
+    if (taken && !taken.own) throw new AppError('conflict', `${canonicalPath(folder)} is already part of the project ${taken.name}.`);
+    if (taken && !taken.discovered) throw new AppError('conflict', `${canonicalPath(folder)} is already a project.`);
+    // A project found at this folder becomes the user's own, under the name they gave.
+    const project = taken ? this.store.adoptProject(taken.id, name) : this.store.addProject(folder, name);
     this.#projectsChanged();
     return project;
   }

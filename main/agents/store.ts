@@ -272,12 +272,18 @@ export class SessionStore {
   }
 
   /** The project that has this folder as its own or as a path merged into it. */
-  projectAt(path: string): { id: string; name: string; own: boolean } | undefined {
+  projectAt(path: string): { id: string; name: string; own: boolean; discovered: boolean } | undefined {
     const row = this.#q(
-      `SELECT id, name, 1 AS own FROM projects WHERE path = @path
-       UNION ALL SELECT p.id, p.name, 0 FROM project_aliases a JOIN projects p ON p.id = a.project_id WHERE a.path = @path LIMIT 1`,
-    ).get({ path: canonicalPath(path) }) as { id: string; name: string; own: number } | undefined;
-    return row ? { id: row.id, name: row.name, own: row.own === 1 } : undefined;
+      `SELECT id, name, 1 AS own, discovered FROM projects WHERE path = @path
+       UNION ALL SELECT p.id, p.name, 0, p.discovered FROM project_aliases a JOIN projects p ON p.id = a.project_id WHERE a.path = @path LIMIT 1`,
+    ).get({ path: canonicalPath(path) }) as { id: string; name: string; own: number; discovered: number } | undefined;
+    return row ? { id: row.id, name: row.name, own: row.own === 1, discovered: row.discovered === 1 } : undefined;
+  }
+
+  /** A discovered project the user adds becomes theirs: shown, removable, named as they say. */
+  adoptProject(id: string, name: string | undefined): ProjectInfo {
+    this.#q('UPDATE projects SET discovered = 0, hidden = 0, name = coalesce(?, name) WHERE id = ?').run(name?.trim() || null, id);
+    return this.getProject(id)!;
   }
 
   renameProject(id: string, name: string): boolean {
