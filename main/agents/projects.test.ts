@@ -178,6 +178,7 @@ describe('renaming, merging and hiding projects', () => {
     expect(() => kit.agents.removeProject(shop.id)).toThrow('shop was found in your transcripts and would come back: hide it instead.');
     expect(kit.agents.setProjectHidden(shop.id, true).hidden).toBe(true);
     expect(titles(kit)).toEqual(['Notes work']);
+    expect(kit.metrics.live(kit.agents.store, undefined).projects.map((p) => p.name)).toEqual(['notes']);
     expect(kit.agents.store.listSessions({ includeHidden: true }).map((s) => [s.title, s.hidden]).sort()).toEqual([['Notes work', false], ['Shop work', true]]);
     await scan(kit);
     expect(kit.agents.listProjects().map((p) => [p.name, p.hidden])).toEqual([['notes', false], ['shop', true]]);

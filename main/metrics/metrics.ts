@@ -286,7 +286,8 @@ export class MetricsService {
 
   live(store: SessionStore, tasks: TaskCounter | undefined, now = new Date(), period: MetricPeriod = 'today'): LiveMetricsView {
     const active = store.listSessions({ status: 'running', limit: 100 });
-    const projects: ProjectHealthRow[] = store.listProjects().map((p) => {
+    // Hidden projects leave the overview as they leave the session list.
+    const projects: ProjectHealthRow[] = store.listProjects().filter((p) => !p.hidden).map((p) => {
       const recent = store.listSessions({ projectId: p.id, limit: RECENT_SESSIONS });
       const finished = recent.filter((s) => s.status !== 'running').sort((x, y) => (y.endedAt ?? '').localeCompare(x.endedAt ?? ''));
       const failures = finished.filter((s) => s.status === 'error').length;
