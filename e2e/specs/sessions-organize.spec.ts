@@ -63,6 +63,14 @@ test('projects are found by repository; a project is renamed, merged and hidden,
   const menu = app.getByRole('menu', { name: 'Actions for project shop', exact: true });
   await expect(menu.getByRole('menuitem')).toHaveText(['Rename…', 'Merge into…', 'Hide']);
   await expect(menu.getByRole('menuitem', { name: 'Rename…' })).toBeFocused();
+  await app.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'Merge into…' })).toBeFocused();
+  await app.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  const shopActions = projects.getByRole('button', { name: 'Actions for project shop', exact: true });
+  await expect(shopActions).toBeFocused();
+  await app.keyboard.press('Enter');
+  await expect(menu.getByRole('menuitem', { name: 'Rename…' })).toBeFocused();
   await screenshotScreen(app, 'sessions-organize-menu-light');
   await app.keyboard.press('Enter');
   const rename = app.getByRole('dialog', { name: 'Rename shop' });
