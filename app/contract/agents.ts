@@ -32,6 +32,7 @@ export const ToolPermissions = Type.Object(
   { additionalProperties: false },
 );
 export const PROJECT_NAME_MAX = 120;
+export const SESSION_TITLE_MAX = 200;
 
 const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -39,6 +40,12 @@ export const Project = Type.Object({
   id: Type.String(),
   name: Type.String(),
   path: Type.String(),
+  /** Folders of projects merged into this one: sessions under them belong here. */
+  aliases: Type.Array(Type.String()),
+  /** Found in the transcripts (a repository root) rather than added; it is hidden, not removed. */
+  discovered: Type.Boolean(),
+  /** Left out of the default lists, with its sessions. */
+  hidden: Type.Boolean(),
   createdAt: Type.String(),
   sessionCount: Type.Integer(),
   /** Sessions of this project running now. */
@@ -72,7 +79,12 @@ export const SessionSummary = Type.Object({
   /** Where it came from: a transcript on disk, or a run started from the app. */
   origin: Type.Union([Type.Literal('transcript'), Type.Literal('run')]),
   model: Type.Union([Type.String(), Type.Null()]),
+  /** The user's title when they gave one, else the transcript's. */
   title: Type.String(),
+  /** The user gave the session a title of their own. */
+  renamed: Type.Boolean(),
+  /** Hidden itself, or in a hidden project: left out of the default list. */
+  hidden: Type.Boolean(),
   status: literals(SESSION_STATUSES),
   startedAt: Type.String(),
   endedAt: Type.Union([Type.String(), Type.Null()]),
@@ -189,16 +201,44 @@ export const agentChannels = {
     ),
     result: Project,
   },
+  /** Removes a project the user added; a discovered one is hidden instead (it would be found again). */
   'projects.remove': {
     args: Type.Object({ id: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
     result: Type.Object({ removed: Type.Boolean() }),
   },
+  'projects.rename': {
+    args: Type.Object({ id: Type.String({ maxLength: 100 }), name: Type.String({ maxLength: PROJECT_NAME_MAX * 2 }) }, { additionalProperties: false }),
+    result: Project,
+  },
+  /** `from`'s folders become `into`'s, its sessions move, and it is gone; returns `into`. */
+  'projects.merge': {
+    args: Type.Object({ from: Type.String({ maxLength: 100 }), into: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+    result: Project,
+  },
+  'projects.setHidden': {
+    args: Type.Object({ id: Type.String({ maxLength: 100 }), hidden: Type.Boolean() }, { additionalProperties: false }),
+    result: Project,
+  },
   'sessions.list': {
     args: Type.Object(
-      { projectId: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+      {
+        projectId: Type.Optional(Type.String({ maxLength: 100 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+        /** Hidden sessions and those of hidden projects too. */
+        includeHidden: Type.Optional(Type.Boolean()),
+      },
       { additionalProperties: false },
     ),
     result: Type.Object({ sessions: Type.Array(SessionSummary) }),
+  },
+  /** The user's own title; an empty one goes back to the transcript's. The transcript is not touched. */
+  'sessions.rename': {
+    args: Type.Object({ id: Type.String({ maxLength: 200 }), title: Type.String({ maxLength: SESSION_TITLE_MAX * 2 }) }, { additionalProperties: false }),
+    result: SessionSummary,
+  },
+  'sessions.setHidden': {
+    args: Type.Object({ id: Type.String({ maxLength: 200 }), hidden: Type.Boolean() }, { additionalProperties: false }),
+    result: SessionSummary,
   },
   'sessions.get': {
     args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),

@@ -52,7 +52,7 @@ test('a transcript that grows shows up live, with its tool calls as diffs; an ag
 
   const projects = app.getByRole('navigation', { name: 'Projects' });
   await expect(projects.getByRole('button', { name: /^Shop/ })).toBeVisible();
-  const row = app.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: /Validate the card number/ });
+  const row = app.getByRole('list', { name: 'Sessions' }).getByRole('listitem').filter({ hasText: 'Validate the card number' });
   await expect(row).toBeVisible({ timeout: 15_000 });
   await expect(row.getByLabel('Live')).toBeVisible();
   await expect(row).toContainText('claude-sonnet-4-20250514');

@@ -60,13 +60,13 @@ test('a long session reads well: panes scroll on their own, replies are Markdown
   await app.setViewportSize({ width: 1280, height: 800 });
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
   const list = app.getByRole('list', { name: 'Sessions' });
-  await expect(list.getByRole('button')).toHaveCount(3, { timeout: 15_000 });
+  await expect(list.getByRole('listitem')).toHaveCount(3, { timeout: 15_000 });
 
   // Search, filters and sorting.
   const search = app.getByRole('searchbox', { name: 'Search sessions' });
   await search.fill('readme');
-  await expect(list.getByRole('button')).toHaveCount(1);
-  await expect(list.getByRole('button')).toContainText('Write the README');
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(list.getByRole('listitem')).toContainText('Write the README');
   await expect(app.getByRole('status').filter({ hasText: '1 of 3 sessions' })).toBeVisible();
   await app.getByRole('button', { name: 'Clear filters' }).click();
   await expect(search).toHaveValue('');
@@ -75,17 +75,17 @@ test('a long session reads well: panes scroll on their own, replies are Markdown
   await filters.click();
   await app.getByLabel('Model', { exact: true }).selectOption('claude-haiku-4-5');
   await expect(app.getByRole('button', { name: 'Filters (1)' })).toBeVisible();
-  await expect(list.getByRole('button')).toHaveCount(1);
-  await expect(list.getByRole('button')).toContainText('Rename the helper');
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(list.getByRole('listitem')).toContainText('Rename the helper');
   await app.getByLabel('Model', { exact: true }).selectOption('');
-  await app.getByLabel('Date').selectOption('today');
+  await app.getByLabel('Date', { exact: true }).selectOption('today');
   await expect(app.getByText('No session matches')).toBeVisible();
-  await app.getByLabel('Date').selectOption('any');
+  await app.getByLabel('Date', { exact: true }).selectOption('any');
   await app.getByLabel('Sort by').selectOption('tokens');
-  await expect(list.getByRole('button').first()).toContainText('Make the checkout validate');
+  await expect(list.getByRole('listitem').first()).toContainText('Make the checkout validate');
 
   // Arrow keys walk the list.
-  const rows = list.getByRole('button');
+  const rows = list.locator('.session-row');
   await rows.first().focus();
   await app.keyboard.press('ArrowDown');
   await expect(rows.nth(1)).toBeFocused();
@@ -205,7 +205,7 @@ test('“Open session…” in the palette finds a session by its words and open
   writeFileSync(join(transcripts, `${SHORT}.jsonl`), transcript(SHORT, '/work/shop', [user('Write the README'), reply('msg_r', 'claude-sonnet-4-5', [{ type: 'text', text: 'Wrote it.' }])]));
   writeFileSync(join(transcripts, `${HAIKU}.jsonl`), transcript(HAIKU, '/work/shop', [user('Rename the helper'), reply('msg_h', 'claude-haiku-4-5', [{ type: 'text', text: 'Renamed.' }])]));
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
-  await expect(app.getByRole('list', { name: 'Sessions' }).getByRole('button')).toHaveCount(2, { timeout: 15_000 });
+  await expect(app.getByRole('list', { name: 'Sessions' }).getByRole('listitem')).toHaveCount(2, { timeout: 15_000 });
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
 
   await app.keyboard.press('Control+Shift+P');
@@ -247,7 +247,7 @@ test('a run that failed can be run again from its session', async ({ app, harnes
   await expect(again.getByText('Done', { exact: true })).toBeVisible();
   await expect(again.getByRole('button', { name: 'Retry run' })).toHaveCount(0);
   // Both runs are in the list: the failed one is kept.
-  const rows = app.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: /List the files/ });
+  const rows = app.getByRole('list', { name: 'Sessions' }).getByRole('listitem').filter({ hasText: 'List the files' });
   await expect(rows).toHaveCount(2);
   await expect(rows.filter({ hasText: 'Failed' })).toHaveCount(1);
 });

@@ -258,6 +258,29 @@ export const agentMigrations: Migration[] = [
       db.exec('DROP TABLE subagent_moves; DROP TABLE subagent_touched;');
     },
   },
+  {
+    // Projects found in the transcripts (grouped by repository root), the paths merged into a
+    // project, each working folder's repository root once resolved, and what the user renamed or hid.
+    id: 'agents/discovered-projects',
+    up(db) {
+      db.exec(`
+        ALTER TABLE projects ADD COLUMN discovered INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE projects ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE project_aliases (
+          path TEXT PRIMARY KEY,
+          project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE
+        );
+        CREATE INDEX project_aliases_project ON project_aliases(project_id);
+        CREATE TABLE repo_roots (
+          cwd TEXT PRIMARY KEY,
+          root TEXT NOT NULL,
+          resolved_at TEXT NOT NULL
+        );
+        ALTER TABLE sessions ADD COLUMN user_title TEXT;
+        ALTER TABLE sessions ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
 ];
 
 /** Whether a stored user record was one a person wrote (not meta, a subagent's prompt or a summary). */

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { PROJECT_NAME_MAX, type AgentEnvEntry, type ProjectInfo, type SourceConfig, type ToolPermissionSettings } from '../../app/contract/agents.ts';
+import { PROJECT_NAME_MAX, SESSION_TITLE_MAX, type AgentEnvEntry, type ProjectInfo, type SessionInfo, type SourceConfig, type ToolPermissionSettings } from '../../app/contract/agents.ts';
 import { AppError, fieldError } from '../../app/contract/envelope.ts';
 import { tooLongWords } from '../../app/contract/fields.ts';
 import type { Static } from '@sinclair/typebox';
@@ -13,6 +13,8 @@ import type { MetricsService } from '../metrics/metrics.ts';
 import type { NotificationService } from '../notifications/notifications.ts';
 import type { PluginBus } from '../plugins/control.ts';
 import type { SearchService } from '../search/search.ts';
+import { ProjectDiscovery } from './discovery.ts';
+import { resolveRepoRoot } from './repo-root.ts';
 import { AgentRunner, checkPermissions } from './runner.ts';
 import { PreToolGate } from './pre-tool-gate.ts';
 import { SessionPipeline } from './pipeline.ts';
@@ -34,6 +36,10 @@ export interface AgentServiceDeps {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => Date;
   pollMs?: number;
+  /** Finds the repository root of a working folder; the `git` CLI unless a test says otherwise. */
+  resolveRoot?: (cwd: string) => Promise<string>;
+  /** How long discovery waits after a scan before it looks for projects. */
+  discoveryDelayMs?: number;
 }
 
 export function defaultSourceConfig(home: string): SourceConfig {
@@ -92,6 +98,8 @@ export class AgentService {
   readonly runner: AgentRunner;
   /** Where Claude Code runs ask the plugins' pre_tool hooks about each tool call. */
   readonly preTool: PreToolGate;
+  /** Makes projects of the repositories the transcripts' sessions ran in, after each scan. */
+  readonly discovery: ProjectDiscovery;
   readonly #d: AgentServiceDeps;
   #config: SourceConfig | undefined;
 
@@ -108,6 +116,14 @@ export class AgentService {
       bus: deps.bus,
       ...(deps.now ? { now: deps.now } : {}),
     });
+    this.discovery = new ProjectDiscovery({
+      store: this.store,
+      resolveRoot: deps.resolveRoot ?? resolveRepoRoot,
+      changed: () => this.#projectsChanged(),
+      log: deps.log,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.discoveryDelayMs !== undefined ? { delayMs: deps.discoveryDelayMs } : {}),
+    });
     this.sources = new TranscriptSources(
       [
         new TranscriptSource(claudeFormat, () => this.config().claudeRoot, this.store, this.pipeline, deps.log),
@@ -117,6 +133,7 @@ export class AgentService {
       this.pipeline,
       deps.log,
       deps.now,
+      () => this.discovery.schedule(),
     );
     this.preTool = new PreToolGate(deps.bus, deps.log);
     this.runner = new AgentRunner({
@@ -154,6 +171,7 @@ export class AgentService {
   /** Stops following and every run; resolves once the runs have recorded their end, so the database can close. */
   async close(): Promise<void> {
     this.sources.stop();
+    await this.discovery.stop();
     await this.runner.stopAll();
     await this.preTool.close();
   }
@@ -214,8 +232,11 @@ export class AgentService {
     if (!isAbsolute(folder)) throw fieldError('path', `"${folder.slice(0, 200)}" is not a full path. Use the folder's full path, like /home/you/code/shop.`);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw fieldError('path', `The folder ${folder} does not exist.`);
     if (name !== undefined && name.trim().length > PROJECT_NAME_MAX) throw fieldError('name', tooLongWords(PROJECT_NAME_MAX));
-    if (this.store.projectPathTaken(folder)) throw new AppError('conflict', `${canonicalPath(folder)} is already a project.`);
-    const project = this.store.addProject(folder, name);
+    const taken = this.store.projectAt(folder);
+    if (taken && !taken.own) throw new AppError('conflict', `${canonicalPath(folder)} is already part of the project ${taken.name}.`);
+    if (taken && !taken.discovered) throw new AppError('conflict', `${canonicalPath(folder)} is already a project.`);
+    // A project found at this folder becomes the user's own, under the name they gave.
+    const project = taken ? this.store.adoptProject(taken.id, name) : this.store.addProject(folder, name);
     this.#projectsChanged();
     return project;
   }
@@ -234,13 +255,64 @@ export class AgentService {
   }
 
   removeProject(id: string): boolean {
+    const project = this.store.getProject(id);
+    if (project?.discovered) throw new AppError('invalid_argument', `${project.name} was found in your transcripts and would come back: hide it instead.`);
     const removed = this.store.removeProject(id);
     if (!removed) throw new AppError('not_found', 'That project was already removed.');
     this.#projectsChanged();
+    // Its sessions are grouped by their repositories again.
+    this.discovery.schedule();
     return removed;
   }
 
+  renameProject(id: string, name: string): ProjectInfo {
+    const clean = name.trim();
+    if (!clean) throw fieldError('name', 'A project needs a name.');
+    if (clean.length > PROJECT_NAME_MAX) throw fieldError('name', tooLongWords(PROJECT_NAME_MAX));
+    if (!this.store.renameProject(id, clean)) throw new AppError('not_found', 'That project no longer exists.');
+    this.#projectsChanged();
+    return this.store.getProject(id)!;
+  }
+
+  /** `from` becomes part of `into`: its folders, its sessions and their history. */
+  mergeProjects(from: string, into: string): ProjectInfo {
+    if (from === into) throw new AppError('invalid_argument', 'A project cannot be merged into itself. Choose another project.');
+    const source = this.store.getProject(from);
+    if (!source) throw new AppError('not_found', 'The project to merge no longer exists.');
+    if (!this.store.getProject(into)) throw new AppError('not_found', `The project to merge ${source.name} into no longer exists.`);
+    this.store.mergeProjects(from, into);
+    this.#projectsChanged();
+    return this.store.getProject(into)!;
+  }
+
+  setProjectHidden(id: string, hidden: boolean): ProjectInfo {
+    if (!this.store.setProjectHidden(id, hidden)) throw new AppError('not_found', 'That project no longer exists.');
+    this.#projectsChanged();
+    return this.store.getProject(id)!;
+  }
+
+  /** The user's own title for a session; an empty one goes back to the transcript's. */
+  renameSession(id: string, title: string): SessionInfo {
+    const clean = title.trim();
+    if (clean.length > SESSION_TITLE_MAX) throw fieldError('title', tooLongWords(SESSION_TITLE_MAX));
+    if (!this.store.renameSession(id, clean || null)) throw new AppError('not_found', 'That session is not in the database any more.');
+    return this.#sessionChanged(id);
+  }
+
+  setSessionHidden(id: string, hidden: boolean): SessionInfo {
+    if (!this.store.setSessionHidden(id, hidden)) throw new AppError('not_found', 'That session is not in the database any more.');
+    return this.#sessionChanged(id);
+  }
+
+  #sessionChanged(id: string): SessionInfo {
+    const session = this.store.getSession(id)!;
+    this.#d.events.emit('sessions.changed', session);
+    return session;
+  }
+
+  /** Projects changed (and with them, which project sessions belong to): the metrics follow, the windows hear. */
   #projectsChanged(): void {
+    this.#d.metrics.followProjects();
     this.#d.events.emit('projects.changed', { projects: this.store.listProjects() });
   }
 }
@@ -258,6 +330,11 @@ type AgentChannels =
   | 'projects.add'
   | 'projects.remove'
   | 'projects.setPermissions'
+  | 'projects.rename'
+  | 'projects.merge'
+  | 'projects.setHidden'
+  | 'sessions.rename'
+  | 'sessions.setHidden'
   | 'sessions.list'
   | 'sessions.get'
   | 'sessions.subagents'
@@ -282,7 +359,13 @@ export function agentHandlers(ready: () => AgentCore): Pick<HandlerTable, AgentC
     'projects.list': () => ({ projects: ready().agents.listProjects() }),
     'projects.add': ({ path, name }) => ready().agents.addProject(path, name),
     'projects.remove': ({ id }) => ({ removed: ready().agents.removeProject(id) }),
-    'sessions.list': ({ projectId, limit }) => ({ sessions: ready().agents.store.listSessions({ ...(projectId ? { projectId } : {}), limit: limit ?? 200 }) }),
+    'projects.rename': ({ id, name }) => ready().agents.renameProject(id, name),
+    'projects.merge': ({ from, into }) => ready().agents.mergeProjects(from, into),
+    'projects.setHidden': ({ id, hidden }) => ready().agents.setProjectHidden(id, hidden),
+    'sessions.list': ({ projectId, limit, includeHidden }) =>
+      ({ sessions: ready().agents.store.listSessions({ ...(projectId ? { projectId } : {}), limit: limit ?? 200, includeHidden: includeHidden ?? false }) }),
+    'sessions.rename': ({ id, title }) => ready().agents.renameSession(id, title),
+    'sessions.setHidden': ({ id, hidden }) => ready().agents.setSessionHidden(id, hidden),
     'sessions.get': ({ id }) => {
       const { store } = ready().agents;
       const session = store.getSession(id);

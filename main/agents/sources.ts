@@ -311,13 +311,16 @@ export class TranscriptSources {
   #poll: ReturnType<typeof setInterval> | undefined;
   #debounce: ReturnType<typeof setTimeout> | undefined;
   #lastScanAt: string | null = null;
+  readonly #scanned: () => void;
 
-  constructor(sources: TranscriptSource[], store: SessionStore, pipeline: SessionPipeline, log: Logger, now: () => Date = () => new Date()) {
+  /** `scanned` hears of every scan's end (discovery looks for projects then, off the import's path). */
+  constructor(sources: TranscriptSource[], store: SessionStore, pipeline: SessionPipeline, log: Logger, now: () => Date = () => new Date(), scanned: () => void = () => {}) {
     this.sources = sources;
     this.#store = store;
     this.#pipeline = pipeline;
     this.#log = log;
     this.#now = now;
+    this.#scanned = scanned;
   }
 
   get lastScanAt(): string | null {
@@ -337,6 +340,7 @@ export class TranscriptSources {
     }
     this.completeIdle();
     this.#lastScanAt = this.#now().toISOString();
+    this.#scanned();
     return total;
   }
 

@@ -31,6 +31,9 @@ interface SessionRow {
   origin: 'transcript' | 'run';
   model: string | null;
   title: string;
+  user_title: string | null;
+  hidden: number;
+  project_hidden: number | null;
   status: SessionStatus;
   started_at: string;
   ended_at: string | null;
@@ -146,9 +149,12 @@ export interface SessionCompletion {
 const INSERT_ROWS = 100;
 
 export const SESSION_SELECT = `
-  SELECT s.*, p.name AS project_name, l.tool_use_id AS parent_tool_use_id,
+  SELECT s.*, p.name AS project_name, p.hidden AS project_hidden, l.tool_use_id AS parent_tool_use_id,
     (SELECT count(*) FROM sessions c WHERE c.parent_session_id = s.id) AS subagent_count
   FROM sessions s LEFT JOIN projects p ON p.id = s.project_id LEFT JOIN subagent_links l ON l.session_id = s.id`;
+
+/** Sessions the default list leaves out: hidden ones, and those of hidden projects. */
+const VISIBLE = 's.hidden = 0 AND coalesce(p.hidden, 0) = 0';
 
 /**
  * A session's token totals from its API calls and its subagents' (peak: its own largest context).
@@ -223,16 +229,31 @@ export class SessionStore {
   listProjects(): ProjectInfo[] {
     const rows = this.#db
       .prepare(
-        `SELECT p.id, p.name, p.path, p.created_at, p.permissions,
+        `SELECT p.id, p.name, p.path, p.created_at, p.permissions, p.discovered, p.hidden,
            (SELECT count(*) FROM sessions s WHERE s.project_id = p.id AND s.parent_session_id IS NULL) AS session_count,
-           (SELECT count(*) FROM sessions s WHERE s.project_id = p.id AND s.parent_session_id IS NULL AND s.status = 'running') AS live_count
+           (SELECT count(*) FROM sessions s WHERE s.project_id = p.id AND s.parent_session_id IS NULL AND s.status = 'running') AS live_count,
+           (SELECT json_group_array(a.path) FROM (SELECT path FROM project_aliases WHERE project_id = p.id ORDER BY path) a) AS aliases
          FROM projects p ORDER BY p.name COLLATE NOCASE, p.path`,
       )
-      .all() as { id: string; name: string; path: string; created_at: string; permissions: string; session_count: number; live_count: number }[];
+      .all() as {
+      id: string;
+      name: string;
+      path: string;
+      created_at: string;
+      permissions: string;
+      discovered: number;
+      hidden: number;
+      session_count: number;
+      live_count: number;
+      aliases: string;
+    }[];
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
       path: r.path,
+      aliases: JSON.parse(r.aliases) as string[],
+      discovered: r.discovered === 1,
+      hidden: r.hidden === 1,
       createdAt: r.created_at,
       sessionCount: r.session_count,
       liveCount: r.live_count,
@@ -267,28 +288,124 @@ export class SessionStore {
     })();
   }
 
-  projectPathTaken(path: string): boolean {
-    return this.#q('SELECT 1 FROM projects WHERE path = ?').get(canonicalPath(path)) !== undefined;
+  /** The project that has this folder as its own or as a path merged into it. */
+  projectAt(path: string): { id: string; name: string; own: boolean; discovered: boolean } | undefined {
+    const row = this.#q(
+      `SELECT id, name, 1 AS own, discovered FROM projects WHERE path = @path
+       UNION ALL SELECT p.id, p.name, 0, p.discovered FROM project_aliases a JOIN projects p ON p.id = a.project_id WHERE a.path = @path LIMIT 1`,
+    ).get({ path: canonicalPath(path) }) as { id: string; name: string; own: number; discovered: number } | undefined;
+    return row ? { id: row.id, name: row.name, own: row.own === 1, discovered: row.discovered === 1 } : undefined;
   }
 
-  /** The project whose folder holds `cwd` most closely (nested projects win over their parents). */
+  /** A discovered project the user adds becomes theirs: shown, removable, named as they say. */
+  adoptProject(id: string, name: string | undefined): ProjectInfo {
+    this.#q('UPDATE projects SET discovered = 0, hidden = 0, name = coalesce(?, name) WHERE id = ?').run(name?.trim() || null, id);
+    return this.getProject(id)!;
+  }
+
+  renameProject(id: string, name: string): boolean {
+    return this.#q('UPDATE projects SET name = ? WHERE id = ?').run(name, id).changes > 0;
+  }
+
+  setProjectHidden(id: string, hidden: boolean): boolean {
+    return this.#q('UPDATE projects SET hidden = ? WHERE id = ?').run(hidden ? 1 : 0, id).changes > 0;
+  }
+
+  /**
+   * `from`'s folder and the paths merged into it become paths of `into`, its sessions move, and
+   * it is gone; later sessions under those paths belong to `into`.
+   */
+  mergeProjects(from: string, into: string): boolean {
+    return this.#db.transaction(() => {
+      const source = this.#q('SELECT path FROM projects WHERE id = ?').pluck().get(from) as string | undefined;
+      if (source === undefined || !this.#q('SELECT 1 FROM projects WHERE id = ?').get(into)) return false;
+      this.#q('UPDATE project_aliases SET project_id = ? WHERE project_id = ?').run(into, from);
+      this.#q('INSERT INTO project_aliases (path, project_id) VALUES (?, ?)').run(source, into);
+      this.#q('UPDATE sessions SET project_id = ? WHERE project_id = ?').run(into, from);
+      this.#q('DELETE FROM projects WHERE id = ?').run(from);
+      this.reattachSessions();
+      return true;
+    })();
+  }
+
+  /** The project whose folder (or a path merged into it) holds `cwd` most closely; nested projects win over their parents. */
   projectFor(cwd: string | undefined | null): string | null {
     if (!cwd) return null;
     const path = canonicalPath(cwd);
-    let best: { id: string; path: string } | null = null;
-    for (const p of this.#q('SELECT id, path FROM projects').all() as { id: string; path: string }[]) {
-      if (contains(p.path, path) && (!best || p.path.length > best.path.length)) best = p;
-    }
-    return best?.id ?? null;
+    const folders = this.#q('SELECT id, path FROM projects UNION ALL SELECT project_id, path FROM project_aliases').all() as { id: string; path: string }[];
+    const closest = (target: string) => {
+      let best: { id: string; path: string } | null = null;
+      for (const p of folders) {
+        if (contains(p.path, target) && (!best || p.path.length > best.path.length)) best = p;
+      }
+      return best?.id ?? null;
+    };
+    const own = closest(path);
+    if (own !== null || !folders.length) return own;
+    // A worktree outside its repository's folder belongs where its repository does.
+    const root = this.#q('SELECT root FROM repo_roots WHERE cwd = ?').pluck().get(path) as string | undefined;
+    return root === undefined || root === path ? null : closest(root);
   }
 
   /** Re-derives every session's project from its working folder (after projects change). */
   reattachSessions(): void {
+    this.#reattach(this.#q('SELECT id, cwd, project_id FROM sessions').all() as { id: string; cwd: string | null; project_id: string | null }[]);
+  }
+
+  #reattach(sessions: readonly { id: string; cwd: string | null; project_id: string | null }[]): number {
     const update = this.#q('UPDATE sessions SET project_id = ? WHERE id = ?');
-    for (const s of this.#q('SELECT id, cwd, project_id FROM sessions').all() as { id: string; cwd: string | null; project_id: string | null }[]) {
-      const project = this.projectFor(s.cwd);
-      if (project !== s.project_id) update.run(project, s.id);
+    const byCwd = new Map<string, string | null>();
+    let moved = 0;
+    for (const s of sessions) {
+      let project: string | null = null;
+      if (s.cwd !== null) {
+        if (!byCwd.has(s.cwd)) byCwd.set(s.cwd, this.projectFor(s.cwd));
+        project = byCwd.get(s.cwd) ?? null;
+      }
+      if (project !== s.project_id) {
+        update.run(project, s.id);
+        moved += 1;
+      }
     }
+    return moved;
+  }
+
+  // Discovery
+
+  /** The working folders of sessions that belong to no project. */
+  unattachedCwds(): string[] {
+    return this.#q('SELECT DISTINCT cwd FROM sessions WHERE project_id IS NULL AND cwd IS NOT NULL').pluck().all() as string[];
+  }
+
+  /** The repository roots already resolved for these folders. */
+  cachedRoots(cwds: readonly string[]): Map<string, string> {
+    const get = this.#q('SELECT root FROM repo_roots WHERE cwd = ?').pluck();
+    const out = new Map<string, string>();
+    for (const cwd of cwds) {
+      const root = get.get(canonicalPath(cwd)) as string | undefined;
+      if (root !== undefined) out.set(cwd, root);
+    }
+    return out;
+  }
+
+  /**
+   * Keeps each folder's repository root, makes a discovered project at every root no project
+   * holds yet, and attaches the sessions that had none. Returns how many projects it made.
+   */
+  applyRoots(roots: ReadonlyMap<string, string>, now = new Date()): { projectsAdded: number; sessionsAttached: number } {
+    return this.#db.transaction(() => {
+      const keep = this.#q('INSERT OR IGNORE INTO repo_roots (cwd, root, resolved_at) VALUES (?, ?, ?)');
+      for (const [cwd, root] of roots) keep.run(canonicalPath(cwd), canonicalPath(root), now.toISOString());
+      let projectsAdded = 0;
+      const insert = this.#q('INSERT INTO projects (id, name, path, created_at, discovered) VALUES (?, ?, ?, ?, 1)');
+      for (const root of new Set([...roots.values()].map(canonicalPath))) {
+        if (this.projectFor(root) !== null) continue;
+        insert.run(randomUUID(), basename(root) || root, root, now.toISOString());
+        projectsAdded += 1;
+      }
+      const sessionsAttached = this.#reattach(this.#q('SELECT id, cwd, project_id FROM sessions WHERE project_id IS NULL AND cwd IS NOT NULL').all() as { id: string; cwd: string; project_id: null }[]);
+      return { projectsAdded, sessionsAttached };
+    })();
   }
 
   // Sessions
@@ -387,6 +504,15 @@ export class SessionStore {
     this.#q('UPDATE sessions SET model = ? WHERE id = ?').run(model, id);
   }
 
+  /** The user's own title, kept apart from the transcript's; null goes back to the transcript's. */
+  renameSession(id: string, title: string | null): boolean {
+    return this.#q('UPDATE sessions SET user_title = ? WHERE id = ?').run(title, id).changes > 0;
+  }
+
+  setSessionHidden(id: string, hidden: boolean): boolean {
+    return this.#q('UPDATE sessions SET hidden = ? WHERE id = ?').run(hidden ? 1 : 0, id).changes > 0;
+  }
+
   /** A summary (from a transcript) is a better title than the first prompt. */
   setTitle(id: string, title: string): void {
     this.#q('UPDATE sessions SET title = ? WHERE id = ?').run(title, id);
@@ -405,9 +531,9 @@ export class SessionStore {
     return row ? this.#summaries([row])[0] : undefined;
   }
 
-  /** Top-level sessions, newest activity first; subagents are listed with their parent (`subagents`). */
-  listSessions(filter: { projectId?: string; status?: SessionStatus; limit?: number } = {}): SessionInfo[] {
-    const where: string[] = ['s.parent_session_id IS NULL'];
+  /** Top-level sessions, newest activity first (subagents are listed with their parent); hidden sessions, and the sessions of hidden projects, only with `includeHidden`. */
+  listSessions(filter: { projectId?: string; status?: SessionStatus; limit?: number; includeHidden?: boolean } = {}): SessionInfo[] {
+    const where: string[] = filter.includeHidden ? ['s.parent_session_id IS NULL'] : ['s.parent_session_id IS NULL', VISIBLE];
     const params: unknown[] = [];
     if (filter.projectId !== undefined) {
       where.push('s.project_id = ?');
@@ -736,7 +862,9 @@ export class SessionStore {
       provider: r.provider,
       origin: r.origin,
       model: r.model,
-      title: r.title || 'Untitled session',
+      title: r.user_title || r.title || 'Untitled session',
+      renamed: r.user_title !== null,
+      hidden: r.hidden === 1 || r.project_hidden === 1,
       status: r.status,
       startedAt: r.started_at,
       endedAt: r.ended_at,

@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentMessage, HookOutcome, HookStage } from '../../app/messages.ts';
@@ -88,4 +89,18 @@ export function agentKit(options: { withBus?: boolean; copyFixtures?: boolean; n
   };
   const agents = new AgentService(deps);
   return { dir, db, events, emitted, toasts, bus, search, metrics, agents, clock, sleeps, secrets, restart: () => new AgentService(deps) };
+}
+
+/** A real git repository with one commit in `parent`, and a worktree of it beside it (`<name>-feature`). */
+export function gitRepo(parent: string, name: string): { repo: string; worktree: string } {
+  const repo = join(parent, name);
+  mkdirSync(join(repo, 'src'), { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(repo, 'src', 'app.ts'), 'export {};\n');
+  git('add', '.');
+  git('-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', 'commit', '-q', '-m', 'first');
+  const worktree = join(parent, `${name}-feature`);
+  git('worktree', 'add', '-q', '-b', 'feature', worktree);
+  return { repo, worktree };
 }

@@ -234,6 +234,23 @@ export class MetricsService {
     })();
   }
 
+  /**
+   * Each session's row follows its session to the project it belongs to now (projects found,
+   * merged, added or removed), and every project keeps its newest 100.
+   */
+  followProjects(): void {
+    this.#db.transaction(() => {
+      this.#q(
+        `UPDATE session_metrics SET project_id = (SELECT s.project_id FROM sessions s WHERE s.id = session_metrics.session_id)
+         WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.id = session_metrics.session_id AND s.project_id IS NOT session_metrics.project_id)`,
+      ).run();
+      this.#q(
+        `DELETE FROM session_metrics WHERE id IN (
+           SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY project_id ORDER BY end_time DESC, id DESC) AS n FROM session_metrics) WHERE n > ?)`,
+      ).run(METRICS_RETAINED_PER_PROJECT);
+    })();
+  }
+
   /** Oldest first, for sparklines; one project, or sessions outside any project when none is given. */
   history(projectId: string | null): SessionMetricRow[] {
     const rows = this.#db.prepare('SELECT * FROM session_metrics WHERE project_id IS ? ORDER BY end_time, id').all(projectId) as MetricRow[];
@@ -274,7 +291,8 @@ export class MetricsService {
 
   live(store: SessionStore, tasks: TaskCounter | undefined, now = new Date(), period: MetricPeriod = 'today'): LiveMetricsView {
     const active = store.listSessions({ status: 'running', limit: 100 });
-    const projects: ProjectHealthRow[] = store.listProjects().map((p) => {
+    // Hidden projects leave the overview as they leave the session list.
+    const projects: ProjectHealthRow[] = store.listProjects().filter((p) => !p.hidden).map((p) => {
       const recent = store.listSessions({ projectId: p.id, limit: RECENT_SESSIONS });
       const finished = recent.filter((s) => s.status !== 'running').sort((x, y) => (y.endedAt ?? '').localeCompare(x.endedAt ?? ''));
       const failures = finished.filter((s) => s.status === 'error').length;

@@ -63,6 +63,7 @@ export const CommandIcon = icon('Command', <path d="M18 3a3 3 0 0 0-3 3v12a3 3 0
 export const ChevronDownIcon = icon('ChevronDown', <path d="m6 9 6 6 6-6" />);
 export const ChevronRightIcon = icon('ChevronRight', <path d="m9 18 6-6-6-6" />);
 export const ChevronLeftIcon = icon('ChevronLeft', <path d="m15 18-6-6 6-6" />);
+export const MoreIcon = icon('More', <><circle cx="5" cy="12" r="1" /><circle cx="12" cy="12" r="1" /><circle cx="19" cy="12" r="1" /></>);
 export const PlusIcon = icon('Plus', <><path d="M12 5v14" /><path d="M5 12h14" /></>);
 export const SendIcon = icon('Send', <><path d="m22 2-7 20-4-9-9-4z" /><path d="M22 2 11 13" /></>);
 export const GlobeIcon = icon('Globe', <><circle cx="12" cy="12" r="10" /><path d="M2 12h20" /><path d="M12 2a15.3 15.3 0 0 1 0 20 15.3 15.3 0 0 1 0-20z" /></>);

@@ -1,4 +1,5 @@
 export { Button, IconButton, Spinner } from './Button.tsx';
+export { ActionMenu, type ActionMenuItem } from './ActionMenu.tsx';
 export { Dialog, useFocusTrap } from './Dialog.tsx';
 export { OverlayPanel } from './OverlayPanel.tsx';
 export { Field } from './Field.tsx';

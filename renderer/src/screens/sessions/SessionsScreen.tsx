@@ -2,10 +2,11 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { PROVIDER_LABELS, type ProjectInfo, type SessionInfo } from '../../../../app/contract/agents.ts';
 import { api } from '../../api.ts';
 import { navigate } from '../../stores/navigation.ts';
-import { arrowKeys, Badge, Banner, Button, Dialog, EmptyState, FolderIcon, IconButton, SafeText, safeString, SessionsIcon, Spinner, Tip, TrashIcon, errorMessage, formatRelative } from '../../ui/index.ts';
+import { ActionMenu, arrowKeys, Badge, Banner, Button, Dialog, EmptyState, FolderIcon, SafeText, safeString, SessionsIcon, Spinner, Tip, errorMessage, formatRelative } from '../../ui/index.ts';
 import type { ScreenProps } from '../types.ts';
 import { COST_SOURCE_HINT, formatCost, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 import { AddProjectDialog, SourcesDialog } from './dialogs.tsx';
+import { MergeProjectDialog, RenameDialog } from './OrganizeDialogs.tsx';
 import { RunAgentForm } from './RunAgentForm.tsx';
 import { SessionView } from './SessionView.tsx';
 import { SessionFilters } from './SessionFilters.tsx';
@@ -30,6 +31,9 @@ export function SessionsScreen({ params }: ScreenProps) {
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'add' | 'sources' | null>(null);
   const [removing, setRemoving] = useState<ProjectInfo | null>(null);
+  const [renaming, setRenaming] = useState<{ project: ProjectInfo } | { session: SessionInfo } | null>(null);
+  const [merging, setMerging] = useState<ProjectInfo | null>(null);
+  const [showHidden, setShowHidden] = useState(false);
   const [filter, setFilter] = useState<SessionFilter>({ ...NO_FILTER, query: params.q ?? '' });
   const selected = params.sessionId ?? null;
 
@@ -43,13 +47,13 @@ export function SessionsScreen({ params }: ScreenProps) {
 
   const loadSessions = useCallback(async () => {
     try {
-      const { sessions: list } = await api.invoke('sessions.list', projectId ? { projectId, limit: LIST_LIMIT } : { limit: LIST_LIMIT });
+      const { sessions: list } = await api.invoke('sessions.list', { ...(projectId ? { projectId } : {}), limit: LIST_LIMIT, includeHidden: showHidden });
       setSessions(list);
       setError(null);
     } catch (e) {
       setError(errorMessage(e));
     }
-  }, [projectId]);
+  }, [projectId, showHidden]);
 
   useEffect(() => {
     void loadProjects();
@@ -72,15 +76,20 @@ export function SessionsScreen({ params }: ScreenProps) {
   useEffect(() => {
     void loadSessions();
     const off = api.on('sessions.changed', (session) => {
-      if (projectId && session.projectId !== projectId) return;
       setSessions((list) => {
         if (!list) return list;
         const rest = list.filter((s) => s.id !== session.id);
+        if ((projectId && session.projectId !== projectId) || (session.hidden && !showHidden)) return rest.length === list.length ? list : rest;
         return [session, ...rest].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
       });
     });
-    return off;
-  }, [loadSessions, projectId]);
+    // Projects found, merged or hidden change which sessions are listed and their project names.
+    const offProjects = api.on('projects.changed', () => void loadSessions());
+    return () => {
+      off();
+      offProjects();
+    };
+  }, [loadSessions, projectId, showHidden]);
 
   // "Open session…" from the palette arrives as a search; a query only one session matches opens it.
   useEffect(() => {
@@ -92,6 +101,30 @@ export function SessionsScreen({ params }: ScreenProps) {
   }, [params.q, params.sessionId, shown, projectId]);
 
   const project = projects.find((p) => p.id === projectId);
+  const listed = showHidden ? projects : projects.filter((p) => !p.hidden);
+  const showAll = () => {
+    setProjectId(ALL);
+    navigate('sessions', {});
+  };
+  // A project merged away, or hidden while hidden ones are not shown, leaves the view. Only a new
+  // list says so: a project just added is chosen before the list that holds it arrives.
+  useEffect(() => {
+    if (projectId && projects.length && !listed.some((p) => p.id === projectId)) showAll();
+  }, [projects, showHidden]);
+  const setProjectHidden = async (p: ProjectInfo, hidden: boolean) => {
+    try {
+      await api.invoke('projects.setHidden', { id: p.id, hidden });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const setSessionHidden = async (s: SessionInfo, hidden: boolean) => {
+    try {
+      await api.invoke('sessions.setHidden', { id: s.id, hidden });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
   usePluginViewContext(selected, sessions?.find((s) => s.id === selected)?.projectId ?? (projectId || null));
   const open = (sessionId: string) => navigate('sessions', { ...(projectId ? { projectId } : {}), ...(filter.query ? { q: filter.query } : {}), sessionId });
   const [viewed, setViewed] = useState<SessionInfo | null>(null);
@@ -119,22 +152,35 @@ export function SessionsScreen({ params }: ScreenProps) {
 
       <div className="sessions-layout">
         <nav className="sessions-projects panel" aria-label="Projects">
-          <button type="button" className={`sessions-project${projectId === ALL ? ' is-active' : ''}`} onClick={() => { setProjectId(ALL); navigate('sessions', {}); }}>
+          <button type="button" className={`sessions-project${projectId === ALL ? ' is-active' : ''}`} onClick={showAll}>
             <span className="sessions-project-name">All sessions</span>
           </button>
-          {projects.map((p) => (
-            <div key={p.id} className={`sessions-project${projectId === p.id ? ' is-active' : ''}`}>
-              <button type="button" className="sessions-project-main" onClick={() => { setProjectId(p.id); navigate('sessions', { projectId: p.id }); }} title={p.path}>
+          {listed.map((p) => (
+            <div key={p.id} className={`sessions-project${projectId === p.id ? ' is-active' : ''}${p.hidden ? ' is-hidden' : ''}`}>
+              <button type="button" className="sessions-project-main" onClick={() => { setProjectId(p.id); navigate('sessions', { projectId: p.id }); }} title={[p.path, ...p.aliases].join('\n')}>
                 <SafeText className="sessions-project-name" text={p.name} truncate />
                 <span className="sessions-project-meta">
+                  {p.hidden ? <Badge>Hidden</Badge> : null}
                   {p.liveCount > 0 ? <Tip label={`${p.liveCount} running`}><span className="live-dot" /></Tip> : null}
                   {p.sessionCount}
                 </span>
               </button>
-              <IconButton size="sm" icon={TrashIcon} label={`Remove project ${safeString(p.name)}`} onClick={() => setRemoving(p)} />
+              <ActionMenu
+                label={`Actions for project ${safeString(p.name)}`}
+                items={[
+                  { label: 'Rename…', onSelect: () => setRenaming({ project: p }) },
+                  ...(projects.length > 1 ? [{ label: 'Merge into…', onSelect: () => setMerging(p) }] : []),
+                  { label: p.hidden ? 'Unhide' : 'Hide', onSelect: () => void setProjectHidden(p, !p.hidden) },
+                  ...(p.discovered ? [] : [{ label: 'Remove…', danger: true, onSelect: () => setRemoving(p) }]),
+                ]}
+              />
             </div>
           ))}
-          {projects.length === 0 ? <p className="sessions-hint">Add a project folder: sessions that ran inside it are grouped under it.</p> : null}
+          {projects.length === 0 ? <p className="sessions-hint">Projects appear here for the repositories your sessions ran in; add a folder to group sessions yourself.</p> : null}
+          <label className="sessions-show-hidden">
+            <input type="checkbox" className="switch" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />
+            Show hidden
+          </label>
         </nav>
 
         <section className="sessions-list-pane" aria-label="Session list">
@@ -157,11 +203,12 @@ export function SessionsScreen({ params }: ScreenProps) {
           ) : (
             <ul className="sessions-list" aria-label="Sessions" onKeyDown={arrowKeys({ selector: '.session-row' })}>
               {shown.map((s) => (
-                <li key={s.id}>
+                <li key={s.id} className="session-item">
                   <button type="button" className={`session-row${selected === s.id ? ' is-active' : family === s.id ? ' is-parent' : ''}`} onClick={() => open(s.id)} aria-current={selected === s.id ? 'true' : undefined}>
                     <span className="session-row-top">
                       {s.status === 'running' ? <Tip label="Live"><span className="live-dot" /></Tip> : null}
                       <SafeText className="session-row-title" text={s.title} truncate />
+                      {s.hidden ? <Badge>Hidden</Badge> : null}
                       <Badge tone={STATUS_TONE[s.status]}>{STATUS_LABEL[s.status]}</Badge>
                       {s.deniedToolCount > 0 ? <Badge tone="warning">Tools refused</Badge> : null}
                     </span>
@@ -175,6 +222,14 @@ export function SessionsScreen({ params }: ScreenProps) {
                       {s.subagentCount > 0 ? <span>{s.subagentCount === 1 ? '1 subagent' : `${s.subagentCount} subagents`}</span> : null}
                     </span>
                   </button>
+                  <ActionMenu
+                    className="session-item-actions"
+                    label={`Actions for session ${safeString(s.title)}`}
+                    items={[
+                      { label: 'Rename…', onSelect: () => setRenaming({ session: s }) },
+                      { label: s.hidden ? 'Unhide' : 'Hide', onSelect: () => void setSessionHidden(s, !s.hidden) },
+                    ]}
+                  />
                   {family === s.id && subagents.length > 0 ? (
                     <ul className="session-children" aria-label={`Subagents of ${safeString(s.title)}`}>
                       {subagents.map((c) => (
@@ -213,16 +268,47 @@ export function SessionsScreen({ params }: ScreenProps) {
 
       {dialog === 'add' ? <AddProjectDialog onClose={() => setDialog(null)} onAdded={(p) => { setDialog(null); setProjectId(p.id); navigate('sessions', { projectId: p.id }); }} /> : null}
       {dialog === 'sources' ? <SourcesDialog onClose={() => setDialog(null)} onScanned={() => void loadSessions()} /> : null}
+      {renaming && 'project' in renaming ? (
+        <RenameDialog
+          title={`Rename ${safeString(renaming.project.name)}`}
+          label="Name"
+          hint={renaming.project.path}
+          field="name"
+          initial={renaming.project.name}
+          save={(name) => api.invoke('projects.rename', { id: renaming.project.id, name })}
+          onClose={() => setRenaming(null)}
+        />
+      ) : null}
+      {renaming && 'session' in renaming ? (
+        <RenameDialog
+          title="Rename session"
+          label="Title"
+          hint="Empty goes back to the transcript's title. The transcript itself is not changed."
+          field="title"
+          initial={renaming.session.title}
+          save={(title) => api.invoke('sessions.rename', { id: renaming.session.id, title })}
+          onClose={() => setRenaming(null)}
+        />
+      ) : null}
+      {merging ? (
+        <MergeProjectDialog
+          project={merging}
+          projects={projects}
+          onClose={() => setMerging(null)}
+          onMerged={(into) => {
+            setMerging(null);
+            setProjectId(into.id);
+            navigate('sessions', { projectId: into.id });
+          }}
+        />
+      ) : null}
       {removing ? (
         <RemoveProjectDialog
           project={removing}
           onClose={() => setRemoving(null)}
           onRemoved={() => {
             setRemoving(null);
-            if (projectId === removing.id) {
-              setProjectId(ALL);
-              navigate('sessions', {});
-            }
+            if (projectId === removing.id) showAll();
           }}
         />
       ) : null}
@@ -270,7 +356,7 @@ function RemoveProjectDialog({ project, onClose, onRemoved }: { project: Project
         }
       }}
     >
-      Its {project.sessionCount} sessions stay in Switchboard, listed under All sessions. The folder {project.path} is not touched.
+      Its {project.sessionCount} sessions stay in Switchboard, grouped again under the repositories they ran in. The folder {project.path} is not touched.
     </ConfirmDialog>
   );
 }

@@ -6,7 +6,7 @@ const NOW = new Date('2026-12-01T15:00:00');
 
 function session(id: string, over: Partial<SessionInfo>): SessionInfo {
   return {
-    id, projectId: null, projectName: null, provider: 'claude-code', origin: 'transcript', model: 'claude-sonnet-4-5', title: id,
+    id, projectId: null, projectName: null, provider: 'claude-code', origin: 'transcript', model: 'claude-sonnet-4-5', title: id, renamed: false, hidden: false,
     status: 'success', startedAt: '2026-12-01T10:00:00', endedAt: null, lastActivityAt: '2026-12-01T11:00:00', cwd: null, gitBranch: null,
     messageCount: 1, toolCallCount: 0, turnCount: 1, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, peakTokens: 0,
     costUsd: null, costSource: 'unknown', models: [], errorCategory: null, errorMessage: null, deniedToolCount: 0, parentSessionId: null, parentToolUseId: null, subagentCount: 0, ...over,
