@@ -166,12 +166,12 @@ test('opening a session by click or Enter moves focus into its conversation, and
   }
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
   const list = app.getByRole('list', { name: 'Sessions' });
-  await expect(list.getByRole('button')).toHaveCount(40, { timeout: 15_000 });
+  await expect(list.locator('.session-row')).toHaveCount(40, { timeout: 15_000 });
   const pane = app.getByRole('region', { name: 'Session list' });
   const scrolled = () => pane.evaluate((el) => el.scrollTop);
 
   // A click far down the list: the conversation's heading has the focus, the list has not moved.
-  const last = list.getByRole('button').last();
+  const last = list.locator('.session-row').last();
   await last.scrollIntoViewIfNeeded();
   const before = await scrolled();
   expect(before).toBeGreaterThan(0);
@@ -185,7 +185,7 @@ test('opening a session by click or Enter moves focus into its conversation, and
   // Enter on the row above does the same from the keyboard.
   await last.focus();
   await app.keyboard.press('ArrowUp');
-  const above = list.getByRole('button').nth(38);
+  const above = list.locator('.session-row').nth(38);
   await expect(above).toBeFocused();
   const next = (await above.locator('.session-row-title').innerText()).trim();
   const kept = await scrolled();
