@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../app/contract/envelope.ts';
 import type { AgentService } from './agents/service.ts';
@@ -33,7 +34,14 @@ export interface CapabilityDeps {
 /** The real capabilities behind the plugin API, over the app's own services. */
 export function pluginCapabilities(d: CapabilityDeps): PluginCapabilities {
   const network = new PluginNetwork({ fetch: d.fetch, ...(d.resolveHost ? { resolve: d.resolveHost } : {}) });
-  const projects = () => d.agents().store.listProjects().map(({ id, name, path }) => ({ id, name, path }));
+  // Plugins see the projects they can work on: not hidden, and in a folder on this computer (a
+  // project discovered from another machine's or a deleted worktree's transcripts is not one).
+  const projects = () =>
+    d
+      .agents()
+      .store.listProjects()
+      .filter((p) => !p.hidden && (!p.discovered || existsSync(p.path)))
+      .map(({ id, name, path }) => ({ id, name, path }));
   const scratch = new ScratchCopies(pluginScratchRoot(d.dataDir));
   return {
     fetch: (hosts, request) => network.fetch(hosts, request),

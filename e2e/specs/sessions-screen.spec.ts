@@ -167,6 +167,8 @@ test('opening a session by click or Enter moves focus into its conversation, and
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
   const list = app.getByRole('list', { name: 'Sessions' });
   await expect(list.locator('.session-row')).toHaveCount(40, { timeout: 15_000 });
+  // Their folder is found as a project once the scan is done; the list settles after that.
+  await expect(app.getByRole('navigation', { name: 'Projects' })).toContainText('shop');
   const pane = app.getByRole('region', { name: 'Session list' });
   const scrolled = () => pane.evaluate((el) => el.scrollTop);
 
