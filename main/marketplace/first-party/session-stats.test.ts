@@ -54,7 +54,10 @@ describe('Session Stats, installed from the built-in catalog', () => {
     expect(grown.inputTokens).toBe(55_280);
     const next = `55k in · 2k out · ${cost(grown.costUsd)}`;
     await eventually(() => kit.status('session-stats')?.text === next || undefined, `status "${next}"`);
-    expect(tableOf(kit.panel('session-stats'), 'Add input validation to the checkout form')![1]).toEqual(['Input tokens', '55,280']);
+    // The panel is a message of its own from the plugin; it may land just after the status.
+    const inputRow = () => tableOf(kit.panel('session-stats'), 'Add input validation to the checkout form')?.[1];
+    await eventually(() => inputRow()?.[1] === '55,280' || undefined, 'the panel to show 55,280 input tokens');
+    expect(inputRow()).toEqual(['Input tokens', '55,280']);
   });
 
   it('checks its settings and shows the readout the user chose', async () => {
