@@ -25,8 +25,8 @@ describe('Session Stats, installed from the built-in catalog', () => {
     const expected = `35k in · 1.1k out · ${cost(session.costUsd)}`;
     await eventually(() => kit.status('session-stats')?.text === expected || undefined, `status "${expected}"`);
     expect(kit.status('session-stats')!.tooltip).toBe('Add input validation to the checkout form · 1 turns');
-    const panel = kit.panel('session-stats');
-    expect(panel!.title).toBe('Add input validation to the checkout form');
+    // The plugin sets its status, then its panel: two messages, the panel just after.
+    const panel = await kit.panelWhere('session-stats', (p) => p.title === 'Add input validation to the checkout form', "the session's panel");
     expect(tableOf(panel, 'Add input validation to the checkout form')).toEqual([
       ['Measure', 'Value'],
       ['Input tokens', '35,280'],
@@ -54,10 +54,8 @@ describe('Session Stats, installed from the built-in catalog', () => {
     expect(grown.inputTokens).toBe(55_280);
     const next = `55k in · 2k out · ${cost(grown.costUsd)}`;
     await eventually(() => kit.status('session-stats')?.text === next || undefined, `status "${next}"`);
-    // The panel is a message of its own from the plugin; it may land just after the status.
-    const inputRow = () => tableOf(kit.panel('session-stats'), 'Add input validation to the checkout form')?.[1];
-    await eventually(() => inputRow()?.[1] === '55,280' || undefined, 'the panel to show 55,280 input tokens');
-    expect(inputRow()).toEqual(['Input tokens', '55,280']);
+    const grownPanel = await kit.panelWhere('session-stats', (p) => tableOf(p, 'Add input validation to the checkout form')?.[1]?.[1] === '55,280', 'the panel to show 55,280 input tokens');
+    expect(tableOf(grownPanel, 'Add input validation to the checkout form')![1]).toEqual(['Input tokens', '55,280']);
   });
 
   it('checks its settings and shows the readout the user chose', async () => {
