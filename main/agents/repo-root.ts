@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
-import { canonicalPath } from './store.ts';
+import { canonicalPath } from './project-store.ts';
 
 /** Folders agents put worktrees in, under the repository they belong to. */
 const WORKTREE_FOLDERS: readonly (readonly string[])[] = [

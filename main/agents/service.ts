@@ -19,7 +19,8 @@ import { AgentRunner, checkPermissions } from './runner.ts';
 import { PreToolGate } from './pre-tool-gate.ts';
 import { SessionPipeline } from './pipeline.ts';
 import { claudeFormat, codexFormat, TranscriptSource, TranscriptSources } from './sources.ts';
-import { canonicalPath, SessionStore } from './store.ts';
+import { canonicalPath } from './project-store.ts';
+import { SessionStore } from './store.ts';
 
 export interface AgentServiceDeps {
   db: Db;
