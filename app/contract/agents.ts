@@ -242,7 +242,7 @@ export const agentChannels = {
   },
   'sessions.get': {
     args: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
-    result: Type.Object({ session: SessionSummary, messages: Type.Array(WireMessage), subagents: Type.Array(SessionSummary) }),
+    result: Type.Object({ session: SessionSummary, messages: Type.Array(WireMessage) }),
   },
   /** The subagents a session started, in the order they started. */
   'sessions.subagents': {

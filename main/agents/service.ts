@@ -371,7 +371,7 @@ export function agentHandlers(ready: () => AgentCore): Pick<HandlerTable, AgentC
       const { store } = ready().agents;
       const session = store.getSession(id);
       if (!session) throw new AppError('not_found', 'That session is not in the database any more.');
-      return { session, messages: store.messages(id), subagents: store.subagents(id) };
+      return { session, messages: store.messages(id) };
     },
     'sessions.subagents': ({ id }) => ({ sessions: ready().agents.store.subagents(id) }),
     'sessions.run': ({ projectId, provider, prompt, permissions }) => ready().agents.runner.run(projectId, provider, prompt, permissions),

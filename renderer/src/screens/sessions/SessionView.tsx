@@ -9,11 +9,14 @@ import { MarkdownText } from './Markdown.tsx';
 import { toolInputFields } from './toolInput.ts';
 import { COST_SOURCE_HINT, formatCost, isEmptyBubble, formatDuration, formatTokens, sessionDuration, STATUS_LABEL, STATUS_TONE } from './format.ts';
 
-/** One session's conversation, growing live; tool calls fold, edits read as diffs, errors stand out. */
-export function SessionView({ sessionId, focusMessageId, onSession }: { sessionId: string; focusMessageId: string | null; onSession?(session: SessionInfo): void }) {
+/**
+ * One session's conversation, growing live; tool calls fold, edits read as diffs, errors stand out.
+ * `subagents` are the ones this session started (the screen keeps them, for its list too).
+ */
+export function SessionView(props: { sessionId: string; focusMessageId: string | null; subagents: SessionInfo[]; onSession?(session: SessionInfo): void }) {
+  const { sessionId, focusMessageId, subagents, onSession } = props;
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [messages, setMessages] = useState<MessageInfo[]>([]);
-  const [subagents, setSubagents] = useState<SessionInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [stopping, setStopping] = useState(false);
   const [retrying, setRetrying] = useState(false);
@@ -29,7 +32,6 @@ export function SessionView({ sessionId, focusMessageId, onSession }: { sessionI
         if (!live) return;
         setSession(r.session);
         setMessages(r.messages);
-        setSubagents(r.subagents);
       },
       (e) => live && setError(errorMessage(e)),
     );
@@ -39,7 +41,6 @@ export function SessionView({ sessionId, focusMessageId, onSession }: { sessionI
     });
     const offSession = api.on('sessions.changed', (s) => {
       if (s.id === sessionId) setSession(s);
-      if (s.parentSessionId === sessionId) setSubagents((list) => (list.some((x) => x.id === s.id) ? list.map((x) => (x.id === s.id ? s : x)) : [...list, s]));
     });
     return () => {
       live = false;

@@ -15,6 +15,7 @@ import { usePluginViewContext } from './usePluginViewContext.ts';
 import './sessions.css';
 
 const ALL = '';
+const NONE: SessionInfo[] = [];
 /** How long the project list waits after a session change before it reloads its counts. */
 const PROJECT_REFRESH_MS = 300;
 /** The list loads this many of the latest sessions; search and filters work on them. */
@@ -257,7 +258,7 @@ export function SessionsScreen({ params }: ScreenProps) {
 
         <section className="sessions-view-pane" aria-label="Session">
           {selected ? (
-            <SessionView key={selected} sessionId={selected} focusMessageId={params.messageId ?? null} onSession={setViewed} />
+            <SessionView key={selected} sessionId={selected} focusMessageId={params.messageId ?? null} subagents={family === selected ? subagents : NONE} onSession={setViewed} />
           ) : (
             <div className="panel">
               <EmptyState icon={SessionsIcon} title="Choose a session">The conversation, its tool calls and what it cost show here.</EmptyState>
