@@ -214,11 +214,7 @@ export function normalizeClaudeRecord(record: unknown, raw: string, lineKey: () 
   // The parent's file may repeat a subagent's record under another uuid; the subagent's own file has it.
   if (child) return isSubagentFile(state.sourceKey) ? subagentRecord(record, raw, idPrefix, child, sessionId, timestamp) : { messages: [] };
 
-  const facts: SessionFacts = { id: sessionId, provider: CLAUDE, timestamp };
-  const cwd = str(record.cwd);
-  if (cwd) facts.cwd = cwd;
-  const branch = str(record.gitBranch);
-  if (branch) facts.gitBranch = branch;
+  const facts = recordFacts(record, { id: sessionId, provider: CLAUDE, timestamp });
 
   if (type === 'user' || type === 'assistant') {
     const message = record.message;
@@ -251,6 +247,15 @@ function systemMessage(record: Json, base: Pick<NewMessage, 'id' | 'sessionId' |
   return { ...base, type: isError ? 'error' : 'status', role: 'system', content: text, ...(isError ? { error: text } : {}) };
 }
 
+/** What every record says of its session: its working folder and git branch, where it has them. */
+function recordFacts(record: Json, facts: SessionFacts): SessionFacts {
+  const cwd = str(record.cwd);
+  if (cwd) facts.cwd = cwd;
+  const branch = str(record.gitBranch);
+  if (branch) facts.gitBranch = branch;
+  return facts;
+}
+
 const isApiError = (record: Json, model: string | undefined) => record.isApiErrorMessage === true || record.is_api_error_message === true || model === SYNTHETIC_MODEL;
 
 /**
@@ -258,11 +263,7 @@ const isApiError = (record: Json, model: string | undefined) => record.isApiErro
  * first prompt (the task it was given) the child's title, and nothing in it is a turn of the parent.
  */
 function subagentRecord(record: Json, raw: string, idPrefix: string, sessionId: string, parentSessionId: string, timestamp: string): NormalizedRecord {
-  const facts: SessionFacts = { id: sessionId, provider: CLAUDE, timestamp, parentSessionId };
-  const cwd = str(record.cwd);
-  if (cwd) facts.cwd = cwd;
-  const branch = str(record.gitBranch);
-  if (branch) facts.gitBranch = branch;
+  const facts = recordFacts(record, { id: sessionId, provider: CLAUDE, timestamp, parentSessionId });
   const message = record.message;
   if (record.type === 'system') return { facts, messages: [systemMessage(record, { id: `${idPrefix}:0`, sessionId, provider: CLAUDE, timestamp, raw })] };
   if ((record.type !== 'user' && record.type !== 'assistant') || !isObject(message)) return { facts, messages: [], unknownType: `${String(record.type)} (subagent)` };
